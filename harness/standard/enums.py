@@ -1,0 +1,64 @@
+"""Enumerations of the standard. They are `str` enums because they reach reports."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class OrderType(str, Enum):
+    LIMIT = "LIMIT"
+    LIMIT_MAKER = "LIMIT_MAKER"
+    MARKET = "MARKET"
+
+
+class TradeSide(str, Enum):
+    BUY = "BUY"
+    SELL = "SELL"
+
+
+class OrderState(str, Enum):
+    PENDING_CREATE = "PENDING_CREATE"
+    OPEN = "OPEN"
+    PARTIALLY_FILLED = "PARTIALLY_FILLED"
+    PENDING_CANCEL = "PENDING_CANCEL"
+    CANCELED = "CANCELED"
+    FILLED = "FILLED"
+    FAILED = "FAILED"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_STATES
+
+    @property
+    def is_open(self) -> bool:
+        return self in (OrderState.OPEN, OrderState.PARTIALLY_FILLED, OrderState.PENDING_CANCEL)
+
+
+TERMINAL_STATES = frozenset({OrderState.CANCELED, OrderState.FILLED, OrderState.FAILED})
+
+
+class NetworkStatus(str, Enum):
+    CONNECTED = "CONNECTED"
+    NOT_CONNECTED = "NOT_CONNECTED"
+
+
+class Standard(str, Enum):
+    SPOT = "spot"
+    PERPETUAL = "perpetual"
+
+
+class PositionAction(str, Enum):
+    OPEN = "OPEN"
+    CLOSE = "CLOSE"
+    NIL = "NIL"
+
+
+class PositionMode(str, Enum):
+    ONEWAY = "ONEWAY"
+    HEDGE = "HEDGE"
+
+
+class PositionSide(str, Enum):
+    LONG = "LONG"
+    SHORT = "SHORT"
+    BOTH = "BOTH"
