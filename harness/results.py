@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     SKIP = "skip"
     ERROR = "error"
 
 
-class Expectation(str, Enum):
+class Expectation(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     SKIP = "skip"

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class OrderType(str, Enum):
+class OrderType(StrEnum):
     LIMIT = "LIMIT"
     LIMIT_MAKER = "LIMIT_MAKER"
     MARKET = "MARKET"
 
 
-class TradeSide(str, Enum):
+class TradeSide(StrEnum):
     BUY = "BUY"
     SELL = "SELL"
 
 
-class OrderState(str, Enum):
+class OrderState(StrEnum):
     PENDING_CREATE = "PENDING_CREATE"
     OPEN = "OPEN"
     PARTIALLY_FILLED = "PARTIALLY_FILLED"
@@ -37,28 +37,28 @@ class OrderState(str, Enum):
 TERMINAL_STATES = frozenset({OrderState.CANCELED, OrderState.FILLED, OrderState.FAILED})
 
 
-class NetworkStatus(str, Enum):
+class NetworkStatus(StrEnum):
     CONNECTED = "CONNECTED"
     NOT_CONNECTED = "NOT_CONNECTED"
 
 
-class Standard(str, Enum):
+class Standard(StrEnum):
     SPOT = "spot"
     PERPETUAL = "perpetual"
 
 
-class PositionAction(str, Enum):
+class PositionAction(StrEnum):
     OPEN = "OPEN"
     CLOSE = "CLOSE"
     NIL = "NIL"
 
 
-class PositionMode(str, Enum):
+class PositionMode(StrEnum):
     ONEWAY = "ONEWAY"
     HEDGE = "HEDGE"
 
 
-class PositionSide(str, Enum):
+class PositionSide(StrEnum):
     LONG = "LONG"
     SHORT = "SHORT"
     BOTH = "BOTH"

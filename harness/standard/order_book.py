@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from harness.standard.pair import TradingPair
 
@@ -32,7 +32,7 @@ class OrderBookDiff:
     timestamp: float = 0.0
 
 
-class DiffOutcome(str, Enum):
+class DiffOutcome(StrEnum):
     APPLIED = "applied"
     STALE = "stale"
     GAP = "gap"

@@ -1,0 +1,12 @@
+"""The reusable base a connector is written on: it writes only the exchange-specific parts.
+
+Order tracking and state transitions (one event per transition), status polling, the user
+stream loop, the order book tracker (snapshot + diff + resync), throttling by declared rate
+limits, server-time sync and REST retries all live here, once.
+"""
+
+from harness.base.exchange import ExchangeBase, MarketInfo
+from harness.base.rest import RestRequest
+from harness.base.throttler import RateLimit
+
+__all__ = ["ExchangeBase", "MarketInfo", "RateLimit", "RestRequest"]

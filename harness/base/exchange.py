@@ -1,0 +1,498 @@
+"""ExchangeBase: the public connector API, implemented once, on exchange-specific hooks.
+
+A connector subclasses this and writes only what differs between exchanges: URLs, signing,
+error codes, and how to turn the exchange's payloads into the standard's values (the
+`request_*`, `parse_*` and stream hooks below). Everything else lives here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from harness.base.client_ids import ClientOrderIdFactory
+from harness.base.emitter import EventHub
+from harness.base.order_book_tracker import OrderBookTracker
+from harness.base.order_tracker import OrderTracker
+from harness.base.rest import RestClient, RestRequest
+from harness.base.stream import ManagedStream, StreamConnection
+from harness.base.throttler import RateLimit, Throttler
+from harness.base.time_sync import TimeSynchronizer
+from harness.standard.api import EventListener, SpotConnector, Unsubscribe
+from harness.standard.config import ConnectorConfig
+from harness.standard.enums import NetworkStatus, OrderType, PositionAction, TradeSide
+from harness.standard.errors import (
+    CancelRejected,
+    ConnectorError,
+    OrderNotFound,
+    OrderRejected,
+)
+from harness.standard.events import BalanceUpdated
+from harness.standard.model import (
+    Balance,
+    BalanceChange,
+    CancellationResult,
+    Fill,
+    OrderUpdate,
+    PlacementOutcome,
+    PublicTrade,
+)
+from harness.standard.order import TrackedOrder
+from harness.standard.order_book import OrderBook, OrderBookDiff, OrderBookSnapshot
+from harness.standard.pair import TradingPair
+from harness.standard.rules import TradingRule
+
+log = logging.getLogger(__name__)
+
+MarketMessage = OrderBookDiff | PublicTrade
+UserMessage = OrderUpdate | Fill | BalanceChange
+
+
+@dataclass(frozen=True)
+class MarketInfo:
+    """One tradable market as the exchange lists it."""
+
+    symbol: str
+    pair: TradingPair
+    rule: TradingRule
+
+
+class ExchangeBase(SpotConnector):
+    """Base of spot connectors. Subclasses set the class attributes and implement the hooks."""
+
+    default_urls: ClassVar[Mapping[str, str]]
+    rate_limits: ClassVar[Sequence[RateLimit]] = ()
+    client_order_id_prefix: ClassVar[str] = "HB"
+    client_order_id_max_length: ClassVar[int] = 32
+
+    def __init__(self, config: ConnectorConfig) -> None:
+        super().__init__(config)
+        self.clock = config.clock
+        self._hub = EventHub()
+        self.time_sync = TimeSynchronizer(self.clock)
+        self.throttler = Throttler(self.rate_limits, now=self.clock.time, sleep=self.clock.sleep)
+        self.rest = RestClient(
+            throttler=self.throttler, clock=self.clock, authenticate=self.authenticate,
+            classify_error=self.classify_error, resync_time=self.sync_time,
+            timeout=config.request_timeout, max_retry_after=config.max_retry_after)
+        self.orders = OrderTracker(self._hub, self.clock, config.lost_order_threshold)
+        self.order_books = OrderBookTracker(config.trading_pairs, self.request_order_book_snapshot,
+                                            self._hub, self.clock, config.reconnect_delay)
+        self._ids = ClientOrderIdFactory(self.client_order_id_prefix,
+                                         self.client_order_id_max_length, config.session_tag)
+        self._markets: dict[TradingPair, MarketInfo] = {}
+        self._symbols: dict[str, TradingPair] = {}
+        self._balances: dict[str, Balance] = {}
+        self._balances_loaded = False
+        self._user_stream_up = False
+        self._tasks: list[asyncio.Task[None]] = []
+        self._ready = asyncio.Event()
+
+    # hooks: what every connector writes ----------------------------------------
+    @abstractmethod
+    def authenticate(self, request: RestRequest) -> RestRequest:
+        """Sign a private request (headers, timestamp, signature)."""
+
+    @abstractmethod
+    def classify_error(self, status: int, headers: Mapping[str, str], body: Any
+                       ) -> ConnectorError | None:
+        """Map an error response to the standard's errors; None if it is not an error."""
+
+    @abstractmethod
+    async def request_server_time_ms(self) -> float: ...
+
+    @abstractmethod
+    async def request_ping(self) -> None: ...
+
+    @abstractmethod
+    async def request_markets(self) -> Iterable[Any]:
+        """The exchange's raw market records; each is parsed by `parse_market`."""
+
+    @abstractmethod
+    def parse_market(self, record: Any) -> MarketInfo | None:
+        """One market, or None if it is not an active spot market. Raise if malformed."""
+
+    @abstractmethod
+    async def request_last_prices(self, pairs: Sequence[TradingPair]
+                                  ) -> dict[TradingPair, Decimal]: ...
+
+    @abstractmethod
+    async def request_order_book_snapshot(self, pair: TradingPair) -> OrderBookSnapshot: ...
+
+    @abstractmethod
+    async def request_place_order(self, order: TrackedOrder) -> PlacementOutcome:
+        """Send a new order. Raise OrderRejected, or UnknownOutcome when unsure."""
+
+    @abstractmethod
+    async def request_cancel(self, order: TrackedOrder) -> OrderUpdate:
+        """Cancel; raise OrderNotFound or CancelRejected when the exchange refuses."""
+
+    @abstractmethod
+    async def request_order_status(self, order: TrackedOrder) -> OrderUpdate:
+        """The order's state; raise OrderNotFound when the exchange does not know it."""
+
+    @abstractmethod
+    async def request_order_fills(self, order: TrackedOrder) -> list[Fill]: ...
+
+    @abstractmethod
+    async def request_balances(self) -> dict[str, Balance]: ...
+
+    @abstractmethod
+    def market_stream_url(self) -> str: ...
+
+    @abstractmethod
+    async def subscribe_market_stream(self, connection: StreamConnection) -> None: ...
+
+    @abstractmethod
+    def parse_market_message(self, message: Any) -> list[MarketMessage]: ...
+
+    @abstractmethod
+    def user_stream_url(self) -> str: ...
+
+    @abstractmethod
+    async def subscribe_user_stream(self, connection: StreamConnection) -> None: ...
+
+    @abstractmethod
+    def parse_user_message(self, message: Any) -> list[UserMessage]: ...
+
+    def url(self, role: str, path: str = "") -> str:
+        """A base URL by role, overridden by the config (that is how the harness redirects)."""
+        base = self.config.urls.get(role) or self.default_urls[role]
+        return base.rstrip("/") + path
+
+    # lifecycle ------------------------------------------------------------------
+    async def start(self) -> None:
+        self._spawn(self._initialise_markets(), "markets")
+        self._spawn(self._balance_loop(), "balances")
+        self._spawn(self._stream(self._market_stream()), "market stream")
+        self._spawn(self._stream(self._user_stream()), "user stream")
+        self._spawn(self._status_polling_loop(), "status polling")
+
+    async def stop(self) -> None:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.order_books.close()
+        await self.rest.close()
+
+    @property
+    def status(self) -> Mapping[str, bool]:
+        return {
+            "symbols": bool(self._symbols),
+            "trading_rules": bool(self._markets),
+            "balances": self._balances_loaded,
+            "order_books": self.order_books.initialized,
+            "user_stream": self._user_stream_up,
+        }
+
+    @property
+    def ready(self) -> bool:
+        return all(self.status.values())
+
+    async def wait_ready(self) -> None:
+        while not self.ready:
+            self._ready.clear()
+            await self._ready.wait()
+
+    def _changed(self) -> None:
+        """Something that readiness depends on changed: wake `wait_ready`."""
+        self._ready.set()
+
+    async def check_network(self) -> NetworkStatus:
+        try:
+            await self.request_ping()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.info("network check failed: %s", exc)
+            return NetworkStatus.NOT_CONNECTED
+        return NetworkStatus.CONNECTED
+
+    async def sync_time(self) -> None:
+        await self.time_sync.sync(self.request_server_time_ms)
+
+    # markets --------------------------------------------------------------------
+    async def fetch_trading_pairs(self) -> list[TradingPair]:
+        try:
+            markets = await self._load_markets()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.error("could not fetch trading pairs: %s", exc)
+            return []
+        return sorted(markets)
+
+    async def update_trading_rules(self) -> None:
+        await self._load_markets()
+
+    async def _load_markets(self) -> dict[TradingPair, MarketInfo]:
+        markets: dict[TradingPair, MarketInfo] = {}
+        for record in await self.request_markets():
+            try:
+                info = self.parse_market(record)
+            except Exception as exc:
+                log.error("skipped a malformed market record (%s: %s): %.200r",
+                          type(exc).__name__, exc, record)
+                continue
+            if info is not None:
+                markets[info.pair] = info
+        self._markets = markets
+        self._symbols = {info.symbol: pair for pair, info in markets.items()}
+        self._changed()
+        return markets
+
+    @property
+    def trading_rules(self) -> Mapping[TradingPair, TradingRule]:
+        return {pair: info.rule for pair, info in self._markets.items()}
+
+    def exchange_symbol(self, pair: TradingPair) -> str:
+        return self._markets[pair].symbol
+
+    def trading_pair(self, symbol: str) -> TradingPair:
+        return self._symbols[symbol]
+
+    def quantize_price(self, pair: TradingPair, price: Decimal) -> Decimal:
+        return self._markets[pair].rule.quantize_price(price)
+
+    def quantize_amount(self, pair: TradingPair, amount: Decimal) -> Decimal:
+        return self._markets[pair].rule.quantize_amount(amount)
+
+    def order_book(self, pair: TradingPair) -> OrderBook:
+        return self.order_books.books[pair]
+
+    async def get_last_traded_prices(self, pairs: Sequence[TradingPair]
+                                     ) -> dict[TradingPair, Decimal]:
+        return await self.request_last_prices(pairs)
+
+    # orders ---------------------------------------------------------------------
+    async def place_order(self, pair: TradingPair, side: TradeSide, order_type: OrderType,
+                          amount: Decimal, price: Decimal | None = None,
+                          position_action: PositionAction = PositionAction.NIL) -> str:
+        client_id = self._ids.new("B" if side is TradeSide.BUY else "S")
+        info = self._markets.get(pair)
+        rule = info.rule if info else None
+        quantized_amount = rule.quantize_amount(amount) if rule else amount
+        quantized_price = (rule.quantize_price(price) if rule and price is not None else price)
+        order = TrackedOrder(client_id, pair, side, order_type, quantized_amount,
+                             quantized_price, self.clock.time(), position_action)
+        self.orders.start_tracking(order)
+        problem = self._local_problem(order, rule)
+        if problem:
+            self.orders.fail(order, problem, request_sent=False)
+            return client_id
+        try:
+            outcome = await self.request_place_order(order)
+        except OrderRejected as exc:
+            self.orders.fail(order, str(exc), request_sent=True)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # Unknown outcome: keep it PENDING_CREATE; status polling will settle it.
+            log.warning("order %s: outcome unknown (%s); status polling will settle it",
+                        client_id, exc)
+        else:
+            self.orders.process_placement(order, outcome)
+        return client_id
+
+    def _local_problem(self, order: TrackedOrder, rule: TradingRule | None) -> str | None:
+        if rule is None:
+            return f"{order.pair} is not a trading pair of this exchange"
+        if order.order_type is not OrderType.MARKET and order.price is None:
+            return f"a {order.order_type.value} order needs a price"
+        reference = order.price if order.price is not None else self._reference_price(order)
+        return rule.violation(order.amount, reference)
+
+    def _reference_price(self, order: TrackedOrder) -> Decimal | None:
+        """For MARKET orders the notional check uses the side of the book the order takes."""
+        book = self.order_books.books.get(order.pair)
+        if book is None:
+            return None
+        return book.best_ask if order.side is TradeSide.BUY else book.best_bid
+
+    async def cancel(self, client_order_id: str) -> CancellationResult:
+        order = self.orders.orders.get(client_order_id)
+        if order is None:
+            return CancellationResult(client_order_id, False, "not an order this connector placed")
+        if order.is_terminal:
+            return CancellationResult(client_order_id, False, f"already {order.state.value}")
+        self.orders.begin_cancel(order)
+        try:
+            update = await self.request_cancel(order)
+        except OrderNotFound as exc:
+            self.orders.cancel_refused(order)
+            self.orders.process_not_found(order)
+            return CancellationResult(client_order_id, False, f"not found: {exc}")
+        except asyncio.CancelledError:
+            self.orders.cancel_refused(order)
+            raise
+        except (CancelRejected, Exception) as exc:
+            self.orders.cancel_refused(order)
+            return CancellationResult(client_order_id, False, str(exc) or type(exc).__name__)
+        await self._apply_update(update)
+        return CancellationResult(client_order_id, order.state.value == "CANCELED",
+                                  None if order.state.value == "CANCELED"
+                                  else f"order is {order.state.value}")
+
+    async def cancel_all(self, timeout: float) -> list[CancellationResult]:
+        orders = list(self.orders.active)
+        if not orders:
+            return []
+        try:
+            async with asyncio.timeout(timeout):
+                return list(await asyncio.gather(*(self.cancel(cid) for cid in orders)))
+        except TimeoutError:
+            return [CancellationResult(cid, self.orders.orders[cid].state.value == "CANCELED",
+                                       None if self.orders.orders[cid].state.value == "CANCELED"
+                                       else "timed out") for cid in orders]
+
+    @property
+    def tracked_orders(self) -> Mapping[str, TrackedOrder]:
+        return self.orders.active
+
+    def get_order(self, client_order_id: str) -> TrackedOrder | None:
+        return self.orders.orders.get(client_order_id)
+
+    async def _apply_update(self, update: OrderUpdate) -> None:
+        """Apply a status report, fetching fills first if the report shows ones we missed."""
+        if self.orders.missing_fills(update):
+            order = self.orders.find(update.client_order_id, update.exchange_order_id)
+            if order is not None:
+                try:
+                    for fill in await self.request_order_fills(order):
+                        self.orders.process_fill(fill)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("could not fetch fills of %s: %s", order.client_order_id, exc)
+        self.orders.process_update(update)
+
+    async def poll_order_status(self) -> None:
+        """One round of status polling over every active and lost order."""
+        watched = [*self.orders.active.values(),
+                   *(self.orders.orders[cid] for cid in self.orders.lost)]
+        for order in watched:
+            try:
+                update = await self.request_order_status(order)
+            except OrderNotFound:
+                self.orders.process_not_found(order)
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("status of %s unavailable: %s", order.client_order_id, exc)
+                continue
+            await self._apply_update(update)
+
+    # account --------------------------------------------------------------------
+    async def update_balances(self) -> None:
+        balances = await self.request_balances()
+        # A full response is the truth: assets it does not mention are gone.
+        self._balances = dict(balances)
+        self._balances_loaded = True
+        self._changed()
+
+    def balances(self) -> Mapping[str, Balance]:
+        return dict(self._balances)
+
+    def _apply_balance(self, change: BalanceChange) -> None:
+        self._balances[change.asset] = Balance(change.total, change.available)
+        self._hub.emit(BalanceUpdated(self.clock.time(), change.asset, change.total,
+                                      change.available))
+
+    def subscribe(self, listener: EventListener) -> Unsubscribe:
+        return self._hub.subscribe(listener)
+
+    # background work ------------------------------------------------------------
+    def _spawn(self, coro: Any, name: str) -> None:
+        task = asyncio.get_running_loop().create_task(coro, name=f"{self.name} {name}")
+        self._tasks.append(task)
+
+    async def _initialise_markets(self) -> None:
+        while True:
+            try:
+                await self.sync_time()
+                await self._load_markets()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("market initialisation failed (%s); retrying", exc)
+                await self.clock.sleep(self.config.reconnect_delay)
+                continue
+            await self.clock.sleep(self.config.rules_refresh_interval)
+
+    async def _balance_loop(self) -> None:
+        while True:
+            try:
+                await self.update_balances()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("balance update failed: %s", exc)
+                await self.clock.sleep(self.config.reconnect_delay)
+                continue
+            await self.clock.sleep(self.config.poll_interval)
+
+    async def _status_polling_loop(self) -> None:
+        while True:
+            await self.clock.sleep(self.config.poll_interval)
+            try:
+                await self.poll_order_status()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("status polling round failed")
+
+    async def _stream(self, stream: ManagedStream) -> None:
+        await stream.run()
+
+    def _market_stream(self) -> ManagedStream:
+        async def on_connected(connection: StreamConnection) -> None:
+            await self.subscribe_market_stream(connection)
+            self.order_books.connected()
+
+        async def on_message(message: Any) -> None:
+            for item in self.parse_market_message(message):
+                if isinstance(item, OrderBookDiff):
+                    self.order_books.on_diff(item)
+                else:
+                    self.order_books.on_trade(item)
+            self._changed()
+
+        def on_disconnected() -> None:
+            self.order_books.disconnected()
+
+        self.market_stream = ManagedStream(
+            "market", url=self.market_stream_url, session=lambda: self.rest.session,
+            on_connected=on_connected, on_message=on_message, on_disconnected=on_disconnected,
+            clock=self.clock, reconnect_delay=self.config.reconnect_delay)
+        return self.market_stream
+
+    def _user_stream(self) -> ManagedStream:
+        async def on_connected(connection: StreamConnection) -> None:
+            await self.subscribe_user_stream(connection)
+            self._user_stream_up = True
+            self._changed()
+
+        async def on_message(message: Any) -> None:
+            for item in self.parse_user_message(message):
+                if isinstance(item, Fill):
+                    self.orders.process_fill(item)
+                elif isinstance(item, OrderUpdate):
+                    await self._apply_update(item)
+                else:
+                    self._apply_balance(item)
+
+        def on_disconnected() -> None:
+            self._user_stream_up = False
+
+        self.user_stream = ManagedStream(
+            "user", url=self.user_stream_url, session=lambda: self.rest.session,
+            on_connected=on_connected, on_message=on_message, on_disconnected=on_disconnected,
+            clock=self.clock, reconnect_delay=self.config.reconnect_delay)
+        return self.user_stream

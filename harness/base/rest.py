@@ -1,0 +1,161 @@
+"""REST calls with throttling, signing, and the standard's retry rules.
+
+- 429/418: wait the server's Retry-After (on the connector's clock), then retry.
+- A time error (the exchange says our timestamp is outside its window): resync, retry once.
+- Timeouts, dropped connections and 5xx: the outcome is unknown; raise `UnknownOutcome` and let
+  status polling settle it, because retrying a placement could duplicate an order.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from harness.base.throttler import Throttler
+from harness.standard.clock import Clock
+from harness.standard.errors import (
+    ConnectorError,
+    ExchangeError,
+    RateLimited,
+    TimeSyncError,
+    UnknownOutcome,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_RATE_LIMIT_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class RestRequest:
+    """A request before it is sent; `authenticate` returns a signed copy."""
+
+    method: str
+    url: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    data: Mapping[str, str] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    is_auth: bool = False
+    limit_id: str = ""
+
+
+Authenticator = Callable[[RestRequest], RestRequest]
+ErrorClassifier = Callable[[int, Mapping[str, str], Any], ConnectorError | None]
+
+
+class RestClient:
+    def __init__(
+        self,
+        *,
+        throttler: Throttler,
+        clock: Clock,
+        authenticate: Authenticator,
+        classify_error: ErrorClassifier,
+        resync_time: Callable[[], Awaitable[None]],
+        timeout: float,
+        max_retry_after: float,
+    ) -> None:
+        self._throttler = throttler
+        self._clock = clock
+        self._authenticate = authenticate
+        self._classify_error = classify_error
+        self._resync_time = resync_time
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._max_retry_after = max_retry_after
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def request(self, request: RestRequest) -> Any:
+        """Send `request` and return its decoded JSON (or text) body."""
+        time_retried = False
+        rate_limited = 0
+        while True:
+            try:
+                return await self._send_once(request)
+            except TimeSyncError:
+                if time_retried or not request.is_auth:
+                    raise
+                time_retried = True
+                log.warning("%s %s: timestamp rejected, resyncing the clock and retrying once",
+                            request.method, _path(request.url))
+                await self._resync_time()
+            except RateLimited as exc:
+                rate_limited += 1
+                if rate_limited > MAX_RATE_LIMIT_RETRIES:
+                    raise
+                wait = min(exc.retry_after, self._max_retry_after)
+                log.warning("%s %s: rate limited, waiting %.3f s as the exchange asked",
+                            request.method, _path(request.url), wait)
+                await self._clock.sleep(wait)
+
+    async def _send_once(self, request: RestRequest) -> Any:
+        await self._throttler.acquire(request.limit_id or _path(request.url))
+        signed = self._authenticate(request) if request.is_auth else replace(request)
+        try:
+            async with self.session.request(
+                signed.method,
+                signed.url,
+                params=dict(signed.params) or None,
+                data=dict(signed.data) if signed.data is not None else None,
+                headers=dict(signed.headers),
+                timeout=self._timeout,
+            ) as response:
+                text = await response.text()
+                status = response.status
+                headers = {key: value for key, value in response.headers.items()}
+        except TimeoutError as exc:
+            raise UnknownOutcome(f"{request.method} {_path(request.url)} timed out") from exc
+        except aiohttp.ClientError as exc:
+            raise UnknownOutcome(
+                f"{request.method} {_path(request.url)} failed in transit: {type(exc).__name__}"
+            ) from exc
+        body = _decode(text)
+        if status in (418, 429):
+            retry_after = _retry_after(headers)
+            raise RateLimited(f"HTTP {status} on {_path(request.url)}", retry_after)
+        error = self._classify_error(status, headers, body)
+        if error is not None:
+            raise error
+        if status >= 500:
+            raise UnknownOutcome(f"HTTP {status} on {request.method} {_path(request.url)}")
+        if status >= 400:
+            raise ExchangeError(f"HTTP {status} on {request.method} {_path(request.url)}: "
+                                f"{str(body)[:200]}")
+        return body
+
+
+def _decode(text: str) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return text
+
+
+def _retry_after(headers: Mapping[str, str]) -> float:
+    for key, value in headers.items():
+        if key.lower() == "retry-after":
+            try:
+                return max(float(value), 0.0)
+            except ValueError:
+                break
+    return 1.0
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
