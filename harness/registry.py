@@ -1,0 +1,124 @@
+"""Which connectors exist: built-ins under connectors/, plus the `harness.connectors` entry points.
+
+Small and boring on purpose (wptrunner's products). An entry point resolves to a path to a
+connector.toml, or to a callable returning one; an external entry overrides a built-in one
+of the same name. Manifests that fail validation are reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from typing import Any
+
+from harness.manifest import Manifest, ManifestError, load_manifest
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "harness.connectors"
+
+
+class UnknownConnector(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Registry:
+    connectors: dict[str, Manifest] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()
+
+    def get(self, name: str) -> Manifest:
+        try:
+            return self.connectors[name]
+        except KeyError:
+            known = ", ".join(sorted(self.connectors)) or "none"
+            raise UnknownConnector(
+                f"unknown connector {name!r}; registered: {known} (see `harness list`)"
+            ) from None
+
+    def select(self, names: Iterable[str] = ()) -> list[Manifest]:
+        wanted = list(names)
+        if not wanted:
+            return [self.connectors[name] for name in sorted(self.connectors)]
+        return [self.get(name) for name in wanted]
+
+
+def builtin_root() -> Path:
+    import connectors
+
+    return Path(connectors.__file__).parent
+
+
+def load_registry(root: Path | None = None,
+                  eps: Iterable[EntryPoint] | None = None) -> Registry:
+    """Load every manifest; collect each problem as one line instead of raising."""
+    found: dict[str, Manifest] = {}
+    errors: list[str] = []
+    root = builtin_root() if root is None else root
+    for path in sorted(root.glob("*/connector.toml")):
+        _add(found, errors, path, "built-in")
+    group = entry_points(group=ENTRY_POINT_GROUP) if eps is None else eps
+    for ep in group:
+        try:
+            path = _resolve_entry_point(ep.load())
+        except Exception as exc:
+            errors.append(f"entry point {ep.name} ({ep.value}): cannot load: {exc}")
+            continue
+        previous = found.get(ep.name)
+        manifest = _add(found, errors, path, f"entry point {ep.value}")
+        if manifest is not None and previous is not None and manifest.name == previous.name:
+            log.info("connector %s: entry point %s overrides the built-in", ep.name, ep.value)
+    return Registry(found, tuple(errors))
+
+
+def _resolve_entry_point(target: Any) -> Path:
+    value = target() if isinstance(target, Callable) else target  # type: ignore[arg-type]
+    if isinstance(value, str | Path):
+        return Path(value)
+    raise TypeError(f"must give a path to connector.toml, got {type(value).__name__}")
+
+
+def _add(found: dict[str, Manifest], errors: list[str], path: Path, source: str
+         ) -> Manifest | None:
+    try:
+        manifest = load_manifest(path, source=source)
+    except ManifestError as exc:
+        errors.append(str(exc))
+        return None
+    found[manifest.name] = manifest
+    return manifest
+
+
+class ConnectorLoadError(RuntimeError):
+    """The connector's code could not be imported or is not a connector class."""
+
+
+def load_object(import_path: str, manifest: Manifest, field_name: str) -> Any:
+    """Import `module.path:Name` named in a manifest field."""
+    module_name, _, attr = import_path.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:
+        raise ConnectorLoadError(
+            f"{manifest.path}: {field_name}: cannot import {module_name}: "
+            f"{type(exc).__name__}: {exc}") from exc
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise ConnectorLoadError(
+            f"{manifest.path}: {field_name}: {module_name} has no {attr!r}") from None
+
+
+def load_connector_class(manifest: Manifest) -> Callable[..., Any]:
+    from harness.standard.api import SpotConnector
+
+    cls = load_object(manifest.connector, manifest, "connector")
+    if not (isinstance(cls, type) and issubclass(cls, SpotConnector)):
+        raise ConnectorLoadError(f"{manifest.path}: connector: {manifest.connector} is not a "
+                                 "subclass of harness.standard.api.SpotConnector")
+    return cls
