@@ -71,7 +71,7 @@ def read_document(path: Path) -> Any:
         raise CassetteNotFound([f"{path}: cassette not found; record it with `harness record"
                                 f" <connector> <scenario>` or check the scenario name"]) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(yaml)"

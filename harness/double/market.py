@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from harness.standard.pair import TradingPair
 from harness.standard.rules import TradingRule
@@ -12,7 +12,7 @@ from harness.standard.rules import TradingRule
 _ZERO = Decimal(0)
 
 
-class MarketStatus(str, Enum):
+class MarketStatus(StrEnum):
     TRADING = "TRADING"
     HALTED = "HALTED"
 

@@ -38,7 +38,9 @@ def plan_take(book: Book, side: TradeSide, price: Decimal | None, *,
     if (qty is None) == (quote_qty is None):
         raise ValueError("plan_take needs exactly one of qty and quote_qty")
     taken, spent = _ZERO, _ZERO
+    last_price: Decimal | None = None
     for entry in book.matches(side, price):
+        last_price = entry.price
         if qty is not None:
             take = min(entry.qty, qty - taken)
         else:
@@ -48,5 +50,10 @@ def plan_take(book: Book, side: TradeSide, price: Decimal | None, *,
             return TakePlan(taken, spent, exhausted=False)
         taken += take
         spent += take * entry.price
-    satisfied = qty is not None and taken >= qty
+    if qty is not None:
+        satisfied = taken >= qty
+    else:
+        assert quote_qty is not None
+        left = quote_qty - spent
+        satisfied = left == 0 or (last_price is not None and left < last_price * step)
     return TakePlan(taken, spent, exhausted=not satisfied)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from harness.standard.enums import OrderType, TradeSide
 from harness.standard.pair import TradingPair
 
 
-class OrderStatus(str, Enum):
+class OrderStatus(StrEnum):
     NEW = "NEW"
     PARTIALLY_FILLED = "PARTIALLY_FILLED"
     FILLED = "FILLED"
@@ -23,13 +23,13 @@ class OrderStatus(str, Enum):
         return self not in (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
 
 
-class TimeInForce(str, Enum):
+class TimeInForce(StrEnum):
     GTC = "GTC"
     IOC = "IOC"
     FOK = "FOK"
 
 
-class RejectReason(str, Enum):
+class RejectReason(StrEnum):
     """Why the exchange refused a request; the wire layer maps each to its own error."""
 
     UNKNOWN_SYMBOL = "UNKNOWN_SYMBOL"

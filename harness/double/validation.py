@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from harness.double.market import MarketSpec, MarketStatus, is_multiple
-from harness.double.orders import RejectReason, Rejection, TimeInForce
+from harness.double.orders import Rejection, RejectReason, TimeInForce
 from harness.standard.enums import OrderType
 
 

@@ -1,0 +1,53 @@
+"""What each check is expected to do on each connector, decided at collection time.
+
+Known failures are data in the manifest (id, reason, link, expiry), not skips in code: an
+unexpired one makes the check an expected failure (strict: an unexpected pass is reported);
+an expired one is ignored, so the failure counts again. An undeclared capability or order type
+skips the check with the reason shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from harness.checks import spec_of
+from harness.manifest import Manifest
+
+
+def manifest_of(item: pytest.Item) -> Manifest | None:
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return None
+    manifest = callspec.params.get("harness_manifest")
+    return manifest if isinstance(manifest, Manifest) else None
+
+
+def apply_expectations(item: pytest.Item, today: dt.date | None = None) -> None:
+    spec = spec_of(item)
+    manifest = manifest_of(item)
+    if spec is None or manifest is None:
+        return
+    # One connector's checks stay on one xdist worker (with --dist loadgroup).
+    item.add_marker(pytest.mark.xdist_group(manifest.name))
+    for label_type, value in (("epic", manifest.name), ("feature", spec.area),
+                              ("story", spec.check_id), ("severity", spec.severity)):
+        item.add_marker(pytest.mark.allure_label(value, label_type=label_type))
+    item.add_marker(pytest.mark.allure_display_name(f"{spec.check_id} {spec.title}"))
+
+    missing = [c for c in spec.requires if c not in manifest.capabilities]
+    if missing:
+        item.add_marker(pytest.mark.skip(
+            reason=f"{manifest.name} declares no {', '.join(missing)} capability"))
+        return
+    missing_types = [t.value for t in spec.order_types if t not in manifest.order_types]
+    if missing_types:
+        item.add_marker(pytest.mark.skip(
+            reason=f"{manifest.name} declares no {', '.join(missing_types)} order type"))
+        return
+    known = manifest.known_failure(spec.check_id)
+    if known is not None and not known.expired(today):
+        item.add_marker(pytest.mark.xfail(
+            reason=f"known failure until {known.expires}: {known.reason} ({known.link})",
+            strict=True))

@@ -1,0 +1,161 @@
+"""The pytest plugin (entry point `pytest11: harness`): runs checks over every connector.
+
+Thin on purpose: options and markers here; precedence in harness.options; live subjects in
+harness.subject; results in harness.recording. Importing it costs almost nothing: heavy
+modules load only when a check runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+RESULTS_KEY = pytest.StashKey[Any]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("harness", "connector-harness conformance checks")
+    group.addoption("--connector", action="append", default=[], metavar="NAME",
+                    help="run checks only for this connector (repeatable); default: all")
+    group.addoption("--check-timeout", type=float, default=None, metavar="SECONDS",
+                    help="per-check deadline (default 10; manifest < check < this option)")
+    group.addoption("--record-mode", default=None,
+                    choices=["none", "once", "new_episodes", "all"],
+                    help="cassette record mode, vcrpy's names (default none; forced in CI)")
+    group.addoption("--record-upstream", default="production", metavar="ENV",
+                    help="manifest URL set to record from (production or testnet)")
+    group.addoption("--harness-raw", default=None, metavar="PATH",
+                    help="write raw check results (JSON) here, for `harness report`")
+    group.addoption("--harness-reruns", type=int, default=0, metavar="N",
+                    help="rerun a failing check up to N times; a later pass is reported flaky")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "harness_check(spec): a conformance check (declared with harness.checks.check)")
+    from harness.recording import ResultRecorder
+
+    recorder = ResultRecorder(config)
+    config.stash[RESULTS_KEY] = recorder
+    config.pluginmanager.register(recorder, "harness-results")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    from harness.checks import spec_of
+    from harness.registry import load_registry
+
+    spec = spec_of(metafunc.definition)
+    if spec is None:
+        return
+    registry = _registry(metafunc.config, load_registry)
+    selected = metafunc.config.getoption("connector")
+    manifests = [m for m in registry.select(selected) if m.standard is spec.standard]
+    metafunc.parametrize("harness_manifest", manifests, ids=[m.name for m in manifests],
+                         scope="function")
+
+
+def _registry(config: pytest.Config, load: Any) -> Any:
+    cached = getattr(config, "_harness_registry", None)
+    if cached is None:
+        cached = load()
+        config._harness_registry = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from harness.expectations import apply_expectations
+
+    for item in items:
+        apply_expectations(item)
+
+
+@pytest.fixture
+def harness_manifest(request: pytest.FixtureRequest) -> Any:
+    """The manifest of the connector this check runs against."""
+    return request.param
+
+
+@pytest.fixture
+def subject_plan(request: pytest.FixtureRequest, harness_manifest: Any) -> Any:
+    """How to bring up the connector under test (replay of a named cassette, or a double)."""
+    from harness.checks import spec_of
+    from harness.options import resolve
+    from harness.subject import SubjectPlan
+
+    assert isinstance(request.node, pytest.Item)
+    command_line = {
+        "timeout": request.config.getoption("check_timeout"),
+        "record_mode": request.config.getoption("record_mode"),
+        "record_upstream": request.config.getoption("record_upstream"),
+    }
+    spec = spec_of(request.node)
+    return SubjectPlan(harness_manifest, spec, resolve(harness_manifest, spec, command_line))
+
+
+@pytest.fixture
+def subject(subject_plan: Any) -> Any:
+    """The connector under test, pointed at a replay of the check's cassette (opened in the
+    check's own event loop by the plugin)."""
+    return subject_plan
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run async checks on a fresh event loop, with their deadline and optional reruns."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    funcargs = pyfuncitem.funcargs
+    kwargs = {name: funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    plan: Any = kwargs.get("subject_plan") or kwargs.get("subject")
+    timeout = plan.options.timeout if plan is not None else 60.0
+    reruns = pyfuncitem.config.getoption("harness_reruns")
+    attempt = functools.partial(_run_async, pyfuncitem.obj, kwargs, timeout)
+    for attempt_number in range(reruns + 1):
+        try:
+            asyncio.run(attempt())
+        except (pytest.skip.Exception, KeyboardInterrupt):
+            raise
+        except BaseException:
+            if attempt_number == reruns:
+                raise
+            continue
+        if attempt_number > 0:
+            pyfuncitem.stash[FLAKY_KEY] = True
+        break
+    return True
+
+
+FLAKY_KEY = pytest.StashKey[bool]()
+
+
+async def _run_async(function: Any, kwargs: dict[str, Any], timeout: float) -> None:
+    from harness.subject import SubjectPlan
+
+    async def body() -> None:
+        plan = kwargs.get("subject")
+        if isinstance(plan, SubjectPlan):
+            async with plan.replay() as live:
+                await function(**{**kwargs, "subject": live})
+        else:
+            await function(**kwargs)
+
+    try:
+        async with asyncio.timeout(timeout):
+            await body()
+    except TimeoutError:
+        raise AssertionError(
+            f"check did not finish within its {timeout} s deadline (a hanging connector "
+            "fails the check, never the run; raise it with --check-timeout)") from None
+
+
+def iter_manifest_names(config: pytest.Config) -> Iterator[str]:
+    """Names of the connectors this session checks (for reporters)."""
+    from harness.registry import load_registry
+
+    registry = _registry(config, load_registry)
+    yield from (m.name for m in registry.select(config.getoption("connector")))

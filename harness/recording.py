@@ -1,0 +1,110 @@
+"""Turns pytest's reports into CheckResult records: the one stream every reporter reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.checks import spec_of
+from harness.expectations import manifest_of
+from harness.results import (
+    CheckResult,
+    ConnectorRun,
+    Expectation,
+    KnownFailureRef,
+    Outcome,
+    write_raw,
+)
+
+
+class ResultRecorder:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.results: list[CheckResult] = []
+        self._durations: dict[str, float] = {}
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]
+                                  ) -> Any:
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        spec = spec_of(item)
+        manifest = manifest_of(item)
+        if spec is None or manifest is None:
+            return
+        self._durations[item.nodeid] = self._durations.get(item.nodeid, 0.0) + report.duration
+        finished = report.when == "call" or (report.when == "setup" and not report.passed)
+        if not finished and not (report.when == "teardown" and report.failed):
+            return
+        from harness.plugin import FLAKY_KEY
+
+        known = manifest.known_failure(spec.check_id)
+        xfail_expected = hasattr(report, "wasxfail")
+        if report.skipped and not xfail_expected:
+            result_outcome, expected = Outcome.SKIP, Expectation.SKIP
+        elif xfail_expected:
+            # pytest turns an expected failure into "skipped", an unexpected pass into "failed".
+            result_outcome = Outcome.FAIL if report.skipped else Outcome.PASS
+            expected = Expectation.FAIL
+        else:
+            result_outcome = Outcome.PASS if report.passed else (
+                Outcome.FAIL if report.when == "call" else Outcome.ERROR)
+            expected = Expectation.PASS
+        message = _message(report)
+        if known is not None and known.expired() and result_outcome is not Outcome.PASS:
+            message = f"known failure expired on {known.expires}: {known.reason}\n{message}"
+        record = CheckResult(
+            connector=manifest.name, check_id=spec.check_id, title=spec.title, area=spec.area,
+            required=spec.required, outcome=result_outcome, expected=expected,
+            duration=round(self._durations.get(item.nodeid, report.duration), 4),
+            nodeid=item.nodeid, message=message, reproduce=reproduce_command(item, manifest.name),
+            known_failure=(KnownFailureRef(known.check_id, known.reason, known.link,
+                                           known.expires.isoformat(), known.expired())
+                           if known else None),
+            flaky=bool(item.stash.get(FLAKY_KEY, False)))
+        # A teardown failure after a passing call replaces that call's result.
+        self.results = [r for r in self.results if r.nodeid != item.nodeid]
+        self.results.append(record)
+
+    def runs(self) -> list[ConnectorRun]:
+        by_connector: dict[str, ConnectorRun] = {}
+        for result in self.results:
+            run = by_connector.setdefault(result.connector, ConnectorRun(result.connector))
+            run.results.append(result)
+        return [by_connector[name] for name in sorted(by_connector)]
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        target = self.config.getoption("harness_raw")
+        if not target:
+            return
+        path = Path(target)
+        worker = getattr(self.config, "workerinput", {}).get("workerid")
+        if worker:
+            path = path.with_name(f"{path.stem}-{worker}{path.suffix}")
+        elif os.environ.get("PYTEST_XDIST_WORKER"):
+            return
+        write_raw(path, self.runs())
+
+
+def _message(report: pytest.TestReport) -> str:
+    if report.passed:
+        return ""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2])
+    text = getattr(report, "wasxfail", "") or ""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None:
+        text = f"{crash.message}".strip() if not text else f"{text}: {crash.message}"
+    elif report.longrepr and not text:
+        text = str(report.longrepr).strip().splitlines()[-1]
+    return text[:4000]
+
+
+def reproduce_command(item: pytest.Item, connector: str) -> str:
+    return (f"pytest {shlex.quote(item.nodeid)} --connector {connector} "
+            f"-p no:randomly  # {dt.date.today().isoformat()}").split("  #")[0]

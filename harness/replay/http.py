@@ -1,0 +1,239 @@
+"""The REST half of a replay: an aiohttp.web server on 127.0.0.1 answering from a cassette.
+
+The hot path is kept cheap: interactions are indexed by (method, path) and their responses
+pre-built at start; per request we only parse the query/body and run the matchers on the
+few candidates with that method and path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from aiohttp import web
+from multidict import CIMultiDict
+
+from harness.cassette.format import Cassette, Fault, Interaction
+from harness.cassette.matchers import (
+    Matcher,
+    Params,
+    RequestView,
+    failures,
+    normalize_host,
+    run_matcher,
+    view_of_recorded,
+)
+from harness.replay.netguard import is_loopback_host
+
+# Recorded bodies are stored decoded; these headers would describe the wire form instead.
+_HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "content-encoding", "connection",
+                          "keep-alive"})
+FORWARDED_HOST = "X-Forwarded-Host"
+
+RequestVerifier = Callable[[RequestView], "str | None"]
+Fallback = Callable[[web.BaseRequest, RequestView], Awaitable[web.StreamResponse]]
+
+
+@dataclass(eq=False)
+class PreparedInteraction:
+    """An interaction ready to serve: its request parsed, its response pre-serialized."""
+
+    index: int
+    interaction: Interaction
+    view: RequestView
+    headers: CIMultiDict[str]
+    uses: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"#{self.index} {self.interaction.label}"
+
+
+@dataclass(frozen=True)
+class ServedRequest:
+    """A request the replay server received, and the interaction that answered it (if any)."""
+
+    view: RequestView
+    interaction_index: int | None
+    interaction_id: str | None = None
+    status: int = 0
+
+    @property
+    def method(self) -> str:
+        return self.view.method
+
+    @property
+    def path(self) -> str:
+        return self.view.path
+
+    @property
+    def params(self) -> Params:
+        """All query and form-body parameters, volatile ones included."""
+        return self.view.params
+
+    def param(self, name: str) -> str | None:
+        return self.view.param(name)
+
+
+@dataclass
+class HttpReplay:
+    """Serves a cassette's interactions; reports misses through `on_mismatch`."""
+
+    cassette: Cassette
+    volatile: frozenset[str]
+    matchers: Sequence[Matcher]
+    on_mismatch: Callable[[str], None]
+    verifier: RequestVerifier | None = None
+    on_served: Callable[[str], None] | None = None
+    fallback: Fallback | None = None
+    announce: frozenset[str] = frozenset()  # ids some WS frame waits for
+    requests: list[ServedRequest] = field(default_factory=list)
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self.prepared = [self._prepare(i, item) for i, item in enumerate(self.cassette.interactions)]
+        self._index: dict[tuple[str, str], list[PreparedInteraction]] = {}
+        for item in self.prepared:
+            self._index.setdefault((item.view.method, item.view.path), []).append(item)
+        self._stopping = asyncio.Event()
+        self._runner: web.ServerRunner | None = None
+
+    def _prepare(self, index: int, interaction: Interaction) -> PreparedInteraction:
+        view = view_of_recorded(interaction.request, self.volatile)
+        view.path = unquote(view.path)  # aiohttp hands us decoded paths
+        headers: CIMultiDict[str] = CIMultiDict()
+        for name, values in interaction.response.headers.items():
+            if name.lower() not in _HOP_HEADERS:
+                for value in values:
+                    headers.add(name, value)
+        return PreparedInteraction(index, interaction, view, headers)
+
+    async def start(self) -> int:
+        """Listen on 127.0.0.1 (ephemeral port); returns the port."""
+        server = web.Server(self.handle, handler_cancellation=True, access_log=None)
+        self._runner = web.ServerRunner(server, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        return self.port
+
+    async def stop(self) -> None:
+        self._stopping.set()  # releases requests held open by a `timeout` fault
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def unused(self) -> list[PreparedInteraction]:
+        return [item for item in self.prepared if item.uses == 0]
+
+    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        body = await request.read() if request.body_exists else b""
+        headers = request.headers
+        host = headers.get(FORWARDED_HOST)
+        if host is None:
+            raw_host = request.host
+            host = None if is_loopback_host(raw_host.rsplit(":", 1)[0]) else raw_host
+        view = RequestView(request.method, request.path, query_string=request.query_string,
+                           body=body, content_type=request.content_type if body else "",
+                           headers=headers, host=host, volatile=self.volatile)
+        chosen = self._find(view)
+        if chosen is None:
+            if self.fallback is not None:
+                return await self.fallback(request, view)
+            return self._unmatched(view, self._explain(view))
+        if self.verifier is not None:
+            reason = self.verifier(view)
+            if reason is not None:
+                return self._unmatched(view, f"request_verifier rejected it ({reason}); it"
+                                             f" matched {chosen.label}")
+        chosen.uses += 1
+        interaction = chosen.interaction
+        self.requests.append(ServedRequest(view, chosen.index, interaction.id,
+                                           interaction.response.status))
+        if interaction.fault is Fault.RESET:
+            return await self._reset(request)
+        if interaction.fault is Fault.TIMEOUT:
+            return await self._hold(request)
+        response = web.Response(body=interaction.response.body, status=interaction.response.status,
+                                reason=interaction.response.message or None,
+                                headers=chosen.headers)
+        if interaction.id is not None and interaction.id in self.announce:
+            # WS frames waiting for this interaction go out only after its answer did.
+            await response.prepare(request)
+            await response.write_eof()
+            if self.on_served is not None:
+                self.on_served(interaction.id)
+        elif interaction.id is not None and self.on_served is not None:
+            self.on_served(interaction.id)
+        return response
+
+    def _find(self, view: RequestView) -> PreparedInteraction | None:
+        for item in self._index.get((view.method, view.path), ()):
+            if item.uses and not item.interaction.repeat:
+                continue
+            for matcher in self.matchers:
+                if run_matcher(matcher, view, item.view) is not None:
+                    break
+            else:
+                return item
+        return None
+
+    def _explain(self, view: RequestView) -> str:
+        """The closest recorded interactions (top 3 by matchers passed) and what failed."""
+        scored: list[tuple[int, int, str]] = []
+        for item in self.prepared:
+            failed = failures(view, item.view, self.matchers)
+            passed = len(self.matchers) - len(failed)
+            if failed:
+                why = "; ".join(f"{name} failed: {reason}" for name, reason in failed)
+            else:
+                why = "all matchers pass but it was already served (add harness.repeat: true" \
+                      " to serve it again, or record the request once more)"
+            scored.append((-passed, item.index, f"{item.label}: {passed}/{len(self.matchers)}"
+                                                f" matchers passed; {why}"))
+        scored.sort()
+        if not scored:
+            return "the cassette has no HTTP interactions"
+        closest = "\n".join(f"    - {line}" for _, _, line in scored[:3])
+        return f"closest recorded interactions:\n{closest}"
+
+    def _unmatched(self, view: RequestView, explanation: str) -> web.Response:
+        self.requests.append(ServedRequest(view, None, None, 500))
+        self.on_mismatch(f"unmatched request {view.describe()}\n  {explanation}")
+        payload = {"harness_unmatched": f"{view.describe()}: {explanation.splitlines()[0]}"}
+        return web.Response(status=500, text=json.dumps(payload), content_type="application/json")
+
+    async def _reset(self, request: web.BaseRequest) -> web.StreamResponse:
+        transport = request.transport
+        if transport is not None:
+            transport.abort()
+        return web.Response()  # never written: aiohttp drops it, the transport is gone
+
+    async def _hold(self, request: web.BaseRequest) -> web.StreamResponse:
+        await self._stopping.wait()  # the client gives up first (handler cancelled), or we stop
+        return await self._reset(request)
+
+
+def http_ids_awaited(cassette: Cassette) -> frozenset[str]:
+    """Ids of HTTP interactions that some WS frame is triggered by."""
+    return frozenset(
+        frame.after.http for conn in cassette.ws for frame in conn.frames if frame.after.http
+    )
+
+
+def original_hosts(cassette: Cassette) -> list[str]:
+    """`scheme://host[:port]` of every HTTP interaction and WS connection, in first-seen order."""
+    bases: dict[str, None] = {}
+    urls: Iterable[str] = [i.request.uri for i in cassette.interactions] + [c.url for c in cassette.ws]
+    for url in urls:
+        parts = urlsplit(url)
+        bases.setdefault(f"{parts.scheme}://{parts.netloc}", None)
+    return list(bases)
+
+
+def host_of(url: str) -> str | None:
+    return normalize_host(urlsplit(url).netloc)

@@ -1,0 +1,101 @@
+"""Per-connector badges: a flat SVG and a shields.io endpoint JSON, both in reports/badges/.
+
+Embed the SVG directly, or let shields.io render the JSON:
+https://img.shields.io/endpoint?url=<public URL of badges/<connector>.json>
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from harness.status import ConnectorStatus, Status
+
+COLOURS = {Status.GREEN: "#4c1", Status.YELLOW: "#dfb317", Status.RED: "#e05d44"}
+# shields.io's named colours for exactly the hex values above.
+SHIELDS_COLOURS = {Status.GREEN: "brightgreen", Status.YELLOW: "yellow", Status.RED: "red"}
+LABEL_COLOUR = "#555"
+
+# Approximate advance widths (px) of Verdana at 11 px, the badge font; textLength pins the
+# rendered width to these so a substitute font cannot overflow the badge.
+_NARROW = {**dict.fromkeys("ijl.,:;!|'", 3.4), **dict.fromkeys("frtI()[] ", 4.6)}
+_WIDE = {**dict.fromkeys("mwMW%", 10.5), **dict.fromkeys("ABCDEFGHJKLNOPQRSTUVXYZ", 7.8)}
+_DEFAULT_WIDTH = 6.9
+_PADDING = 6
+
+
+def text_width(text: str) -> float:
+    return sum(_NARROW.get(char, _WIDE.get(char, _DEFAULT_WIDTH)) for char in text)
+
+
+def safe_name(connector: str) -> str:
+    """A connector name usable as a file name (they are folder names already; be safe)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", connector) or "_"
+
+
+def badge_svg(label: str, message: str, colour: str) -> str:
+    """A flat badge: grey label on the left, coloured message on the right."""
+    label_text, message_text = text_width(label), text_width(message)
+    left = round(label_text + 2 * _PADDING)
+    right = round(message_text + 2 * _PADDING)
+    width = left + right
+    title = f"{label}: {message}"
+
+    def text(x: float, content: str, length: float) -> str:
+        shadow = (
+            f'<text x="{x:.1f}" y="15" fill="#010101" fill-opacity=".3" '
+            f'textLength="{length:.1f}">{escape(content)}</text>'
+        )
+        return shadow + f'<text x="{x:.1f}" y="14" textLength="{length:.1f}">{escape(content)}</text>'
+
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" '
+        f"aria-label={quoteattr(title)}>"
+        f"<title>{escape(title)}</title>"
+        '<linearGradient id="shine" x2="0" y2="100%">'
+        '<stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
+        '<stop offset="1" stop-opacity=".1"/></linearGradient>'
+        f'<clipPath id="round"><rect width="{width}" height="20" rx="3" fill="#fff"/></clipPath>'
+        '<g clip-path="url(#round)">'
+        f'<rect width="{left}" height="20" fill="{LABEL_COLOUR}"/>'
+        f'<rect x="{left}" width="{right}" height="20" fill="{colour}"/>'
+        f'<rect width="{width}" height="20" fill="url(#shine)"/></g>'
+        '<g fill="#fff" text-anchor="middle" '
+        'font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">'
+        f"{text(left / 2, label, label_text)}{text(left + right / 2, message, message_text)}"
+        "</g></svg>\n"
+    )
+
+
+def badge_message(status: ConnectorStatus) -> str:
+    return status.badge_message
+
+
+def endpoint_json(status: ConnectorStatus) -> str:
+    """shields.io endpoint badge JSON for one connector."""
+    return (
+        json.dumps(
+            {
+                "schemaVersion": 1,
+                "label": status.connector,
+                "message": badge_message(status),
+                "color": SHIELDS_COLOURS[status.status],
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+
+
+def badge_files(badges_dir: Path, statuses: Sequence[ConnectorStatus]) -> dict[Path, str]:
+    """Rendered badge files keyed by path, for `write_all`."""
+    files: dict[Path, str] = {}
+    for status in statuses:
+        name = safe_name(status.connector)
+        colour = COLOURS[status.status]
+        files[badges_dir / f"{name}.svg"] = badge_svg(status.connector, badge_message(status), colour)
+        files[badges_dir / f"{name}.json"] = endpoint_json(status)
+    return files

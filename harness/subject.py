@@ -1,0 +1,228 @@
+"""A live connector under test: built from its manifest, pointed at loopback, observed.
+
+A check receives a `Subject`: the connector (not yet started), the replay of its scenario's
+cassette, every event the connector emitted and every log line it wrote. Waiting is always
+on events with a deadline, never on sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from harness.checks import CheckSpec
+from harness.manifest import Manifest
+from harness.options import CheckOptions
+from harness.registry import load_connector_class, load_object
+from harness.standard.api import SpotConnector
+from harness.standard.clock import ScaledClock
+from harness.standard.config import ConnectorConfig
+from harness.standard.events import Event
+from harness.standard.pair import TradingPair
+
+# Credentials the harness signs with. Not secrets: cassettes and doubles verify signatures
+# made with them, and a real exchange would reject them.
+TEST_API_KEY = "harness-test-api-key-0000000000000000000000000000000000000000000000"
+TEST_API_SECRET = "harness-test-api-secret-000000000000000000000000000000000000000000"
+SESSION_TAG = "t"
+
+E = TypeVar("E", bound=Event)
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@dataclass
+class Subject:
+    manifest: Manifest
+    connector: SpotConnector
+    clock: ScaledClock
+    server: Any
+    cassette: Any = None
+    events: list[Event] = field(default_factory=list)
+    _logs: _LogCapture = field(default_factory=_LogCapture)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def pairs(self) -> tuple[TradingPair, ...]:
+        return self.manifest.pairs
+
+    @property
+    def pair(self) -> TradingPair:
+        return self.manifest.pairs[0]
+
+    @property
+    def inputs(self) -> Mapping[str, Any]:
+        """Scenario parameters the cassette declares (meta.inputs)."""
+        return dict(getattr(self.cassette.meta, "inputs", {}) or {}) if self.cassette else {}
+
+    @property
+    def expect(self) -> Mapping[str, Any]:
+        """Exchange data the cassette says the connector must surface (meta.expect)."""
+        return dict(getattr(self.cassette.meta, "expect", {}) or {}) if self.cassette else {}
+
+    @property
+    def log_text(self) -> str:
+        return "\n".join(record.getMessage() for record in self._logs.records)
+
+    @property
+    def log_records(self) -> list[logging.LogRecord]:
+        return list(self._logs.records)
+
+    def _on_event(self, event: Event) -> None:
+        self.events.append(event)
+        self._changed.set()
+
+    def poke(self) -> None:
+        """Wake `wait_until` waiters (e.g. after a server-side change a check caused)."""
+        self._changed.set()
+
+    def events_of(self, kind: type[E], client_order_id: str | None = None) -> list[E]:
+        return [event for event in self.events if isinstance(event, kind)
+                and (client_order_id is None
+                     or getattr(event, "client_order_id", None) == client_order_id)]
+
+    async def wait_until(self, condition: Callable[[], Any], timeout: float = 5.0,
+                         what: str = "the condition") -> Any:
+        """Wait until `condition()` is truthy, re-evaluating on every event and every
+        `poll` tick; raise AssertionError naming `what` on the deadline."""
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    result = condition()
+                    if result:
+                        return result
+                    self._changed.clear()
+                    try:
+                        async with asyncio.timeout(0.02):
+                            await self._changed.wait()
+                    except TimeoutError:
+                        pass
+        except TimeoutError:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
+
+    async def wait_for_event(self, kind: type[E], client_order_id: str | None = None,
+                             timeout: float = 5.0) -> E:
+        found = await self.wait_until(lambda: self.events_of(kind, client_order_id), timeout,
+                                      f"{kind.__name__}" + (f" for {client_order_id}"
+                                                           if client_order_id else ""))
+        event: E = found[0]
+        return event
+
+    async def start(self, timeout: float = 5.0) -> None:
+        """Start the connector and wait until it reports ready."""
+        await self.connector.start()
+        try:
+            async with asyncio.timeout(timeout):
+                await self.connector.wait_ready()
+        except TimeoutError:
+            raise AssertionError(f"connector not ready after {timeout} s; "
+                                 f"status: {dict(self.connector.status)}") from None
+
+
+def build_config(manifest: Manifest, urls: Mapping[str, str], options: CheckOptions,
+                 clock: ScaledClock, **overrides: Any) -> ConnectorConfig:
+    values: dict[str, Any] = dict(
+        trading_pairs=manifest.pairs, api_key=TEST_API_KEY, api_secret=TEST_API_SECRET,
+        urls=dict(urls), clock=clock, poll_interval=options.poll_interval,
+        request_timeout=options.request_timeout, reconnect_delay=options.reconnect_delay,
+        session_tag=SESSION_TAG)
+    values.update(overrides)
+    return ConnectorConfig(**values)
+
+
+def loopback_urls(manifest: Manifest, server: Any) -> dict[str, str]:
+    """Map each of the manifest's production base URLs to the loopback server."""
+    urls: dict[str, str] = {}
+    for role, original in manifest.urls.get("production", {}).items():
+        if original.startswith(("ws://", "wss://")):
+            urls[role] = server.ws_base_for(original)
+        else:
+            urls[role] = server.http_base_for(original)
+    return urls
+
+
+def cassette_path(manifest: Manifest, scenario: str) -> Path:
+    root = manifest.cassette_options.get("root")
+    if root:
+        return (manifest.folder / str(root) / f"{scenario}.yaml").resolve()
+    return manifest.folder.parent.parent / "cassettes" / manifest.name / f"{scenario}.yaml"
+
+
+def request_verifier(manifest: Manifest) -> Callable[[Any], str | None] | None:
+    target = manifest.cassette_options.get("verifier")
+    if not target:
+        return None
+    verify = load_object(str(target), manifest, "cassettes.verifier")
+
+    def verifier(request: Any) -> str | None:
+        result: str | None = verify(request, TEST_API_SECRET)
+        return result
+
+    return verifier
+
+
+@dataclass(frozen=True)
+class SubjectPlan:
+    """What the `subject` fixture gives a check: how to bring its connector up, in its loop."""
+
+    manifest: Manifest
+    spec: CheckSpec | None
+    options: CheckOptions
+
+    @asynccontextmanager
+    async def replay(self, scenario: str | None = None, **config_overrides: Any
+                     ) -> AsyncIterator[Subject]:
+        """The connector pointed at a replay of `scenario` (default: the check's)."""
+        from harness.cassette.loader import load_cassette
+        from harness.replay.session import ReplaySession
+
+        name = scenario or (self.spec.scenario if self.spec else None)
+        if not name:
+            raise ValueError("this check names no scenario; pass one to subject.replay()")
+        cassette = load_cassette(cassette_path(self.manifest, name))
+        volatile = self.manifest.cassette_options.get("volatile")
+        session = ReplaySession(
+            cassette, strict=self.options.strict,
+            volatile_keys=frozenset(volatile) if volatile else None,
+            request_verifier=request_verifier(self.manifest))
+        async with session:
+            async with self._connector(session, cassette, config_overrides) as subject:
+                yield subject
+            session.check()
+
+    @asynccontextmanager
+    async def _connector(self, server: Any, cassette: Any, overrides: Mapping[str, Any]
+                         ) -> AsyncIterator[Subject]:
+        clock = ScaledClock(self.options.clock_speed)
+        config = build_config(self.manifest, loopback_urls(self.manifest, server), self.options,
+                              clock, **overrides)
+        connector = load_connector_class(self.manifest)(config)
+        subject = Subject(self.manifest, connector, clock, server, cassette)
+        unsubscribe = connector.subscribe(subject._on_event)
+        root = logging.getLogger()
+        root.addHandler(subject._logs)
+        previous_level = root.level
+        root.setLevel(logging.DEBUG)
+        try:
+            yield subject
+        finally:
+            unsubscribe()
+            root.removeHandler(subject._logs)
+            root.setLevel(previous_level)
+            try:
+                async with asyncio.timeout(2.0):
+                    await connector.stop()
+            except TimeoutError:
+                logging.getLogger(__name__).error("%s did not stop within 2 s", self.manifest.name)
