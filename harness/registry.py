@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
@@ -20,6 +21,9 @@ from harness.manifest import Manifest, ManifestError, load_manifest
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "harness.connectors"
+# Extra folders of connectors (os.pathsep-separated), e.g. a maintainer's work in progress or
+# the deliberately broken connectors the harness' own tests use.
+EXTRA_ROOTS_ENV = "HARNESS_CONNECTOR_PATH"
 
 
 class UnknownConnector(KeyError):
@@ -62,6 +66,9 @@ def load_registry(root: Path | None = None,
     root = builtin_root() if root is None else root
     for path in sorted(root.glob("*/connector.toml")):
         _add(found, errors, path, "built-in")
+    for extra in filter(None, os.environ.get(EXTRA_ROOTS_ENV, "").split(os.pathsep)):
+        for path in sorted(Path(extra).glob("*/connector.toml")):
+            _add(found, errors, path, f"{EXTRA_ROOTS_ENV} {extra}")
     group = entry_points(group=ENTRY_POINT_GROUP) if eps is None else eps
     for ep in group:
         try:

@@ -1,0 +1,270 @@
+"""The WebSocket half of a replay: a websockets server on 127.0.0.1 playing a cassette's `ws`.
+
+Each cassette connection is served, in order, to the connections made on its URL path.
+Its frames are played in order: a client frame waits until the client sent a matching
+frame; a server frame waits for its trigger (a client frame, an HTTP interaction, a delay)
+and is then sent from bytes serialized at start. close/fault frames really end the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from harness.cassette.format import Cassette, Direction, FrameKind, MatchMode, WsConnection, WsFrame
+from harness.cassette.matchers import Params, json_frame_matches, normalize_host, parse_params
+from harness.replay.http import FORWARDED_HOST
+
+WsFallback = Callable[[ServerConnection, str, "str | None"], Awaitable[None]]
+
+# Step codes of the pre-compiled script (ints: the send loop runs 50,000 times a second).
+_SEND, _CLIENT, _CLOSE, _RESET = 0, 1, 2, 3
+
+
+@dataclass
+class ReceivedFrame:
+    """A frame the client sent; `matched` is the index of the cassette frame it matched."""
+
+    text: str
+    json: Any = None
+    matched: int | None = None
+
+
+@dataclass
+class WsConnectionLog:
+    """One WebSocket connection the replay server accepted, and what the client sent on it."""
+
+    path: str
+    host: str | None
+    entry_index: int | None
+    received: list[ReceivedFrame] = field(default_factory=list)
+    progress: int = 0  # how many frames of the cassette connection have been played
+    closed: bool = False
+
+    def client_messages(self) -> list[Any]:
+        """The client's frames, JSON-decoded where they were JSON."""
+        return [frame.json if frame.json is not None else frame.text for frame in self.received]
+
+
+@dataclass(eq=False)
+class _Entry:
+    index: int
+    conn: WsConnection
+    path: str
+    query: Params
+    host: str | None
+    steps: list[tuple[int, Any, WsFrame]]
+    connected: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"ws[{self.index}] {self.conn.url}"
+
+
+def _payload(frame: WsFrame) -> bytes:
+    if frame.kind is FrameKind.JSON:
+        return json.dumps(frame.value, separators=(",", ":"), ensure_ascii=False).encode()
+    return str(frame.value).encode()
+
+
+def _compile(index: int, conn: WsConnection) -> _Entry:
+    parts = urlsplit(conn.url)
+    steps: list[tuple[int, Any, WsFrame]] = []
+    for frame in conn.frames:
+        if frame.dir is Direction.CLIENT:
+            steps.append((_CLIENT, None, frame))
+        elif frame.kind is FrameKind.CLOSE:
+            steps.append((_CLOSE, frame.value, frame))
+        elif frame.kind is FrameKind.FAULT:
+            steps.append((_RESET, None, frame))
+        else:
+            steps.append((_SEND, _payload(frame), frame))
+    return _Entry(index, conn, unquote(parts.path) or "/", parse_params(parts.query),
+                  normalize_host(parts.netloc), steps)
+
+
+def describe_frame(frame: WsFrame) -> str:
+    text = json.dumps(frame.value, sort_keys=True) if frame.kind is FrameKind.JSON else str(
+        frame.value)
+    return f"{frame.dir.value} {frame.kind.value} {text[:160]}"
+
+
+@dataclass
+class WsReplay:
+    """Serves a cassette's `ws` connections; reports misses through `on_mismatch`."""
+
+    cassette: Cassette
+    volatile: frozenset[str]
+    on_mismatch: Callable[[str], None]
+    http_event: Callable[[str], asyncio.Event]
+    fallback: WsFallback | None = None
+    connections: list[WsConnectionLog] = field(default_factory=list)
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._entries = [_compile(i, conn) for i, conn in enumerate(self.cassette.ws)]
+        self._assigned: dict[ServerConnection, _Entry | None] = {}
+        self._server: Server | None = None
+
+    async def start(self) -> int:
+        """Listen on 127.0.0.1 (ephemeral port); returns the port."""
+        self._server = await serve(self._handle, "127.0.0.1", 0, process_request=self._route,
+                                   compression=None, ping_interval=None, close_timeout=1,
+                                   max_size=None)
+        self.port = int(self._server.sockets[0].getsockname()[1])
+        return self.port
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+
+    def _route(self, connection: ServerConnection, request: Request) -> Response | None:
+        path, _, query = request.path.partition("?")
+        path = unquote(path) or "/"
+        params = parse_params(query)
+        host = normalize_host(request.headers.get(FORWARDED_HOST))
+        for entry in self._entries:
+            if entry.connected or entry.path != path:
+                continue
+            if entry.query and entry.query != params:
+                continue
+            if host is not None and entry.host is not None and host != entry.host:
+                continue
+            entry.connected = True
+            self._assigned[connection] = entry
+            return None
+        if self.fallback is not None:
+            self._assigned[connection] = None
+            return None
+        where = f"{host or ''}{request.path}"
+        known = ", ".join(e.label + (" (used)" if e.connected else "") for e in self._entries)
+        self.on_mismatch(f"unmatched WebSocket connection to {where}: no unused cassette"
+                         f" connection has that path (cassette has: {known or 'none'})")
+        body = json.dumps({"harness_unmatched": f"WebSocket connection to {where}"})
+        return connection.respond(HTTPStatus.INTERNAL_SERVER_ERROR, body)
+
+    async def _handle(self, connection: ServerConnection) -> None:
+        entry = self._assigned.pop(connection, None)
+        request = connection.request
+        path = request.path if request is not None else "/"
+        host = request.headers.get(FORWARDED_HOST) if request is not None else None
+        if entry is None:
+            if self.fallback is not None:
+                await self.fallback(connection, path, host)
+            return
+        log = WsConnectionLog(path, normalize_host(host), entry.index)
+        self.connections.append(log)
+        events = {i: asyncio.Event() for i, step in enumerate(entry.steps) if step[0] == _CLIENT}
+        reader = asyncio.create_task(self._read(connection, entry, log, events))
+        writer = asyncio.create_task(self._write(connection, entry, log, events))
+        try:
+            done, _ = await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
+            if writer in done:
+                await reader  # the script is played: keep the stream open until the client goes
+        finally:
+            for task in (reader, writer):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+                    await task
+            log.closed = True
+
+    async def _write(self, connection: ServerConnection, entry: _Entry, log: WsConnectionLog,
+                     events: dict[int, asyncio.Event]) -> None:
+        try:
+            for position, (code, payload, frame) in enumerate(entry.steps):
+                if code == _CLIENT:
+                    await events[position].wait()
+                    log.progress = position + 1
+                    continue
+                after = frame.after
+                if after.client is not None:
+                    await events[after.client].wait()
+                if after.http is not None:
+                    await self.http_event(after.http).wait()
+                if after.delay:
+                    await asyncio.sleep(after.delay)
+                if code == _SEND:
+                    await connection.send(payload, text=True)
+                elif code == _CLOSE:
+                    log.progress = position + 1
+                    await connection.close(payload.code, payload.reason)
+                    return
+                else:
+                    log.progress = position + 1
+                    connection.transport.abort()  # no close frame: the client sees a dropped link
+                    return
+                log.progress = position + 1
+        except ConnectionClosed:
+            return
+
+    async def _read(self, connection: ServerConnection, entry: _Entry, log: WsConnectionLog,
+                    events: dict[int, asyncio.Event]) -> None:
+        expected = deque(sorted(events))
+        frames = entry.conn.frames
+        try:
+            async for message in connection:
+                text = message if isinstance(message, str) else message.decode("utf-8", "replace")
+                parsed: Any = None
+                if text[:1] in ("{", "["):
+                    with contextlib.suppress(ValueError):
+                        parsed = json.loads(text)
+                received = ReceivedFrame(text, parsed)
+                log.received.append(received)
+                if not expected:
+                    self.on_mismatch(f"{entry.label}: unexpected client frame {text[:160]!r}"
+                                     f" (the cassette expects no more client frames)")
+                    continue
+                position = expected[0]
+                reason = self._compare(frames[position], text, parsed)
+                if reason is None:
+                    expected.popleft()
+                    received.matched = position
+                    events[position].set()
+                else:
+                    self.on_mismatch(f"{entry.label}: client frame {text[:160]!r} does not match"
+                                     f" frames[{position}] ({describe_frame(frames[position])}):"
+                                     f" {reason}")
+        except ConnectionClosed:
+            return
+
+    def _compare(self, frame: WsFrame, text: str, parsed: Any) -> str | None:
+        if frame.kind is FrameKind.TEXT:
+            return None if text == frame.value else "text differs"
+        if parsed is None and text.strip() != "null":
+            return "expected a JSON frame"
+        ignore = frame.match.ignore | self.volatile
+        subset = frame.match.mode is MatchMode.SUBSET
+        if json_frame_matches(parsed, frame.value, ignore=ignore, subset=subset):
+            return None
+        return "JSON differs" + (" (recorded keys must all be present)" if subset else "")
+
+    def unused(self) -> list[str]:
+        """What of the cassette's `ws` was never played: connections and frames."""
+        lines: list[str] = []
+        played: dict[int, int] = {}
+        for log in self.connections:
+            if log.entry_index is not None:
+                played[log.entry_index] = log.progress
+        for entry in self._entries:
+            if entry.index not in played:
+                lines.append(f"{entry.label}: never connected")
+                continue
+            progress = played[entry.index]
+            frames = entry.conn.frames
+            if progress < len(frames):
+                lines.append(f"{entry.label}: frames[{progress}..{len(frames) - 1}] never played"
+                             f" (next: {describe_frame(frames[progress])})")
+        return lines
