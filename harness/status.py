@@ -232,8 +232,11 @@ def one_line_per_connector(statuses: Sequence[ConnectorStatus]) -> list[str]:
             if status.coverage_percent is not None
             else "coverage n/a"
         )
-        counts = f"{status.passed}/{status.ran} passed, {status.failed} failed, {status.known} known"
-        line = f"{status.connector:<{width}}  {status.status.value.upper():<6}  {counts}, {coverage}"
+        counts = (
+            f"{status.passed}/{status.ran} passed, {status.failed} failed, {status.known} known"
+        )
+        label = status.status.value.upper()
+        line = f"{status.connector:<{width}}  {label:<6}  {counts}, {coverage}"
         problems = [r for r in status.reasons if r != NO_SCENARIOS_REASON]
         if status.status is not Status.GREEN and problems:
             line += f" - {problems[0]}"

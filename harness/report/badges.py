@@ -49,7 +49,8 @@ def badge_svg(label: str, message: str, colour: str) -> str:
             f'<text x="{x:.1f}" y="15" fill="#010101" fill-opacity=".3" '
             f'textLength="{length:.1f}">{escape(content)}</text>'
         )
-        return shadow + f'<text x="{x:.1f}" y="14" textLength="{length:.1f}">{escape(content)}</text>'
+        front = f'<text x="{x:.1f}" y="14" textLength="{length:.1f}">{escape(content)}</text>'
+        return shadow + front
 
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" '
@@ -96,6 +97,7 @@ def badge_files(badges_dir: Path, statuses: Sequence[ConnectorStatus]) -> dict[P
     for status in statuses:
         name = safe_name(status.connector)
         colour = COLOURS[status.status]
-        files[badges_dir / f"{name}.svg"] = badge_svg(status.connector, badge_message(status), colour)
+        svg = badge_svg(status.connector, badge_message(status), colour)
+        files[badges_dir / f"{name}.svg"] = svg
         files[badges_dir / f"{name}.json"] = endpoint_json(status)
     return files

@@ -135,5 +135,5 @@ def connector_strip(
     entries: Sequence[HistoryEntry], connector: str, last: int = 20
 ) -> list[tuple[HistoryEntry, ConnectorPoint]]:
     """The connector's points in the last `last` runs that included it, oldest first."""
-    points = [(entry, entry.connectors[connector]) for entry in entries if connector in entry.connectors]
+    points = [(e, e.connectors[connector]) for e in entries if connector in e.connectors]
     return points[-last:]

@@ -145,5 +145,6 @@ def build_junit(
 def render_junit(
     runs: Sequence[ConnectorRun], statuses: Sequence[ConnectorStatus], info: RunInfo
 ) -> bytes:
-    tree = build_junit(runs, statuses, info)
-    return ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True) + b"\n"
+    root = build_junit(runs, statuses, info).getroot()
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"

@@ -133,8 +133,13 @@ def make_run_info(
     )
 
 
+def render_run_info(info: RunInfo) -> str:
+    return json.dumps(info.to_json(), indent=1) + "\n"
+
+
 def write_run_info(path: Path, info: RunInfo) -> None:
-    write_text(path, json.dumps(info.to_json(), indent=1) + "\n")
+    """Write run-info.json (e.g. next to raw results, so reports can be rebuilt later)."""
+    write_text(path, render_run_info(info))
 
 
 def read_run_info(path: Path) -> RunInfo:

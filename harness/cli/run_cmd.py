@@ -1,0 +1,68 @@
+"""`harness run`: the conformance suites over every registered connector, reports written."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from harness.runner import DEFAULT_CONNECTOR_TIMEOUT, RunPlan, run_connectors
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "run", help="run the conformance suites over the registered connectors",
+        description="Run every check of each connector's standard (spot or perpetual) over "
+                    "the selected connectors, each in its own process, replaying its "
+                    "cassettes and driving its exchange double on loopback. Writes "
+                    "status.json, junit.xml, allure-results/, summary.md, badges/ and site/ "
+                    "to the output folder. Exits non-zero when a connector is red or a gate "
+                    "fails, with one line per connector saying why.")
+    parser.add_argument("--connector", action="append", default=[], metavar="NAME",
+                        help="run only this connector (repeatable); default: all")
+    parser.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
+                        help="where reports go (default: reports/)")
+    parser.add_argument("--jobs", "-j", type=int, default=2,
+                        help="connectors run in parallel (default 2)")
+    parser.add_argument("--check-timeout", type=float, default=None, metavar="SECONDS",
+                        help="deadline of each check (default 10)")
+    parser.add_argument("--connector-timeout", type=float, default=DEFAULT_CONNECTOR_TIMEOUT,
+                        metavar="SECONDS",
+                        help="a connector whose checks take longer is stopped and reported red")
+    parser.add_argument("pytest_args", nargs="*", metavar="PYTEST_ARG",
+                        help="after --: extra pytest arguments (e.g. -- -k SPOT-ORD)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.report.writer import write_reports
+    from harness.status import exit_code, one_line_per_connector
+
+    console = Console(highlight=False, soft_wrap=True)
+    plan = RunPlan(connectors=args.connector, out=args.out, jobs=args.jobs,
+                   check_timeout=args.check_timeout, connector_timeout=args.connector_timeout,
+                   pytest_args=args.pytest_args)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(name: str, state: str) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(f"{name}: {state}")
+            progress.update(tasks[name], description=f"{name}: {state}")
+
+        outcome = run_connectors(plan, report)
+    for error in outcome.registry_errors:
+        console.print(f"[red]manifest error:[/red] {error}")
+    statuses = write_reports(outcome.runs, args.out, started=outcome.started,
+                             finished=outcome.finished, complete=outcome.complete)
+    for line in one_line_per_connector(statuses):
+        console.print(line)
+    if not outcome.complete:
+        console.print("[yellow]interrupted: the report is marked incomplete[/yellow]")
+    console.print(f"reports written to {args.out}/ (open {args.out}/site/index.html)")
+    code = exit_code(statuses, list(outcome.registry_errors))
+    return code if outcome.complete else max(code, 130)

@@ -1,0 +1,255 @@
+"""ReplaySession: one cassette served on real loopback sockets for the length of a test.
+
+    async with ReplaySession(load_cassette(path)) as replay:
+        connector = make_connector(rest_base=replay.http_base_for("https://api.binance.com"),
+                                   ws_base=replay.ws_base_for("wss://stream.binance.com:9443"))
+        ...
+    # on exit: unmatched requests, and in strict mode unused interactions, raise CassetteMismatch
+
+While the session is active the network is blocked (only 127.0.0.1 can be reached).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from websockets.asyncio.server import ServerConnection
+
+from harness.cassette.format import Cassette
+from harness.cassette.loader import dump_cassette
+from harness.cassette.matchers import DEFAULT_MATCHERS, DEFAULT_VOLATILE_KEYS, Matcher, RequestView
+from harness.cassette.record_mode import RecordMode, resolve_record_mode
+from harness.cassette.scrub import Scrubber
+from harness.replay.http import HttpReplay, RequestVerifier, ServedRequest, http_ids_awaited
+from harness.replay.netguard import block_network
+from harness.replay.relay import Capture, HttpForwarder, base_of, relay_ws
+from harness.replay.ws import WsConnectionLog, WsReplay
+
+
+class CassetteMismatch(AssertionError):
+    """The code under test did not do what the cassette recorded (see the message)."""
+
+
+def loopback_base(original_base: str, port: int, scheme: str) -> str:
+    """`https://api.x.com/api` + port 5 -> `http://127.0.0.1:5/api` (path prefix kept)."""
+    path = urlsplit(original_base).path.rstrip("/")
+    return f"{scheme}://127.0.0.1:{port}{path}"
+
+
+class ReplaySession:
+    """Serve `cassette` over loopback HTTP and WebSocket servers (an async context manager).
+
+    strict: on exit, interactions/frames never played and unexpected WS frames fail too
+        (unmatched HTTP requests always fail).
+    volatile_keys: parameter/JSON keys ignored when matching (timestamp, signature, ...).
+    request_verifier: called with each matched request; a returned string rejects it.
+    record_mode: none (default) or once replay only; new_episodes forwards requests the
+        cassette lacks to `upstreams` and appends them to the cassette file on exit.
+        `CI` in the environment forces none.
+    """
+
+    def __init__(
+        self,
+        cassette: Cassette,
+        *,
+        strict: bool = True,
+        volatile_keys: Iterable[str] = DEFAULT_VOLATILE_KEYS,
+        request_verifier: RequestVerifier | None = None,
+        record_mode: str | RecordMode = RecordMode.NONE,
+        matchers: Sequence[Matcher] = DEFAULT_MATCHERS,
+        upstreams: Mapping[str, str] | None = None,
+        scrubber: Scrubber | None = None,
+        save_to: str | Path | None = None,
+    ) -> None:
+        self.cassette = cassette
+        self.strict = strict
+        self.volatile = frozenset(volatile_keys)
+        self.record_mode = resolve_record_mode(record_mode)
+        if self.record_mode is RecordMode.ALL:
+            raise ValueError("record mode all re-records the whole cassette: use RecordingProxy"
+                             " (harness.cassette.recorder) instead of ReplaySession")
+        self._upstreams = dict(upstreams or {})
+        recording = self.record_mode is RecordMode.NEW_EPISODES
+        if recording and not self._upstreams:
+            raise ValueError("record mode new_episodes needs upstreams={original base: upstream"
+                             " base} to forward requests the cassette lacks")
+        self._capture = Capture(scrubber or Scrubber()) if recording else None
+        self._save_to = Path(save_to) if save_to else cassette.path
+        self._forwarder = HttpForwarder(self._capture) if self._capture else None
+        self._mismatches: list[tuple[str, str]] = []  # (kind, message); kind is http or ws
+        self._events: dict[str, asyncio.Event] = {}
+        self.http = HttpReplay(
+            cassette, self.volatile, tuple(matchers),
+            on_mismatch=lambda message: self._mismatches.append(("http", message)),
+            verifier=request_verifier, on_served=self._served,
+            fallback=self._record_http if recording else None,
+            announce=http_ids_awaited(cassette),
+        )
+        self.ws = WsReplay(
+            cassette, self.volatile,
+            on_mismatch=lambda message: self._mismatches.append(("ws", message)),
+            http_event=self._event, fallback=self._record_ws if recording else None,
+        )
+        self._stack = contextlib.ExitStack()
+        self._started = False
+
+    # -- lifecycle ---------------------------------------------------------------------
+    async def __aenter__(self) -> ReplaySession:
+        if self._capture is None:  # new_episodes may need the real upstream
+            self._stack.enter_context(block_network())
+        try:
+            await self.http.start()
+            await self.ws.start()
+        except BaseException:
+            await self._stop()
+            raise
+        self._started = True
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        await self._stop()
+        self._save_new_episodes()
+        if exc is None:
+            self.check(unused=self.strict, ws_frames=self.strict)
+        elif any(kind == "http" for kind, _ in self._mismatches):
+            # The miss is most likely why the test failed: say so (the original is chained).
+            self.check(unused=False, ws_frames=False)
+        return False
+
+    async def _stop(self) -> None:
+        try:
+            await self.ws.stop()
+            await self.http.stop()
+            if self._forwarder is not None:
+                await self._forwarder.close()
+        finally:
+            self._stack.close()
+            self._started = False
+
+    # -- addresses ---------------------------------------------------------------------
+    def _require_started(self) -> None:
+        if not self._started:
+            raise RuntimeError("the replay servers run only inside `async with ReplaySession(...)`")
+
+    def http_base_for(self, original_base: str) -> str:
+        """The loopback base to use instead of `original_base`, e.g.
+        `https://api.binance.com` -> `http://127.0.0.1:PORT`."""
+        self._require_started()
+        return loopback_base(original_base, self.http.port, "http")
+
+    def ws_base_for(self, original_base: str) -> str:
+        """`wss://stream.binance.com:9443` -> `ws://127.0.0.1:PORT2`."""
+        self._require_started()
+        return loopback_base(original_base, self.ws.port, "ws")
+
+    def host_map(self) -> dict[str, str]:
+        """Every host of the cassette mapped to its loopback server: the argument to give
+        `route_hosts` for a client that cannot take URL overrides."""
+        self._require_started()
+        bases = {base_of(i.request.uri) for i in self.cassette.interactions}
+        bases |= {base_of(c.url) for c in self.cassette.ws}
+        bases |= set(self._upstreams)
+        return {
+            base: loopback_base(base_of(base), self.ws.port, "ws")
+            if base.startswith(("ws:", "wss:"))
+            else loopback_base(base_of(base), self.http.port, "http")
+            for base in sorted(bases)
+        }
+
+    # -- what happened -----------------------------------------------------------------
+    @property
+    def requests(self) -> list[ServedRequest]:
+        """Every HTTP request received, with the index of the interaction that answered it."""
+        return self.http.requests
+
+    @property
+    def ws_connections(self) -> list[WsConnectionLog]:
+        """Every WebSocket connection accepted, with the client frames received on it."""
+        return self.ws.connections
+
+    @property
+    def mismatches(self) -> list[str]:
+        return [message for _, message in self._mismatches]
+
+    def unused(self) -> list[str]:
+        """Interactions never served and WS connections/frames never played."""
+        lines = [f"never used: {item.label}" for item in self.http.unused()]
+        return lines + self.ws.unused()
+
+    def check(self, *, unused: bool = False, ws_frames: bool = True) -> None:
+        """Raise CassetteMismatch if anything did not match so far (and, with unused=True,
+        if anything recorded was not played). Called on exit; usable mid-test."""
+        problems = [message for kind, message in self._mismatches if ws_frames or kind == "http"]
+        if unused:
+            problems += self.unused()
+        if problems:
+            lines = "\n".join(f"- {p}" for p in problems)
+            raise CassetteMismatch(
+                f"cassette {self.cassette.name}: {len(problems)} problem(s)\n{lines}")
+
+    # -- HTTP -> WS triggers -----------------------------------------------------------
+    def _event(self, ident: str) -> asyncio.Event:
+        event = self._events.get(ident)
+        if event is None:
+            event = self._events[ident] = asyncio.Event()
+        return event
+
+    def _served(self, ident: str) -> None:
+        self._event(ident).set()
+
+    # -- new_episodes ------------------------------------------------------------------
+    def _upstream_for(self, host: str | None, schemes: tuple[str, ...], path: str) -> str:
+        bases = [b for b in self._upstreams if urlsplit(b).scheme in schemes]
+        for base in bases:
+            if host is not None and urlsplit(base).netloc.lower().startswith(host):
+                return base
+        recorded = [base_of(i.request.uri) for i in self.cassette.interactions
+                    if urlsplit(i.request.uri).path == path]
+        for base in bases:
+            if base_of(base) in recorded:
+                return base
+        if not bases:
+            raise LookupError(f"no upstream for {schemes[0]} traffic to {path}")
+        return bases[0]
+
+    async def _record_http(self, request: web.BaseRequest, view: RequestView) -> web.Response:
+        assert self._forwarder is not None
+        try:
+            original = self._upstream_for(view.host, ("http", "https"), view.path)
+        except LookupError as exc:
+            return web.Response(status=502, text=str(exc))
+        return await self._forwarder.forward(request, view.body, original,
+                                             self._upstreams[original])
+
+    async def _record_ws(self, connection: ServerConnection, path: str, host: str | None) -> None:
+        assert self._capture is not None
+        original = self._upstream_for(host, ("ws", "wss"), path.partition("?")[0])
+        upstream = base_of(self._upstreams[original]) + path
+        await relay_ws(connection, upstream, base_of(original) + path, self._capture)
+
+    def _save_new_episodes(self) -> None:
+        capture = self._capture
+        if capture is None or not (capture.http or capture.ws) or self._save_to is None:
+            return
+        interactions, connections = capture.build(first_index=len(self.cassette.interactions))
+        meta = self.cassette.meta
+        scrubbed = tuple(sorted(set(meta.scrubbed) | set(capture.scrubber.names()), key=str.lower))
+        updated = replace(
+            self.cassette,
+            meta=replace(meta, scrubbed=scrubbed),
+            interactions=self.cassette.interactions + tuple(interactions),
+            ws=self.cassette.ws + tuple(connections),
+        )
+        dump_cassette(updated, self._save_to)

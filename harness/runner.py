@@ -1,0 +1,138 @@
+"""`harness run`: every selected connector's checks, each in its own worker process.
+
+One connector that fails to import, crashes or hangs is reported red with its reason; the
+others complete. Ctrl-C stops the workers and still leaves a valid report, marked incomplete.
+The exit code comes from the computed statuses, never from a reporter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.manifest import Manifest
+from harness.registry import Registry, load_registry
+from harness.results import ConnectorRun, read_raw
+
+DEFAULT_CONNECTOR_TIMEOUT = 900.0
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    connectors: Sequence[str] = ()
+    out: Path = Path("reports")
+    jobs: int = 2
+    check_timeout: float | None = None
+    connector_timeout: float = DEFAULT_CONNECTOR_TIMEOUT
+    pytest_args: Sequence[str] = ()
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RunOutcome:
+    runs: list[ConnectorRun]
+    registry_errors: list[str]
+    complete: bool
+    started: dt.datetime
+    finished: dt.datetime
+
+
+Progress = Callable[[str, str], None]
+
+
+def run_connectors(plan: RunPlan, progress: Progress = lambda name, state: None,
+                   registry: Registry | None = None) -> RunOutcome:
+    started = dt.datetime.now(dt.UTC)
+    registry = registry or load_registry()
+    manifests = registry.select(plan.connectors)
+    raw_dir = plan.out / "raw"
+    logs_dir = plan.out / "logs"
+    for folder in (raw_dir, logs_dir, plan.out / "allure-results"):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+
+    runs: dict[str, ConnectorRun] = {}
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    complete = True
+    with ThreadPoolExecutor(max_workers=max(1, plan.jobs)) as pool:
+        pending: dict[Future[ConnectorRun], Manifest] = {}
+        queue = list(manifests)
+        try:
+            while queue or pending:
+                while queue and len(pending) < max(1, plan.jobs):
+                    manifest = queue.pop(0)
+                    progress(manifest.name, "running")
+                    pending[pool.submit(_run_one, manifest, plan, raw_dir, logs_dir,
+                                        processes)] = manifest
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    manifest = pending.pop(future)
+                    runs[manifest.name] = future.result()
+                    progress(manifest.name, "done")
+        except KeyboardInterrupt:
+            complete = False
+            for process in list(processes.values()):
+                _kill(process)
+            for manifest in manifests:
+                if manifest.name not in runs:
+                    runs[manifest.name] = ConnectorRun(
+                        manifest.name, manifest.standard.value,
+                        load_error="interrupted before its checks finished", incomplete=True)
+            for future in pending:
+                future.cancel()
+    ordered = [runs[m.name] for m in manifests if m.name in runs]
+    return RunOutcome(ordered, list(registry.errors), complete, started,
+                      dt.datetime.now(dt.UTC))
+
+
+def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
+             processes: dict[str, subprocess.Popen[bytes]]) -> ConnectorRun:
+    raw = raw_dir / f"{manifest.name}.json"
+    command = [sys.executable, "-m", "harness.worker", manifest.name, str(raw),
+               "--alluredir", str(plan.out / "allure-results")]
+    if plan.check_timeout is not None:
+        command += ["--check-timeout", str(plan.check_timeout)]
+    if plan.pytest_args:
+        command += ["--", *plan.pytest_args]
+    log_path = logs_dir / f"{manifest.name}.log"
+    env = {**os.environ, **plan.extra_env}
+    began = time.monotonic()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                   start_new_session=True)
+        processes[manifest.name] = process
+        try:
+            code = process.wait(timeout=plan.connector_timeout)
+        except subprocess.TimeoutExpired:
+            _kill(process)
+            return ConnectorRun(
+                manifest.name, manifest.standard.value, incomplete=True,
+                load_error=f"its checks did not finish within {plan.connector_timeout:.0f} s "
+                           f"and were stopped; see {log_path}")
+        finally:
+            processes.pop(manifest.name, None)
+    if not raw.exists():
+        return ConnectorRun(manifest.name, manifest.standard.value,
+                            load_error=f"the worker exited with code {code} after "
+                                       f"{time.monotonic() - began:.1f} s without results; "
+                                       f"see {log_path}")
+    found = read_raw(raw)
+    return found[0] if found else ConnectorRun(manifest.name, manifest.standard.value,
+                                               load_error="the worker wrote no results")
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()

@@ -1,0 +1,70 @@
+"""One connector's checks, in their own process: `python -m harness.worker NAME RAW [ARGS]`.
+
+The runner starts one worker per connector so that a connector that crashes, hangs or leaks
+cannot take the others down. The worker measures the connector's coverage around the pytest
+session and writes the connector's raw results, coverage included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.coverage_gate import measure
+from harness.registry import ConnectorLoadError, load_connector_class, load_registry
+from harness.results import ConnectorRun, read_raw, write_raw
+
+
+def suites_root() -> Path:
+    import suites
+
+    return Path(suites.__file__).parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness.worker")
+    parser.add_argument("connector")
+    parser.add_argument("raw", type=Path)
+    parser.add_argument("--alluredir", default="")
+    parser.add_argument("--check-timeout", default="")
+    parser.add_argument("--no-coverage", action="store_true")
+    parser.add_argument("pytest_args", nargs="*")
+    args = parser.parse_args(argv)
+
+    manifest = load_registry().get(args.connector)
+    pytest_args = [str(suites_root()), "--connector", manifest.name,
+                   "--harness-raw", str(args.raw), "-q", "-p", "no:cacheprovider",
+                   "--rootdir", str(suites_root().parent), *args.pytest_args]
+    own_tests = manifest.folder / "tests"
+    if own_tests.is_dir():
+        pytest_args.insert(1, str(own_tests))
+    if args.alluredir:
+        pytest_args += ["--alluredir", args.alluredir]
+    if args.check_timeout:
+        pytest_args += ["--check-timeout", args.check_timeout]
+
+    load_error = ""
+    with measure({manifest.name: manifest.folder}) as measurement:
+        try:
+            load_connector_class(manifest)
+        except ConnectorLoadError as exc:
+            load_error = str(exc)
+        code = int(pytest.main(pytest_args)) if not load_error else 2
+
+    runs = read_raw(args.raw) if args.raw.exists() else []
+    run = next((r for r in runs if r.connector == manifest.name), None)
+    if run is None:
+        run = ConnectorRun(manifest.name)
+    run.standard = manifest.standard.value
+    run.load_error = load_error
+    if not args.no_coverage:
+        run.coverage = measurement.results.get(manifest.name)
+    write_raw(args.raw, [run])
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
