@@ -1,6 +1,7 @@
 """A WebSocket stream that stays connected: connect, subscribe, read, reconnect.
 
-Frames that are not JSON are logged and skipped; the stream goes on. Every disconnect is
+Frames that are not JSON are logged and skipped; the stream goes on. A message hook that raises
+ConnectionError (the exchange said the stream ended) closes the socket. Every disconnect is
 followed by a reconnect after the configured delay, and the connect hook runs again, so
 subscriptions are always renewed.
 """
@@ -93,6 +94,8 @@ class ManagedStream:
                     continue
                 try:
                     await self._on_message(payload)
+                except ConnectionError:
+                    raise  # the hook says the stream is over (the server ended it): reconnect
                 except Exception:
                     log.exception("%s stream: could not process a message; skipped", self.name)
             log.info("%s stream: disconnected (close code %s)", self.name, ws.close_code)
