@@ -7,6 +7,7 @@ The exit code comes from the computed statuses, never from a reporter.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -35,6 +36,7 @@ class RunPlan:
     connector_timeout: float = DEFAULT_CONNECTOR_TIMEOUT
     pytest_args: Sequence[str] = ()
     extra_env: dict[str, str] = field(default_factory=dict)
+    diff_base: str | None = None
 
 
 @dataclass
@@ -101,6 +103,8 @@ def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
                "--alluredir", str(plan.out / "allure-results")]
     if plan.check_timeout is not None:
         command += ["--check-timeout", str(plan.check_timeout)]
+    if plan.diff_base:
+        command += ["--diff-base", plan.diff_base]
     if plan.pytest_args:
         command += ["--", *plan.pytest_args]
     log_path = logs_dir / f"{manifest.name}.log"
@@ -131,8 +135,6 @@ def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait()

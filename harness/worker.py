@@ -8,12 +8,13 @@ session and writes the connector's raw results, coverage included.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
 import pytest
 
-from harness.coverage_gate import measure
+from harness.coverage_gate import diff_coverage, measure
 from harness.registry import ConnectorLoadError, load_connector_class, load_registry
 from harness.results import ConnectorRun, read_raw, write_raw
 
@@ -31,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alluredir", default="")
     parser.add_argument("--check-timeout", default="")
     parser.add_argument("--no-coverage", action="store_true")
+    parser.add_argument("--diff-base", default="",
+                        help="also measure coverage of the lines changed since this git ref")
     parser.add_argument("pytest_args", nargs="*")
     args = parser.parse_args(argv)
 
@@ -47,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         pytest_args += ["--check-timeout", args.check_timeout]
 
     load_error = ""
-    with measure({manifest.name: manifest.folder}) as measurement:
+    data_file = args.raw.with_suffix(".coverage")
+    with measure({manifest.name: manifest.folder}, data_file=data_file) as measurement:
         try:
             load_connector_class(manifest)
         except ConnectorLoadError as exc:
@@ -62,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     run.load_error = load_error
     if not args.no_coverage:
         run.coverage = measurement.results.get(manifest.name)
+        if run.coverage is not None and args.diff_base:
+            diff = diff_coverage(data_file, manifest.folder, base_ref=args.diff_base)
+            run.coverage = dataclasses.replace(run.coverage, diff_percent=diff.percent)
     write_raw(args.raw, [run])
     return code
 

@@ -25,7 +25,13 @@ from harness.base.throttler import RateLimit, Throttler
 from harness.base.time_sync import TimeSynchronizer
 from harness.standard.api import EventListener, SpotConnector, Unsubscribe
 from harness.standard.config import ConnectorConfig
-from harness.standard.enums import NetworkStatus, OrderType, PositionAction, TradeSide
+from harness.standard.enums import (
+    NetworkStatus,
+    OrderState,
+    OrderType,
+    PositionAction,
+    TradeSide,
+)
 from harness.standard.errors import (
     CancelRejected,
     ConnectorError,
@@ -131,6 +137,12 @@ class ExchangeBase(SpotConnector):
     @abstractmethod
     async def request_cancel(self, order: TrackedOrder) -> OrderUpdate:
         """Cancel; raise OrderNotFound or CancelRejected when the exchange refuses."""
+
+    async def request_cancel_all(self, pair: TradingPair) -> list[OrderUpdate] | None:
+        """Optional: cancel every open order on `pair` in one request; return the exchange's
+        reports, or None (the default) when the exchange has no bulk cancel. Called only when
+        `config.exclusive_account` says no one else's orders can be hit."""
+        return None
 
     @abstractmethod
     async def request_order_status(self, order: TrackedOrder) -> OrderUpdate:
@@ -345,11 +357,31 @@ class ExchangeBase(SpotConnector):
             return []
         try:
             async with asyncio.timeout(timeout):
-                return list(await asyncio.gather(*(self.cancel(cid) for cid in orders)))
+                if self.config.exclusive_account:
+                    await self._cancel_in_bulk(orders)
+                # Whatever a bulk cancel did not settle is cancelled one by one.
+                done = {cid: CancellationResult(cid, True) for cid in orders
+                        if self.orders.orders[cid].state is OrderState.CANCELED}
+                rest = [cid for cid in orders if cid not in done]
+                done.update(zip(rest, await asyncio.gather(*(self.cancel(cid) for cid in rest)),
+                                strict=True))
+                return [done[cid] for cid in orders]
         except TimeoutError:
             return [CancellationResult(cid, self.orders.orders[cid].state.value == "CANCELED",
                                        None if self.orders.orders[cid].state.value == "CANCELED"
                                        else "timed out") for cid in orders]
+
+    async def _cancel_in_bulk(self, orders: Sequence[str]) -> None:
+        for pair in sorted({self.orders.orders[cid].pair for cid in orders}):
+            try:
+                updates = await self.request_cancel_all(pair)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("bulk cancel on %s failed (%s); cancelling one by one", pair, exc)
+                continue
+            for update in updates or ():
+                await self._apply_update(update)
 
     @property
     def tracked_orders(self) -> Mapping[str, TrackedOrder]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from rich.console import Console
@@ -17,12 +18,17 @@ def register(subparsers: Any) -> None:
         description="List every registered connector (built-in folders and entry points), "
                     "with its standard, pairs, order types and capabilities. Manifests that "
                     "fail validation are listed below the table, one line each.")
+    parser.add_argument("--json", action="store_true",
+                        help="print only the connector names as a JSON list (for CI matrices)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False, soft_wrap=True)
     registry = load_registry()
+    if args.json:
+        print(json.dumps(sorted(registry.connectors)))
+        return 0
     table = Table(title="Registered connectors")
     for column in ("name", "standard", "pairs", "order types", "capabilities", "double",
                    "known failures", "source"):

@@ -32,6 +32,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--connector-timeout", type=float, default=DEFAULT_CONNECTOR_TIMEOUT,
                         metavar="SECONDS",
                         help="a connector whose checks take longer is stopped and reported red")
+    parser.add_argument("--changed-since", metavar="REF", default=None,
+                        help="run only the connectors the change since REF touches (all of "
+                             "them when harness/ or suites/ change) and gate each one's "
+                             "changed lines at 80 %% coverage")
     parser.add_argument("pytest_args", nargs="*", metavar="PYTEST_ARG",
                         help="after --: extra pytest arguments (e.g. -- -k SPOT-ORD)")
     parser.set_defaults(func=run)
@@ -42,9 +46,20 @@ def run(args: argparse.Namespace) -> int:
     from harness.status import exit_code, one_line_per_connector
 
     console = Console(highlight=False, soft_wrap=True)
-    plan = RunPlan(connectors=args.connector, out=args.out, jobs=args.jobs,
+    connectors = list(args.connector)
+    if args.changed_since:
+        from harness.changes import changed_files, touched_connectors
+        from harness.registry import load_registry
+
+        connectors = touched_connectors(changed_files(args.changed_since),
+                                        load_registry().connectors)
+        console.print(f"connectors touched since {args.changed_since}: "
+                      f"{', '.join(connectors) or 'none'}")
+        if not connectors:
+            return 0
+    plan = RunPlan(connectors=connectors, out=args.out, jobs=args.jobs,
                    check_timeout=args.check_timeout, connector_timeout=args.connector_timeout,
-                   pytest_args=args.pytest_args)
+                   pytest_args=args.pytest_args, diff_base=args.changed_since)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         tasks: dict[str, Any] = {}
@@ -64,5 +79,10 @@ def run(args: argparse.Namespace) -> int:
     if not outcome.complete:
         console.print("[yellow]interrupted: the report is marked incomplete[/yellow]")
     console.print(f"reports written to {args.out}/ (open {args.out}/site/index.html)")
-    code = exit_code(statuses, list(outcome.registry_errors))
+    from harness.coverage_gate import gate_failures
+
+    gates = [*outcome.registry_errors, *gate_failures(outcome.runs)]
+    for line in gate_failures(outcome.runs):
+        console.print(f"[red]gate:[/red] {line}")
+    code = exit_code(statuses, gates)
     return code if outcome.complete else max(code, 130)

@@ -1,0 +1,158 @@
+"""Synthetic results for the reporting tests: one green, one yellow and one red connector."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from harness.report.run_info import RunInfo
+from harness.results import (
+    CheckResult,
+    ConnectorRun,
+    CoverageResult,
+    Expectation,
+    KnownFailureRef,
+    Outcome,
+    ScenarioResult,
+)
+
+START = datetime(2026, 11, 5, 10, 0, tzinfo=UTC)
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def known_ref(check_id: str, *, expires: str = "2027-01-31", expired: bool = False) -> KnownFailureRef:
+    return KnownFailureRef(
+        check_id=check_id,
+        reason="venue rounds quantities up",
+        link="https://example.invalid/issues/7",
+        expires=expires,
+        expired=expired,
+    )
+
+
+def check(
+    check_id: str = "SPOT-OB-1",
+    *,
+    connector: str = "alpha",
+    area: str = "order book",
+    outcome: Outcome = Outcome.PASS,
+    expected: Expectation = Expectation.PASS,
+    required: bool = True,
+    message: str = "",
+    known: KnownFailureRef | None = None,
+    flaky: bool = False,
+    duration: float = 0.0125,
+) -> CheckResult:
+    return CheckResult(
+        connector=connector,
+        check_id=check_id,
+        title=f"test_{check_id.lower().replace('-', '_')}",
+        area=area,
+        required=required,
+        outcome=outcome,
+        expected=expected,
+        duration=duration,
+        nodeid=f"suites/spot/test_x.py::test_{check_id}[{connector}]",
+        message=message,
+        reproduce=f"harness run {connector} -k {check_id}",
+        known_failure=known,
+        flaky=flaky,
+    )
+
+
+def cov(connector: str, percent: float = 91.5, diff: float | None = None) -> CoverageResult:
+    return CoverageResult(
+        connector=connector,
+        line_rate=0.93,
+        branch_rate=0.85,
+        percent=percent,
+        diff_percent=diff,
+        missing={"client.py": [12, 13, 14, 40]},
+    )
+
+
+def scen(connector: str, passed: bool = True) -> ScenarioResult:
+    return ScenarioResult(
+        connector=connector,
+        passed=passed,
+        examples=200,
+        seed="12345",
+        failure="" if passed else "Invariant balance_conserved: 10 != 9\nmore detail",
+        minimal_steps=() if passed else ("place_limit(BUY, 1)", "cancel(#1)"),
+        regression_cassette="" if passed else "cassettes/gamma/regression-12345.yaml",
+    )
+
+
+def green_run(name: str = "alpha") -> ConnectorRun:
+    return ConnectorRun(
+        connector=name,
+        results=[
+            check("SPOT-OB-1", connector=name),
+            check("SPOT-OB-2", connector=name),
+            check("SPOT-ORD-1", connector=name, area="orders"),
+            check("SPOT-BAL-1", connector=name, area="balances"),
+        ],
+        coverage=cov(name),
+        scenarios=scen(name),
+    )
+
+
+def yellow_run(name: str = "beta") -> ConnectorRun:
+    return ConnectorRun(
+        connector=name,
+        results=[
+            check("SPOT-OB-1", connector=name),
+            check(
+                "SPOT-OB-4",
+                connector=name,
+                outcome=Outcome.FAIL,
+                expected=Expectation.FAIL,
+                message="AssertionError: expected 5 levels, got 4",
+                known=known_ref("SPOT-OB-4"),
+            ),
+            check("SPOT-ORD-1", connector=name, area="orders", flaky=True),
+            check("SPOT-ORD-9", connector=name, area="orders", outcome=Outcome.SKIP,
+                  expected=Expectation.SKIP, message="capability not declared: MARKET"),
+        ],
+        coverage=cov(name, percent=74.25),
+        scenarios=None,
+    )
+
+
+def red_run(name: str = "gamma") -> ConnectorRun:
+    return ConnectorRun(
+        connector=name,
+        results=[
+            check("SPOT-OB-1", connector=name),
+            check(
+                "SPOT-ORD-3",
+                connector=name,
+                area="orders",
+                outcome=Outcome.FAIL,
+                message="AssertionError: expected one OrderCancelled event, got 2\n  at line 3",
+            ),
+            check("SPOT-BAL-1", connector=name, area="balances"),
+        ],
+        coverage=cov(name, percent=88.0),
+        scenarios=scen(name, passed=False),
+    )
+
+
+def three_runs() -> list[ConnectorRun]:
+    return [green_run(), yellow_run(), red_run()]
+
+
+def run_info(
+    run_id: str = "run-1", *, complete: bool = True, offset_minutes: int = 0
+) -> RunInfo:
+    started = START + timedelta(minutes=offset_minutes)
+    return RunInfo(
+        run_id=run_id,
+        started=started,
+        finished=started + timedelta(seconds=42.5),
+        complete=complete,
+        commit=COMMIT,
+        harness_version="0.1.0",
+        standard_version="1.0.0",
+        seed="12345",
+        hypothesis_profile="ci",
+    )
