@@ -8,6 +8,7 @@ session and writes the connector's raw results, coverage included.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import dataclasses
 import sys
 from pathlib import Path
@@ -20,9 +21,12 @@ from harness.results import ConnectorRun, read_raw, write_raw
 
 
 def suites_root() -> Path:
-    import suites
-
-    return Path(suites.__file__).parent
+    """The installed suites package's folder (located, not imported: harness never imports
+    the suites)."""
+    spec = importlib.util.find_spec("suites")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the suites package is not installed; run pip install -e .")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,14 @@ from typing import Any
 from harness.base import MarketInfo
 from harness.base.exchange import MarketMessage
 from harness.standard.enums import OrderState, TradeSide
-from harness.standard.model import Balance, Fill, OrderUpdate, PlacementOutcome, PublicTrade, TradeFee
+from harness.standard.model import (
+    Balance,
+    Fill,
+    OrderUpdate,
+    PlacementOutcome,
+    PublicTrade,
+    TradeFee,
+)
 from harness.standard.order import TrackedOrder
 from harness.standard.order_book import Level, OrderBookDiff, OrderBookSnapshot
 from harness.standard.pair import TradingPair
@@ -65,7 +72,7 @@ def symbol_of(pair: TradingPair) -> str:
 
 # exchangeInfo ------------------------------------------------------------------------------
 def parse_market(record: Mapping[str, Any]) -> MarketInfo | None:
-    """One `symbols[]` entry of exchangeInfo; None unless it trades spot now. Raises if malformed."""
+    """An exchangeInfo `symbols[]` entry; None unless it trades spot now. Raises if malformed."""
     if record["status"] != "TRADING" or record["isSpotTradingAllowed"] is not True:
         return None
     symbol = str(record["symbol"])

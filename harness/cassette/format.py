@@ -69,6 +69,8 @@ class Meta:
     exchange_api_version: str | None = None
     scrubbed: tuple[str, ...] = ()
     description: str = ""
+    inputs: Mapping[str, Any] = field(default_factory=dict)  # scenario parameters for checks
+    expect: Mapping[str, Any] = field(default_factory=dict)  # what checks must see surfaced
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,10 @@ def to_document(cassette: Cassette) -> dict[str, Any]:
     meta_doc["scrubbed"] = list(meta.scrubbed)
     if meta.description:
         meta_doc["description"] = meta.description
+    if meta.inputs:
+        meta_doc["inputs"] = dict(meta.inputs)
+    if meta.expect:
+        meta_doc["expect"] = dict(meta.expect)
     doc: dict[str, Any] = {"version": FORMAT_VERSION, "meta": meta_doc}
     if cassette.interactions:
         doc["http"] = {

@@ -200,6 +200,8 @@ def _build(doc: Mapping[str, Any], path: Path | None) -> Cassette:
             exchange_api_version=meta.get("exchange_api_version"),
             scrubbed=tuple(meta.get("scrubbed") or ()),
             description=(meta.get("description") or "").strip(),
+            inputs=dict(meta.get("inputs") or {}),
+            expect=dict(meta.get("expect") or {}),
         ),
         interactions=tuple(_interaction(item) for item in interactions),
         ws=tuple(

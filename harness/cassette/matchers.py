@@ -51,10 +51,13 @@ def _strip_keys(value: Any, keys: frozenset[str]) -> Any:
 
 
 class RequestView:
-    """A request reduced to what matching and verifiers look at.
+    """A request reduced to what matching and request verifiers look at.
 
+    method, path (decoded), host (the original host if known, else None), query_string (raw,
+    percent-encoded as sent: what an HMAC is computed over), body (raw bytes), headers,
+    query / form (name -> values), json (the parsed JSON body; see has_json).
     `params` merges query and form-body parameters (a name in both keeps the query's
-    values, as exchanges such as Binance do); `json` is the parsed JSON body, if any.
+    values, as exchanges such as Binance do).
     """
 
     __slots__ = ("_significant", "body", "form", "headers", "host", "json", "method", "path",

@@ -20,7 +20,7 @@ HTTP_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTI
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOP_KEYS = ("version", "meta", "http", "ws")
 _META_REQUIRED = ("connector", "scenario", "standard_version", "source", "date")
-_META_OPTIONAL = ("exchange_api_version", "scrubbed", "description")
+_META_OPTIONAL = ("exchange_api_version", "scrubbed", "description", "inputs", "expect")
 _PAYLOADS = ("json", "text", "close", "fault")
 _RESERVED_CLOSE_CODES = frozenset({1004, 1005, 1006, 1015})
 
@@ -139,6 +139,9 @@ def _meta(check: _Checker, meta: Any) -> None:
     description = meta.get("description", "")
     if not isinstance(description, str) or "\n" in description.strip():
         check.add("meta.description", "must be one line of text")
+    for key in ("inputs", "expect"):
+        if key in meta and not isinstance(meta[key], Mapping):
+            check.add(f"meta.{key}", "must be a mapping of name: value")
 
 
 def _http(check: _Checker, http: Any) -> None:

@@ -137,7 +137,8 @@ class HttpReplay:
         if host is None:
             raw_host = request.host
             host = None if is_loopback_host(raw_host.rsplit(":", 1)[0]) else raw_host
-        view = RequestView(request.method, request.path, query_string=request.query_string,
+        view = RequestView(request.method, request.path,
+                           query_string=request.rel_url.raw_query_string,
                            body=body, content_type=request.content_type if body else "",
                            headers=headers, host=host, volatile=self.volatile)
         chosen = self._find(view)

@@ -48,7 +48,8 @@ class ReplaySession:
 
     strict: on exit, interactions/frames never played and unexpected WS frames fail too
         (unmatched HTTP requests always fail).
-    volatile_keys: parameter/JSON keys ignored when matching (timestamp, signature, ...).
+    volatile_keys: parameter/JSON keys ignored when matching (None: timestamp, signature,
+        nonce, recvWindow).
     request_verifier: called with each matched request; a returned string rejects it.
     record_mode: none (default) or once replay only; new_episodes forwards requests the
         cassette lacks to `upstreams` and appends them to the cassette file on exit.
@@ -60,7 +61,7 @@ class ReplaySession:
         cassette: Cassette,
         *,
         strict: bool = True,
-        volatile_keys: Iterable[str] = DEFAULT_VOLATILE_KEYS,
+        volatile_keys: Iterable[str] | None = None,
         request_verifier: RequestVerifier | None = None,
         record_mode: str | RecordMode = RecordMode.NONE,
         matchers: Sequence[Matcher] = DEFAULT_MATCHERS,
@@ -70,7 +71,7 @@ class ReplaySession:
     ) -> None:
         self.cassette = cassette
         self.strict = strict
-        self.volatile = frozenset(volatile_keys)
+        self.volatile = frozenset(DEFAULT_VOLATILE_KEYS if volatile_keys is None else volatile_keys)
         self.record_mode = resolve_record_mode(record_mode)
         if self.record_mode is RecordMode.ALL:
             raise ValueError("record mode all re-records the whole cassette: use RecordingProxy"

@@ -58,6 +58,7 @@ th { background: #f6f8fa; font-size: 11.5px; text-transform: uppercase;
   letter-spacing: .5px; color: var(--muted); font-weight: 600; white-space: nowrap; }
 th.area { text-align: center; }
 td.name a { font-weight: 600; font-size: 14.5px; }
+td.overall, table.checks td:first-child { width: 1%; white-space: nowrap; }
 td.name .why { color: var(--muted); font-size: 12px; margin-top: 2px; max-width: 420px; }
 td.cell { text-align: center; font-variant-numeric: tabular-nums; font-weight: 600;
   min-width: 84px; border-left: 1px solid var(--paper); }
@@ -79,7 +80,7 @@ td.cell a { color: inherit; display: block; }
 .bar { display: block; height: 4px; background: var(--none-bg); border-radius: 2px;
   margin-top: 4px; min-width: 70px; }
 .bar > span { display: block; height: 4px; border-radius: 2px; background: #57606a; }
-.strip { display: inline-flex; gap: 2px; align-items: flex-end; }
+.strip { display: inline-flex; gap: 2px; align-items: center; vertical-align: middle; }
 .tick { display: inline-block; width: 7px; height: 16px; border-radius: 2px;
   background: var(--grey); }
 .tick[data-status="green"] { background: var(--green); }

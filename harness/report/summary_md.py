@@ -59,7 +59,7 @@ def _details(run: ConnectorRun, status: ConnectorStatus) -> list[str]:
         key=_problem_rank,
     )
     if problems:
-        lines.append("")
+        lines += ["", "Checks to look at:", ""]
     for result in problems[:MAX_LISTED]:
         lines.append(_problem_line(result))
         if result.reproduce:

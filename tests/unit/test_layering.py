@@ -1,0 +1,65 @@
+"""The import rules of ARCHITECTURE.md, enforced: harness never imports a concrete connector,
+suites use only the public API and harness fixtures, the standard depends on nothing."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def python_files(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def violations(folder: str, allowed: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
+    problems = []
+    for path in python_files(folder):
+        for name in imports_of(path):
+            top = name.split(".")[0]
+            if any(name == f or name.startswith(f + ".") for f in forbidden):
+                problems.append(f"{path.relative_to(ROOT)} imports {name}")
+            elif top in ("harness", "connectors", "suites") and not any(
+                    name == a or name.startswith(a + ".") for a in allowed):
+                problems.append(f"{path.relative_to(ROOT)} imports {name}")
+    return problems
+
+
+def test_harness_never_imports_a_concrete_connector_or_the_suites() -> None:
+    assert violations("harness", ("harness", "connectors"), ("connectors.", "suites")) == []
+
+
+def test_the_standard_depends_on_nothing_but_itself() -> None:
+    assert violations("harness/standard", ("harness.standard",), ()) == []
+
+
+def test_the_base_builds_only_on_the_standard() -> None:
+    assert violations("harness/base", ("harness.standard", "harness.base"), ()) == []
+
+
+def test_suites_use_only_the_public_api_and_harness_fixtures() -> None:
+    allowed = ("harness.standard", "harness.checks", "harness.subject", "suites")
+    assert violations("suites", allowed, ("harness.base", "connectors")) == []
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in (ROOT / "connectors").iterdir()
+                                          if p.is_dir() and not p.name.startswith("_")))
+def test_a_connector_never_imports_another_connector(folder: str) -> None:
+    own = f"connectors.{folder}"
+    problems = [p for p in violations(f"connectors/{folder}", ("harness", own, "connectors"), ())
+                if "connectors." in p and own not in p]
+    assert problems == []
