@@ -53,9 +53,12 @@ class Measurement:
     notes: list[str] = field(default_factory=list)
 
 
+_current_tracer = sys.gettrace  # a seam for the tests
+
+
 def _foreign_tracer() -> str:
     """A reason not to measure if a non-coverage.py trace function (a debugger) is active."""
-    tracer = sys.gettrace()
+    tracer = _current_tracer()
     if tracer is None:
         return ""
     owner = getattr(tracer, "__self__", tracer)

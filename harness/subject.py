@@ -160,17 +160,42 @@ def cassette_path(manifest: Manifest, scenario: str) -> Path:
     return manifest.folder.parent.parent / "cassettes" / manifest.name / f"{scenario}.yaml"
 
 
-def request_verifier(manifest: Manifest) -> Callable[[Any], str | None] | None:
+def request_verifier(manifest: Manifest, cassette: Any = None,
+                     volatile: frozenset[str] | None = None
+                     ) -> Callable[[Any], str | None] | None:
+    """The manifest's signature verifier, applied to the routes the cassette recorded signed.
+
+    A route (method, path) is signed when its recording carries a volatile parameter
+    (timestamp, signature, ...); public routes are not verified, so they need no credentials.
+    """
     target = manifest.cassette_options.get("verifier")
     if not target:
         return None
     verify = load_object(str(target), manifest, "cassettes.verifier")
+    signed = signed_routes(cassette, volatile) if cassette is not None else None
 
     def verifier(request: Any) -> str | None:
+        if signed is not None and (request.method, request.path) not in signed:
+            return None
         result: str | None = verify(request, TEST_API_SECRET)
         return result
 
     return verifier
+
+
+def signed_routes(cassette: Any, volatile: frozenset[str] | None) -> set[tuple[str, str]]:
+    """(method, path) of every recorded request that carries a volatile (signing) parameter."""
+    from urllib.parse import unquote
+
+    from harness.cassette.matchers import DEFAULT_VOLATILE_KEYS, view_of_recorded
+
+    keys = volatile if volatile is not None else DEFAULT_VOLATILE_KEYS
+    routes: set[tuple[str, str]] = set()
+    for interaction in cassette.interactions:
+        view = view_of_recorded(interaction.request, keys)
+        if keys & view.params.keys():
+            routes.add((view.method, unquote(view.path)))
+    return routes
 
 
 @dataclass(frozen=True)
@@ -193,10 +218,10 @@ class SubjectPlan:
             raise ValueError("this check names no scenario; pass one to subject.replay()")
         cassette = load_cassette(cassette_path(self.manifest, name))
         volatile = self.manifest.cassette_options.get("volatile")
+        volatile_keys = frozenset(volatile) if volatile else None
         session = ReplaySession(
-            cassette, strict=self.options.strict,
-            volatile_keys=frozenset(volatile) if volatile else None,
-            request_verifier=request_verifier(self.manifest))
+            cassette, strict=self.options.strict, volatile_keys=volatile_keys,
+            request_verifier=request_verifier(self.manifest, cassette, volatile_keys))
         async with session:
             async with self._connector(session, cassette, config_overrides) as subject:
                 yield subject

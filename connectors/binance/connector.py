@@ -62,7 +62,10 @@ class BinanceSpotConnector(ExchangeBase):
             raise ValueError(f"ConnectorConfig.session_tag {config.session_tag!r} goes into "
                              "client order ids; Binance accepts only A-Z a-z 0-9 _ - there")
         super().__init__(config)
-        self._ws_request_ids = itertools.count(1)
+        # One id counter per stream: ids then do not depend on which stream connects first,
+        # so recorded traffic replays exactly.
+        self._market_request_ids = itertools.count(1)
+        self._user_request_ids = itertools.count(1)
 
     # signing and errors -------------------------------------------------------------------
     def authenticate(self, request: RestRequest) -> RestRequest:
@@ -97,6 +100,8 @@ class BinanceSpotConnector(ExchangeBase):
     async def request_last_prices(self, pairs: Sequence[TradingPair]
                                   ) -> dict[TradingPair, Decimal]:
         wanted = {self._symbol(pair): pair for pair in pairs}
+        if not wanted:
+            return {}
         if len(wanted) == 1:  # one symbol weighs 2; all symbols (one request) weigh 4
             payload = await self._call("GET", c.TICKER_PRICE_PATH, {"symbol": next(iter(wanted))})
         else:
@@ -166,7 +171,7 @@ class BinanceSpotConnector(ExchangeBase):
         streams = [f"{self._symbol(pair).lower()}@{channel}"
                    for pair in self.config.trading_pairs for channel in _MARKET_CHANNELS]
         await connection.send_json({"method": "SUBSCRIBE", "params": streams,
-                                    "id": next(self._ws_request_ids)})
+                                    "id": next(self._market_request_ids)})
 
     def parse_market_message(self, message: Any) -> list[MarketMessage]:
         return parsing.parse_market_message(message, self._pair_of)
@@ -180,7 +185,7 @@ class BinanceSpotConnector(ExchangeBase):
             await self.sync_time()
         try:
             async with asyncio.timeout(self.config.request_timeout):
-                await user_stream.subscribe(connection, next(self._ws_request_ids),
+                await user_stream.subscribe(connection, next(self._user_request_ids),
                                             self.config.api_key, self.config.api_secret,
                                             self.time_sync.now_ms())
         except user_stream.SubscriptionRefused as exc:

@@ -135,8 +135,14 @@ class OrderTracker:
         order.last_update_timestamp = update.timestamp
         state = update.state
         if state is OrderState.FAILED:
-            self.fail(order, update.reason or "rejected by the exchange", request_sent=True)
-            return
+            if order.can_transition(OrderState.FAILED):
+                self.fail(order, update.reason or "rejected by the exchange", request_sent=True)
+                return
+            # An order that already traded (or is being cancelled) cannot fail under the
+            # standard: the exchange ended it, so it ends cancelled (raising would lose it).
+            log.warning("order %s reported FAILED while %s; treated as cancelled",
+                        order.client_order_id, order.state.value)
+            state = OrderState.CANCELED
         self._acknowledge(order, update.exchange_order_id)
         if state is OrderState.FILLED:
             if not order.is_fully_executed:

@@ -251,6 +251,7 @@ def to_document(cassette: Cassette) -> dict[str, Any]:
         }
     if cassette.ws:
         doc["ws"] = [
-            {"url": conn.url, "frames": [_frame_doc(f) for f in conn.frames]} for conn in cassette.ws
+            {"url": conn.url, "frames": [_frame_doc(f) for f in conn.frames]}
+            for conn in cassette.ws
         ]
     return doc

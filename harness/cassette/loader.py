@@ -76,7 +76,8 @@ def read_document(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(yaml)"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CassetteError([f"{path}: {where}: invalid YAML ({problem}); fix the syntax"]) from None
+        raise CassetteError(
+            [f"{path}: {where}: invalid YAML ({problem}); fix the syntax"]) from None
 
 
 def is_plain_vcrpy(doc: Any) -> bool:

@@ -240,7 +240,7 @@ def run_matcher(matcher: Matcher, request: RequestView, recorded: RequestView) -
     try:
         return matcher(request, recorded)
     except AssertionError as exc:
-        return str(exc) or "assertion failed"
+        return (str(exc) or "assertion failed").splitlines()[0]  # reasons stay one line
 
 
 def failures(

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -60,9 +61,11 @@ class RecordingProxy:
         self.path = Path(path)
         self.capture = Capture(scrubber or Scrubber())
         self.cassette: Cassette | None = None
-        self._meta = dict(connector=connector, scenario=scenario, description=description,
-                          exchange_api_version=exchange_api_version,
-                          inputs=dict(inputs or {}), expect=dict(expect or {}))
+        self._meta = Meta(connector=connector, scenario=scenario,
+                          standard_version=STANDARD_VERSION, source=Source.RECORDED_LIVE,
+                          date="", exchange_api_version=exchange_api_version,
+                          description=description, inputs=dict(inputs or {}),
+                          expect=dict(expect or {}))
         self._forwarder = HttpForwarder(self.capture)
         self._ports: dict[str, int] = {}
         self._runners: list[web.ServerRunner] = []
@@ -141,15 +144,9 @@ class RecordingProxy:
     def build(self) -> Cassette:
         """The cassette of everything captured so far (already scrubbed)."""
         interactions, connections = self.capture.build()
-        meta = self._meta
         return Cassette(
-            meta=Meta(connector=meta["connector"], scenario=meta["scenario"],
-                      standard_version=STANDARD_VERSION, source=Source.RECORDED_LIVE,
-                      date=dt.date.today().isoformat(),
-                      exchange_api_version=meta["exchange_api_version"],
-                      scrubbed=tuple(self.capture.scrubber.names()),
-                      description=meta["description"], inputs=meta["inputs"],
-                      expect=meta["expect"]),
+            meta=replace(self._meta, date=dt.date.today().isoformat(),
+                         scrubbed=tuple(self.capture.scrubber.names())),
             interactions=tuple(interactions),
             ws=tuple(connections),
             path=self.path,

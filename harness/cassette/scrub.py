@@ -100,7 +100,8 @@ class Scrubber:
         parts = urlsplit(url)
         query = self.form(parts.query) if parts.query else ""
         # Path segments can carry a secret too (wss://.../ws/<listenKey>).
-        return self.text(urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment)))
+        rebuilt = urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+        return self.text(rebuilt)
 
     def json_value(self, value: Any) -> Any:
         """A JSON value with secret fields (any depth) replaced and secret values scrubbed."""

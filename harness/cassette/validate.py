@@ -149,7 +149,8 @@ def _http(check: _Checker, http: Any) -> None:
         return
     check.unknown_keys(http, "http", ("version", "interactions"))
     if http.get("version") != 1:
-        check.add("http.version", f"must be 1 (vcrpy's cassette format), got {http.get('version')!r}")
+        check.add("http.version",
+                  f"must be 1 (vcrpy's cassette format), got {http.get('version')!r}")
     interactions = http.get("interactions")
     if not isinstance(interactions, list):
         check.add("http.interactions", "must be a list of {request, response} mappings")
@@ -175,7 +176,8 @@ def _interaction(check: _Checker, item: Any, loc: str) -> None:
         if key not in item:
             check.add(f"{loc}.{key}", "missing; every interaction needs a request and a response")
     request = item.get("request")
-    if request is not None and check.mapping(request, f"{loc}.request", "method, uri, body, headers"):
+    if request is not None and check.mapping(request, f"{loc}.request",
+                                             "method, uri, body, headers"):
         if request.get("method") not in HTTP_METHODS:
             check.add(f"{loc}.request.method", f"must be an upper-case HTTP method"
                                                f" ({_choices(sorted(HTTP_METHODS))}),"
@@ -202,7 +204,7 @@ def _interaction(check: _Checker, item: Any, loc: str) -> None:
 
 def _response(check: _Checker, response: Mapping[str, Any], loc: str) -> None:
     status = response.get("status")
-    if check.mapping(status, f"{loc}.status", "code and message"):
+    if check.mapping(status, f"{loc}.status", "code and message") and status is not None:
         code = status.get("code")
         if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
             check.add(f"{loc}.status.code", f"must be an HTTP status code 100-599, got {code!r}")
@@ -256,7 +258,8 @@ def _frame(check: _Checker, frames: list[Any], position: int, frame: Any, loc: s
     if kind == "close":
         _close(check, frame["close"], f"{loc}.close")
     if kind == "fault" and frame["fault"] != Fault.RESET.value:
-        check.add(f"{loc}.fault", "the only WebSocket fault is reset (use close: for a clean close)")
+        check.add(f"{loc}.fault",
+                  "the only WebSocket fault is reset (use close: for a clean close)")
     if kind in ("close", "fault") and position != len(frames) - 1:
         check.add(loc, f"a {kind} frame ends the connection, so it must be the last frame")
     if "match" in frame:
@@ -309,7 +312,8 @@ def _after(
         check.add(loc, "give either client or http, not both (split into two frames)")
     if "client" in after:
         target = after["client"]
-        earlier = isinstance(target, int) and not isinstance(target, bool) and 0 <= target < position
+        earlier = isinstance(target, int) and not isinstance(target, bool) \
+            and 0 <= target < position
         if not earlier or not isinstance(frames[target], Mapping) \
                 or frames[target].get("dir") != "client":
             check.add(f"{loc}.client", f"must be the index of an earlier client frame of this"

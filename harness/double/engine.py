@@ -80,6 +80,7 @@ class Engine:
         self._seq = 0
         self._pending: list[ExchangeEvent] = []
         self._dirty_books: dict[TradingPair, None] = {}
+        self._uncompletable: set[int] = set()
         self.history: list[ExchangeEvent] = []
 
     # -- internals: placement ------------------------------------------------------------
@@ -103,7 +104,8 @@ class Engine:
                              f"client order id {client_order_id!r} is already open")
         if order_type is OrderType.LIMIT_MAKER and book.crosses(side, price):
             return Rejection(RejectReason.WOULD_TAKE, "LIMIT_MAKER order would trade at once")
-        lock, qty = self._lock_and_qty(spec, book, side, order_type, qty, price, quote_qty)
+        lock, qty, short = self._lock_and_qty(spec, book, side, order_type, qty, price,
+                                              quote_qty)
         if qty <= 0:
             return Rejection(RejectReason.NO_LIQUIDITY, f"no liquidity to take on {pair}")
         if quote_qty is not None and qty < spec.min_qty:
@@ -115,25 +117,29 @@ class Engine:
             return Rejection(RejectReason.INSUFFICIENT_BALANCE,
                              f"needs {lock} {asset}, free {self._account.free(asset)}")
         return self._accept(spec, client_order_id, side, order_type, qty, price, quote_qty,
-                            tif, lock)
+                            tif, lock, short)
 
     def _lock_and_qty(self, spec: MarketSpec, book: Book, side: TradeSide,
                       order_type: OrderType, qty: Decimal | None, price: Decimal | None,
-                      quote_qty: Decimal | None) -> tuple[Decimal, Decimal]:
-        """(amount to lock, base quantity of the order)."""
+                      quote_qty: Decimal | None) -> tuple[Decimal, Decimal, bool]:
+        """(amount to lock, base quantity of the order, whether the book falls short of a
+        quote-quantity order)."""
         if order_type is not OrderType.MARKET:
             assert qty is not None and price is not None
-            return (price * qty if side is TradeSide.BUY else qty), qty
+            return (price * qty if side is TradeSide.BUY else qty), qty, False
         plan = plan_take(book, side, None, qty=qty, quote_qty=quote_qty, step=spec.step_size)
         if quote_qty is not None:
-            return (quote_qty if side is TradeSide.BUY else plan.qty), plan.qty
+            lock = quote_qty if side is TradeSide.BUY else plan.qty
+            return lock, plan.qty, plan.exhausted
         assert qty is not None
         # A market buy by quantity locks what the book will cost; a sell locks what it sells.
-        return (plan.quote if side is TradeSide.BUY else qty), (qty if plan.qty else _ZERO)
+        lock = plan.quote if side is TradeSide.BUY else qty
+        return lock, (qty if plan.qty else _ZERO), False
 
     def _accept(self, spec: MarketSpec, client_order_id: str, side: TradeSide,
                 order_type: OrderType, qty: Decimal, price: Decimal | None,
-                quote_qty: Decimal | None, tif: TimeInForce | None, lock: Decimal) -> Order:
+                quote_qty: Decimal | None, tif: TimeInForce | None, lock: Decimal,
+                short: bool) -> Order:
         now = self._clock()
         order_id = self._next_order_id
         self._next_order_id += 1
@@ -147,8 +153,12 @@ class Engine:
         self._emit(OrderAccepted(self._next_seq(), now, order))
         book = self._books[spec.pair]
         fok_short = tif is TimeInForce.FOK and plan_take(book, side, price, qty=qty).exhausted
+        if short:
+            # The book cannot spend the whole quote: trade all it has, then expire.
+            self._uncompletable.add(order_id)
         if not fok_short:
             self._take(spec.pair, side, price, qty, order_id)
+        self._uncompletable.discard(order_id)
         order = self._orders[order_id]
         if order.is_open:
             if order_type is OrderType.MARKET or tif in (TimeInForce.IOC, TimeInForce.FOK):
@@ -189,7 +199,8 @@ class Engine:
         order = self._orders[order_id]
         spec = self._markets[order.pair]
         now = self._clock()
-        settled = settle_fill(self._account, spec, order, price, qty, is_maker, now)
+        settled = settle_fill(self._account, spec, order, price, qty, is_maker, now,
+                              may_complete=order_id not in self._uncompletable)
         order = self._orders[order_id] = settled.order
         if not order.is_open:
             self._open.pop(order_id, None)

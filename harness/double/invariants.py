@@ -55,7 +55,10 @@ def check_orders(exchange: Exchange) -> list[str]:
                             f"but its trades sum to {qty}/{quote}")
         if order.executed_qty > order.qty:
             problems.append(f"{name} executed {order.executed_qty} of {order.qty}")
-        if (order.status is OrderStatus.FILLED) != (order.executed_qty == order.qty):
+        # A quote-quantity market order the book fell short of expires at its quantity.
+        short_quote = order.quote_qty is not None and order.status is OrderStatus.EXPIRED
+        if (order.status is OrderStatus.FILLED) != (order.executed_qty == order.qty) \
+                and not short_quote:
             problems.append(f"{name} is {order.status.value} with {order.executed_qty} "
                             f"of {order.qty} executed")
         if order.status is OrderStatus.PARTIALLY_FILLED and not order.executed_qty:

@@ -67,9 +67,10 @@ class DoubleServer:
     async def start(self) -> DoubleServer:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle_http)
-        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
+        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True,
+                                    shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0, shutdown_timeout=0.5)
+        site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
         self.http_port = self._runner.addresses[0][1]
         self._ws_server = await serve(self._handle_ws, self.host, 0, compression=None)

@@ -33,17 +33,20 @@ def fee_for(spec: MarketSpec, received: Decimal, is_maker: bool) -> Decimal:
 
 
 def settle_fill(account: Account, spec: MarketSpec, order: Order, price: Decimal,
-                qty: Decimal, is_maker: bool, now_ms: int) -> Settled:
+                qty: Decimal, is_maker: bool, now_ms: int, *,
+                may_complete: bool = True) -> Settled:
     """Move the money of one fill of `order` and return the order after it.
 
     The order gives up the lock of the filled part (all of what is left when this fill
     completes it), the account pays `price * qty` (buy: quote) or `qty` (sell: base) out of
     it, the unspent rest of that lock returns to free (a buy limit filled below its limit),
-    and the asset received is credited net of the fee.
+    and the asset received is credited net of the fee. With `may_complete` False the order
+    stays PARTIALLY_FILLED even at its quantity (a quote-quantity order the book could not
+    satisfy: it expires afterwards).
     """
     quote = price * qty
     executed = order.executed_qty + qty
-    completes = executed >= order.qty
+    completes = may_complete and executed >= order.qty
     if order.side is TradeSide.BUY:
         spent, received, paid_in, got_in = quote, qty, spec.quote, spec.base
         # A limit buy locked its own price per unit; a market buy locked what it would pay.

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from aiohttp import web
 from multidict import CIMultiDict
@@ -22,7 +22,6 @@ from harness.cassette.matchers import (
     Params,
     RequestView,
     failures,
-    normalize_host,
     run_matcher,
     view_of_recorded,
 )
@@ -94,7 +93,8 @@ class HttpReplay:
     port: int = 0
 
     def __post_init__(self) -> None:
-        self.prepared = [self._prepare(i, item) for i, item in enumerate(self.cassette.interactions)]
+        self.prepared = [self._prepare(i, item)
+                         for i, item in enumerate(self.cassette.interactions)]
         self._index: dict[tuple[str, str], list[PreparedInteraction]] = {}
         for item in self.prepared:
             self._index.setdefault((item.view.method, item.view.path), []).append(item)
@@ -224,17 +224,3 @@ def http_ids_awaited(cassette: Cassette) -> frozenset[str]:
     return frozenset(
         frame.after.http for conn in cassette.ws for frame in conn.frames if frame.after.http
     )
-
-
-def original_hosts(cassette: Cassette) -> list[str]:
-    """`scheme://host[:port]` of every HTTP interaction and WS connection, in first-seen order."""
-    bases: dict[str, None] = {}
-    urls: Iterable[str] = [i.request.uri for i in cassette.interactions] + [c.url for c in cassette.ws]
-    for url in urls:
-        parts = urlsplit(url)
-        bases.setdefault(f"{parts.scheme}://{parts.netloc}", None)
-    return list(bases)
-
-
-def host_of(url: str) -> str | None:
-    return normalize_host(urlsplit(url).netloc)

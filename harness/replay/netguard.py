@@ -98,8 +98,8 @@ def _install() -> None:
         sendto=socket.socket.sendto,
         getaddrinfo=socket.getaddrinfo,
     )
-    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]
     socket.socket.sendto = _guarded_sendto  # type: ignore[assignment]
     socket.getaddrinfo = _guarded_getaddrinfo
 

@@ -24,7 +24,13 @@ from websockets.asyncio.server import ServerConnection
 
 from harness.cassette.format import Cassette
 from harness.cassette.loader import dump_cassette
-from harness.cassette.matchers import DEFAULT_MATCHERS, DEFAULT_VOLATILE_KEYS, Matcher, RequestView
+from harness.cassette.matchers import (
+    DEFAULT_MATCHERS,
+    DEFAULT_VOLATILE_KEYS,
+    Matcher,
+    RequestView,
+    normalize_host,
+)
 from harness.cassette.record_mode import RecordMode, resolve_record_mode
 from harness.cassette.scrub import Scrubber
 from harness.replay.http import HttpReplay, RequestVerifier, ServedRequest, http_ids_awaited
@@ -214,7 +220,7 @@ class ReplaySession:
     def _upstream_for(self, host: str | None, schemes: tuple[str, ...], path: str) -> str:
         bases = [b for b in self._upstreams if urlsplit(b).scheme in schemes]
         for base in bases:
-            if host is not None and urlsplit(base).netloc.lower().startswith(host):
+            if host is not None and normalize_host(urlsplit(base).netloc) == host:
                 return base
         recorded = [base_of(i.request.uri) for i in self.cassette.interactions
                     if urlsplit(i.request.uri).path == path]

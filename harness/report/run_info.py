@@ -25,8 +25,10 @@ def utc(moment: datetime) -> datetime:
 
 
 def iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a Z, to the second: 2026-11-05T10:15:00Z."""
-    return utc(moment).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """ISO 8601 in UTC with a Z: 2026-11-05T10:15:00Z, or 2026-11-05T10:15:00.250Z."""
+    moment = utc(moment)
+    spec = "milliseconds" if moment.microsecond else "seconds"
+    return moment.isoformat(timespec=spec).replace("+00:00", "Z")
 
 
 def parse_iso(text: str) -> datetime:

@@ -41,7 +41,8 @@ def area_status(results: Sequence[CheckResult]) -> str:
 
 
 def when(moment: str) -> str:
-    return moment.replace("T", " ").replace("Z", " UTC")
+    """2026-11-05T10:15:00.250Z -> 2026-11-05 10:15:00 UTC."""
+    return moment.split(".")[0].rstrip("Z").replace("T", " ") + " UTC"
 
 
 def page(title: str, header: str, body: str, script: str = "") -> str:

@@ -69,6 +69,8 @@ class ToyWire(BaseWireFormat):
         if request.invalid_reason is not None:
             return DoubleResponse.json({"code": "AUTH", "msg": request.invalid_reason}, 401)
         op = request.operation
+        if op == "unknown":
+            return DoubleResponse.json({"code": "NO_ROUTE"}, 404)
         if op == "time":
             return DoubleResponse.json({"serverTime": exchange.now()})
         spec = exchange.market_by_symbol(request.param("symbol") or "")
@@ -93,7 +95,8 @@ class ToyWire(BaseWireFormat):
             return DoubleResponse.json({"lastUpdateId": snap.update_id,
                                         "bids": [list(level) for level in snap.bids],
                                         "asks": [list(level) for level in snap.asks]})
-        order_id = int(request.param("orderId")) if request.param("orderId") else None
+        raw_id = request.param("orderId")
+        order_id = int(raw_id) if raw_id else None
         client_id = request.param("clientId")
         if op == "cancel":
             result = exchange.cancel(order_id, client_order_id=client_id, pair=spec.pair)

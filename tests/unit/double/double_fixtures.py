@@ -37,7 +37,7 @@ def spec(pair: TradingPair = BTC_USDT, **overrides: object) -> MarketSpec:
 
 def exchange(usdt: str = "10000", btc: str = "10", **overrides: object) -> Exchange:
     ex = Exchange(clock=FakeClock())
-    ex.add_market(spec(**overrides))
+    ex.add_market(spec(BTC_USDT, **overrides))
     ex.set_balance("USDT", D(usdt))
     ex.set_balance("BTC", D(btc))
     ex.history.clear()
@@ -52,3 +52,7 @@ def recorder(ex: Exchange) -> list[ExchangeEvent]:
 
 def kinds(events: list[ExchangeEvent]) -> list[str]:
     return [type(e).__name__ for e in events]
+
+
+def opt(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)

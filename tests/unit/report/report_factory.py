@@ -19,7 +19,9 @@ START = datetime(2026, 11, 5, 10, 0, tzinfo=UTC)
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
-def known_ref(check_id: str, *, expires: str = "2027-01-31", expired: bool = False) -> KnownFailureRef:
+def known_ref(
+    check_id: str, *, expires: str = "2027-01-31", expired: bool = False
+) -> KnownFailureRef:
     return KnownFailureRef(
         check_id=check_id,
         reason="venue rounds quantities up",
@@ -110,8 +112,14 @@ def yellow_run(name: str = "beta") -> ConnectorRun:
                 known=known_ref("SPOT-OB-4"),
             ),
             check("SPOT-ORD-1", connector=name, area="orders", flaky=True),
-            check("SPOT-ORD-9", connector=name, area="orders", outcome=Outcome.SKIP,
-                  expected=Expectation.SKIP, message="capability not declared: MARKET"),
+            check(
+                "SPOT-ORD-9",
+                connector=name,
+                area="orders",
+                outcome=Outcome.SKIP,
+                expected=Expectation.SKIP,
+                message="capability not declared: MARKET",
+            ),
         ],
         coverage=cov(name, percent=74.25),
         scenarios=None,
@@ -141,9 +149,7 @@ def three_runs() -> list[ConnectorRun]:
     return [green_run(), yellow_run(), red_run()]
 
 
-def run_info(
-    run_id: str = "run-1", *, complete: bool = True, offset_minutes: int = 0
-) -> RunInfo:
+def run_info(run_id: str = "run-1", *, complete: bool = True, offset_minutes: int = 0) -> RunInfo:
     started = START + timedelta(minutes=offset_minutes)
     return RunInfo(
         run_id=run_id,

@@ -149,7 +149,9 @@ def test_low_coverage_is_yellow(percent: float, diff: float | None, reason: str)
 
 
 def test_coverage_at_threshold_is_green() -> None:
-    assert compute_status(run_with(coverage=cov("x", percent=80.0, diff=80.0))).status is Status.GREEN
+    assert (
+        compute_status(run_with(coverage=cov("x", percent=80.0, diff=80.0))).status is Status.GREEN
+    )
 
 
 def test_coverage_not_measured_is_yellow() -> None:
@@ -196,9 +198,7 @@ def test_no_check_at_all_is_red() -> None:
 
 def test_red_reasons_come_before_yellow_ones_and_duplicates_are_said_once() -> None:
     fail = check("B-1", outcome=Outcome.FAIL, message="m")
-    run = run_with(
-        check("A-1", flaky=True), fail, fail, coverage=cov("x", percent=10.0)
-    )
+    run = run_with(check("A-1", flaky=True), fail, fail, coverage=cov("x", percent=10.0))
     status = compute_status(run)
     assert status.reasons == (
         "B-1 failed unexpectedly: m",

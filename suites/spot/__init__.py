@@ -1,0 +1,1 @@
+"""The spot conformance suite: checks every spot connector must pass, by area."""
