@@ -209,7 +209,11 @@ class SubjectPlan:
     @asynccontextmanager
     async def replay(self, scenario: str | None = None, **config_overrides: Any
                      ) -> AsyncIterator[Subject]:
-        """The connector pointed at a replay of `scenario` (default: the check's)."""
+        """The connector pointed at a replay of `scenario` (default: the check's).
+
+        `config_overrides` are ConnectorConfig fields (e.g. poll_interval=1000.0), plus
+        `clock_speed` for the ScaledClock.
+        """
         from harness.cassette.loader import load_cassette
         from harness.replay.session import ReplaySession
 
@@ -230,9 +234,10 @@ class SubjectPlan:
     @asynccontextmanager
     async def _connector(self, server: Any, cassette: Any, overrides: Mapping[str, Any]
                          ) -> AsyncIterator[Subject]:
-        clock = ScaledClock(self.options.clock_speed)
+        # `clock_speed` is the one override that is not a ConnectorConfig field.
+        clock = ScaledClock(float(overrides.get("clock_speed", self.options.clock_speed)))
         config = build_config(self.manifest, loopback_urls(self.manifest, server), self.options,
-                              clock, **overrides)
+                              clock, **{k: v for k, v in overrides.items() if k != "clock_speed"})
         connector = load_connector_class(self.manifest)(config)
         subject = Subject(self.manifest, connector, clock, server, cassette)
         unsubscribe = connector.subscribe(subject._on_event)

@@ -88,7 +88,8 @@ class ExchangeBase(SpotConnector):
             timeout=config.request_timeout, max_retry_after=config.max_retry_after)
         self.orders = OrderTracker(self._hub, self.clock, config.lost_order_threshold)
         self.order_books = OrderBookTracker(config.trading_pairs, self.request_order_book_snapshot,
-                                            self._hub, self.clock, config.reconnect_delay)
+                                            self._hub, self.clock, config.reconnect_delay,
+                                            on_loaded=lambda: self._changed())
         self._ids = ClientOrderIdFactory(self.client_order_id_prefix,
                                          self.client_order_id_max_length, config.session_tag)
         self._markets: dict[TradingPair, MarketInfo] = {}

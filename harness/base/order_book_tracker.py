@@ -27,7 +27,8 @@ MAX_BUFFERED_DIFFS = 10_000
 
 class OrderBookTracker:
     def __init__(self, pairs: Iterable[TradingPair], fetch_snapshot: SnapshotFetcher,
-                 hub: EventHub, clock: Clock, retry_delay: float) -> None:
+                 hub: EventHub, clock: Clock, retry_delay: float,
+                 on_loaded: Callable[[], None] | None = None) -> None:
         self.books = {pair: OrderBook(pair) for pair in pairs}
         self.last_trade_prices: dict[TradingPair, Decimal] = {}
         self.resyncs = 0
@@ -36,6 +37,7 @@ class OrderBookTracker:
         self._hub = hub
         self._clock = clock
         self._retry_delay = retry_delay
+        self._on_loaded = on_loaded  # readiness depends on the books: wake its waiters
         self._buffers: dict[TradingPair, list[OrderBookDiff]] = {pair: [] for pair in self.books}
         self._loading: dict[TradingPair, asyncio.Task[None]] = {}
 
@@ -113,6 +115,8 @@ class OrderBookTracker:
                 book.apply_snapshot(snapshot)
                 buffered, self._buffers[pair] = self._buffers[pair], []
                 if all(book.apply_diff(diff) is not DiffOutcome.GAP for diff in buffered):
+                    if self._on_loaded is not None:
+                        self._on_loaded()
                     return
                 log.warning("%s order book: buffered diffs do not continue the snapshot; "
                             "fetching another", pair)

@@ -159,7 +159,7 @@ class Cassette:
 
 
 def _headers_doc(headers: Headers) -> dict[str, list[str]]:
-    return {name: list(values) for name, values in headers.items()}
+    return {str(name): [str(v) for v in values] for name, values in headers.items()}
 
 
 def _body_doc(body: bytes) -> str | bytes:

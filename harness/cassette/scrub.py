@@ -65,7 +65,8 @@ class Scrubber:
 
     def headers(self, headers: Mapping[str, Sequence[str] | str]) -> dict[str, tuple[str, ...]]:
         out: dict[str, tuple[str, ...]] = {}
-        for name, values in headers.items():
+        for raw_name, values in headers.items():
+            name = str(raw_name)  # aiohttp's istr names would not survive yaml.safe_dump
             items = (values,) if isinstance(values, str) else tuple(values)
             if self.is_secret_header(name):
                 for value in items:

@@ -61,6 +61,7 @@ class DoubleServer:
         self._release = asyncio.Event()
         self._held = 0
         self._hooks: list[Callable[[], None]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -73,7 +74,10 @@ class DoubleServer:
         site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
         self.http_port = self._runner.addresses[0][1]
-        self._ws_server = await serve(self._handle_ws, self.host, 0, compression=None)
+        # A short close timeout keeps reset/stop fast even if a client ignores the close.
+        self._ws_server = await serve(self._handle_ws, self.host, 0, compression=None,
+                                      close_timeout=0.5)
+        self._loop = asyncio.get_running_loop()
         self.ws_port = self._ws_server.sockets[0].getsockname()[1]
         self._release = asyncio.Event()
         self._hooks = [self.exchange.subscribe(self._on_event),
@@ -217,12 +221,15 @@ class DoubleServer:
         conn = DoubleWsConnection(ws, self.faults, reorder_release=self.reorder_release)
         self._connections[conn] = None
         try:
+            conn.begin_frame(self.request_log.add(Channel.WS, "CONNECT", conn.path,
+                                                  "ws_connect", conn.raw_path))
             await self._aguard(self.wire.on_ws_connect(conn))
             async for message in ws:
                 text = message if isinstance(message, str) else message.decode("utf-8", "replace")
                 conn.begin_frame(self.request_log.add(Channel.WS, "FRAME", conn.path,
                                                       "ws_message", text))
                 await self._aguard(self.wire.on_ws_message(conn, text))
+                conn.begin_frame(None)
         except ConnectionClosed:
             pass
         finally:
@@ -230,7 +237,15 @@ class DoubleServer:
             await conn.shutdown()
 
     def _on_event(self, event: ExchangeEvent) -> None:
-        """Fan an exchange event out to subscriptions; one fault decision per event and kind."""
+        """Fan an exchange event out to subscriptions; one fault decision per event and kind.
+
+        Events raised from another thread hop onto the server's loop first (sockets and
+        queues belong to it); the exchange itself should still be driven from one thread.
+        """
+        if not self._in_loop():
+            assert self._loop is not None
+            self._loop.call_soon_threadsafe(self._on_event, event)
+            return
         by_kind: dict[str, list[tuple[DoubleWsConnection, tuple[Any, ...]]]] = {}
         for conn in self._connections:
             try:
@@ -246,8 +261,18 @@ class DoubleServer:
                 conn.push(kind, payloads, fault)
 
     def _on_drop(self, kind: str | None, abrupt: bool) -> None:
+        if not self._in_loop():
+            assert self._loop is not None
+            self._loop.call_soon_threadsafe(self._on_drop, kind, abrupt)
+            return
         for conn in self._matching(kind):
             conn.drop(abrupt=abrupt)
+
+    def _in_loop(self) -> bool:
+        try:
+            return asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            return False
 
     def _matching(self, kind: str | None) -> list[DoubleWsConnection]:
         return [conn for conn in self._connections if kind is None or kind in conn.kinds]

@@ -137,7 +137,8 @@ class DoubleWsConnection:
         self._outbox.put_nowait(_Push(payloads, delay))
         self._release_held(kind)
 
-    def begin_frame(self, entry: LoggedRequest) -> None:
+    def begin_frame(self, entry: LoggedRequest | None) -> None:
+        """The log entry that `note` updates while the wire layer handles a frame."""
         self._entry = entry
 
     async def shutdown(self) -> None:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from connectors.binance.auth import verify_ws_params
 from connectors.binance.tests import payloads
-from connectors.binance.user_stream import parse_user_message, subscribe_request
+from connectors.binance.user_stream import (
+    SubscriptionRefused,
+    parse_user_message,
+    subscribe,
+    subscribe_request,
+)
+from harness.base.stream import StreamConnection
 from harness.standard.enums import OrderState, TradeSide
 from harness.standard.model import BalanceChange, Fill, OrderUpdate, TradeFee
 from harness.standard.pair import TradingPair
@@ -93,3 +101,32 @@ def test_the_subscription_request_is_signed_like_any_ws_api_request() -> None:
     assert (request["id"], request["method"]) == (3, "userDataStream.subscribe.signature")
     assert set(request["params"]) == {"apiKey", "timestamp", "signature"}
     assert verify_ws_params(request["params"], payloads.DOCS_SECRET) is None
+
+
+class _Connection(StreamConnection):
+    """Replies queued in advance, sent frames recorded."""
+
+    def __init__(self, *replies: Any) -> None:
+        self.sent: list[Any] = []
+        self._replies = list(replies)
+
+    async def send_json(self, payload: Any) -> None:
+        self.sent.append(payload)
+
+    async def receive_json(self) -> Any:
+        return self._replies.pop(0)
+
+
+def test_subscribe_waits_for_its_own_answer() -> None:
+    connection = _Connection({"id": 99, "status": 200, "result": {}},
+                             {"id": 4, "status": 200, "result": {"subscriptionId": 7}})
+    assert asyncio.run(subscribe(connection, 4, "key", "secret", 1747385641636)) == 7
+    assert connection.sent[0]["method"] == "userDataStream.subscribe.signature"
+
+
+def test_a_refused_subscription_keeps_binance_code() -> None:
+    connection = _Connection({"id": 4, "status": 400, "error": {
+        "code": -1021, "msg": "Timestamp for this request is outside of the recvWindow."}})
+    with pytest.raises(SubscriptionRefused, match="recvWindow") as refused:
+        asyncio.run(subscribe(connection, 4, "key", "secret", 1747385641636))
+    assert refused.value.code == -1021

@@ -123,6 +123,7 @@ class ToyWire(BaseWireFormat):
         elif conn.path == "/ws/market":
             conn.subscribe("market", render_market)
         else:
+            conn.note(invalid=f"no stream at {conn.path}")
             await conn.close(4004, "no such stream")
 
     async def on_ws_message(self, conn: DoubleWsConnection, text: str) -> None:

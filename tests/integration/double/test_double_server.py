@@ -46,8 +46,10 @@ def test_rest_place_query_cancel_and_user_stream_events() -> None:
             again = await t.http.delete(t.url("/api/order"),
                                         params={"symbol": "BTCUSDT", "orderId": "1"})
             assert again.status == 400 and (await again.json())["code"] == "NOT_OPEN"
-            assert t.server.request_log.operations() == ["place", "status", "cancel", "cancel"]
-            assert [e.status for e in t.server.request_log] == [200, 200, 200, 400]
+            assert t.server.request_log.operations() == [
+                "ws_connect", "place", "status", "cancel", "cancel"]
+            assert [e.status for e in t.server.request_log] == [None, 200, 200, 200, 400]
+            assert t.server.request_log[0].detail == "/ws/user"
             assert t.server.invalid_requests() == [] and t.server.errors == []
 
     run(scenario())
@@ -100,8 +102,8 @@ def test_invalid_requests_and_frames_are_logged_with_the_reason() -> None:
                 ("garbage", "frame is not JSON"),
             ]
             frames = [e for e in t.server.request_log if e.channel.value == "ws"]
-            assert [e.operation for e in frames] == ["ping", "garbage", "ping"]
-            assert frames[0].detail == '{"op": "ping", "id": 7}' and frames[0].path == "/ws/user"
+            assert [e.operation for e in frames] == ["ws_connect", "ping", "garbage", "ping"]
+            assert frames[1].detail == '{"op": "ping", "id": 7}' and frames[1].path == "/ws/user"
 
     run(scenario())
 
@@ -121,6 +123,9 @@ def test_bases_keep_their_path_and_every_original_maps_to_the_same_servers() -> 
                 async with connect(t.ws_url("/ws/nowhere")) as ws:
                     await ws.recv()
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4004
+            (refused,) = server.invalid_requests()
+            assert (refused.method, refused.invalid_reason) == (
+                "CONNECT", "no stream at /ws/nowhere")
 
     run(scenario())
 
@@ -157,7 +162,7 @@ def test_wire_layer_exceptions_become_500s_and_server_errors() -> None:
             response = await http.get(server.http_base + "/api/explode")
             assert response.status == 500
             response = await http.get(server.http_base + "/api/explode-classify")
-            assert response.status == 500 and server.request_log[1].operation == "?"
+            assert response.status == 500 and server.request_log[-1].operation == "?"
             exchange.deposit("BTC", Decimal("1"))
             assert (await recv_json(good))["e"] == "delta"  # others still get their events
             # Two handlers, one classifier, and the renderer for BalanceDelta + BalancesChanged.
@@ -216,3 +221,17 @@ def test_server_starts_and_stops_fast_and_serves_thousands_of_requests() -> None
     print(f"\nDoubleServer start {start * 1000:.2f} ms, stop {stop * 1000:.2f} ms, "
           f"{rate:.0f} HTTP req/s")
     assert start < 0.1 and stop < 0.1 and rate > 200
+
+
+def test_events_and_drops_from_another_thread_reach_clients_on_the_loop() -> None:
+    async def scenario() -> None:
+        async with toy() as t, connect(t.ws_url("/ws/user")) as ws:
+            await until_connected(t.server, 1, "user")
+            await asyncio.to_thread(t.exchange.deposit, "BTC", Decimal("1"))
+            assert (await recv_json(ws))["e"] == "delta"
+            await asyncio.to_thread(t.faults.drop_ws, "user")
+            with pytest.raises(ConnectionClosed):
+                while True:
+                    await asyncio.wait_for(ws.recv(), 2)
+
+    run(scenario())
