@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.coverage_gate import diff_coverage, measure
+from harness.coverage_gate import DiffError, diff_coverage, measure
 from harness.registry import ConnectorLoadError, load_connector_class, load_registry
 from harness.results import ConnectorRun, read_raw, write_raw
 
@@ -71,8 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_coverage:
         run.coverage = measurement.results.get(manifest.name)
         if run.coverage is not None and args.diff_base:
-            diff = diff_coverage(data_file, manifest.folder, base_ref=args.diff_base)
-            run.coverage = dataclasses.replace(run.coverage, diff_percent=diff.percent)
+            try:
+                diff = diff_coverage(data_file, manifest.folder, base_ref=args.diff_base)
+            except DiffError as exc:
+                run.load_error = f"diff coverage could not be computed: {exc}"
+            else:
+                run.coverage = dataclasses.replace(run.coverage, diff_percent=diff.percent)
     write_raw(args.raw, [run])
     return code
 

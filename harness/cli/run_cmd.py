@@ -72,16 +72,17 @@ def run(args: argparse.Namespace) -> int:
         outcome = run_connectors(plan, report)
     for error in outcome.registry_errors:
         console.print(f"[red]manifest error:[/red] {error}")
+    from harness.coverage_gate import gate_failures
+
+    gates = [*outcome.registry_errors, *gate_failures(outcome.runs)]
     statuses = write_reports(outcome.runs, args.out, started=outcome.started,
-                             finished=outcome.finished, complete=outcome.complete)
+                             finished=outcome.finished, complete=outcome.complete,
+                             gate_failures=gates)
     for line in one_line_per_connector(statuses):
         console.print(line)
     if not outcome.complete:
         console.print("[yellow]interrupted: the report is marked incomplete[/yellow]")
     console.print(f"reports written to {args.out}/ (open {args.out}/site/index.html)")
-    from harness.coverage_gate import gate_failures
-
-    gates = [*outcome.registry_errors, *gate_failures(outcome.runs)]
     for line in gate_failures(outcome.runs):
         console.print(f"[red]gate:[/red] {line}")
     code = exit_code(statuses, gates)

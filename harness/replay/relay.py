@@ -173,9 +173,11 @@ def _frame(scrubber: Scrubber, direction: Direction, message: str | bytes) -> Ws
             parsed = json.loads(text)
     if parsed is not None:
         clean = scrubber.json_value(parsed)
-        compact = json.dumps(parsed, separators=(",", ":"), ensure_ascii=False)
-        # Keep JSON when it replays byte-identical, or when scrubbing had to change it.
-        if clean != parsed or compact == text or direction is Direction.CLIENT:
+        # Keep JSON when it round-trips exactly (whitespace aside: numbers such as 1.10 would
+        # not), when scrubbing had to change it, and for client frames (matched as JSON).
+        exact = text in (json.dumps(parsed, separators=(",", ":"), ensure_ascii=False),
+                         json.dumps(parsed, ensure_ascii=False))
+        if clean != parsed or exact or direction is Direction.CLIENT:
             return WsFrame(direction, FrameKind.JSON, clean)
     return WsFrame(direction, FrameKind.TEXT, scrubber.text(text))
 

@@ -18,6 +18,7 @@ from harness.double import (
     ExchangeEvent,
     Order,
     OrderCanceled,
+    OrderStatus,
     OrderTraded,
     TimeInForce,
     check_exchange,
@@ -166,9 +167,10 @@ def test_balance_check_finds_a_lock_no_order_explains() -> None:
 def test_order_check_finds_executed_amounts_trades_do_not_explain() -> None:
     ex, order = resting_buy()
     ex._orders[order.order_id] = replace(order, executed_qty=D("0.5"))
-    problems = check_orders(ex)
-    assert any("but its trades sum to 0/0" in p for p in problems)
-    assert any("NEW" in p or "PARTIALLY" in p for p in problems) or problems
+    assert check_orders(ex) == ["order 1 (b) executed 0.5/0 but its trades sum to 0/0"]
+    ex._orders[order.order_id] = replace(order, status=OrderStatus.FILLED)
+    assert check_orders(ex) == ["order 1 (b) is FILLED with 0 of 1 executed",
+                                "order 1 (b) is FILLED but still locks 100"]
 
 
 def test_book_check_finds_a_crossed_book_and_a_wrong_resting_quantity() -> None:

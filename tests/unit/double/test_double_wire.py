@@ -78,6 +78,6 @@ def test_request_log_keeps_order_verdicts_and_descriptions() -> None:
     assert log.operations() == ["time", "ws_message"] and len(bad.detail) == 2000
     text = log.describe()
     assert "#1 http GET /time [time] -> 200: valid" in text
-    assert "INVALID (not json)".lower() in text.lower() and "fault=timeout" in text
+    assert "#2 ws FRAME /ws [ws_message] fault=timeout: INVALID (not JSON) xxx" in text
     log.clear()
     assert len(log) == 0
