@@ -8,8 +8,8 @@ session and writes the connector's raw results, coverage included.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import dataclasses
+import importlib.util
 import sys
 from pathlib import Path
 

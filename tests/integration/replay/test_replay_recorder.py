@@ -270,3 +270,15 @@ def test_new_episodes_relays_new_websocket_connections(tmp_path: Path,
 def test_capture_orders_frames_after_requests() -> None:
     capture = Capture(Scrubber())
     assert capture.build() == ([], [])
+
+
+def test_frames_keep_their_exact_text_when_json_would_change_it() -> None:
+    from harness.replay.relay import _frame
+
+    scrub = Scrubber()
+    assert _frame(scrub, Direction.SERVER, '{"p": 1.10}').kind is FrameKind.TEXT
+    assert _frame(scrub, Direction.SERVER, b'{"p":1.1}').kind is FrameKind.JSON
+    assert _frame(scrub, Direction.SERVER, "pong").kind is FrameKind.TEXT
+    assert _frame(scrub, Direction.CLIENT, '{"p": 1.10}').kind is FrameKind.JSON
+    leaky = _frame(scrub, Direction.SERVER, '{"listenKey": "abcdefgh", "p": 1.10}')
+    assert (leaky.kind, leaky.value) == (FrameKind.JSON, {"listenKey": "SCRUBBED", "p": 1.1})
