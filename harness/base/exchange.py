@@ -99,6 +99,9 @@ class ExchangeBase(SpotConnector):
         self._user_stream_up = False
         self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
+        # Orders whose placement request has not been answered yet (e.g. waiting out a 429):
+        # the exchange may not know them yet, so polling must not count them as not found.
+        self._placing: set[str] = set()
 
     # hooks: what every connector writes ----------------------------------------
     @abstractmethod
@@ -299,6 +302,7 @@ class ExchangeBase(SpotConnector):
         if problem:
             self.orders.fail(order, problem, request_sent=False)
             return client_id
+        self._placing.add(client_id)
         try:
             outcome = await self.request_place_order(order)
         except OrderRejected as exc:
@@ -311,6 +315,8 @@ class ExchangeBase(SpotConnector):
                         client_id, exc)
         else:
             self.orders.process_placement(order, outcome)
+        finally:
+            self._placing.discard(client_id)
         return client_id
 
     def _local_problem(self, order: TrackedOrder, rule: TradingRule | None) -> str | None:
@@ -410,6 +416,8 @@ class ExchangeBase(SpotConnector):
         watched = [*self.orders.active.values(),
                    *(self.orders.orders[cid] for cid in self.orders.lost)]
         for order in watched:
+            if order.client_order_id in self._placing:
+                continue
             try:
                 update = await self.request_order_status(order)
             except OrderNotFound:

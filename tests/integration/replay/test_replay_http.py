@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import os
@@ -10,14 +11,15 @@ import aiohttp
 import pytest
 from replay_helpers import API, fetch, interaction, make_cassette
 
+from harness.cassette.format import Cassette
 from harness.cassette.matchers import RequestView
 from harness.replay.session import CassetteMismatch, ReplaySession
-from tests.fixtures.aio import run
+from tests.fixtures.aio import eventually, run
 
 ORDER = f"{API}/api/v3/order?symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&timestamp=1&signature=S"
 
 
-def order_cassette():  # type: ignore[no-untyped-def]
+def order_cassette() -> Cassette:
     return make_cassette([
         interaction("GET", f"{API}/api/v3/time", {"serverTime": 1}, repeat=True),
         interaction("POST", ORDER, {"orderId": 28, "status": "NEW"}, id="new-order"),
@@ -56,10 +58,10 @@ def test_serves_recorded_answers_and_logs_requests() -> None:
 
 def test_recorded_content_length_is_not_replayed() -> None:
     async def scenario() -> None:
-        async with ReplaySession(order_cassette(), strict=False) as replay:
-            async with aiohttp.ClientSession() as client, \
-                    client.get(replay.http_base_for(API) + "/api/v3/time") as response:
-                assert response.headers["Content-Length"] == str(len(await response.read()))
+        async with ReplaySession(order_cassette(), strict=False) as replay, \
+                aiohttp.ClientSession() as client, \
+                client.get(replay.http_base_for(API) + "/api/v3/time") as response:
+            assert response.headers["Content-Length"] == str(len(await response.read()))
 
     run(scenario())
 
@@ -204,14 +206,11 @@ def test_timeout_fault_is_released_when_the_replay_stops() -> None:
     cassette = make_cassette([interaction("GET", f"{API}/slow", {}, fault="timeout")])
 
     async def scenario() -> None:
-        import asyncio
-
         async with aiohttp.ClientSession() as client:
             async with ReplaySession(cassette) as replay:
                 pending = asyncio.create_task(fetch(client, "GET",
                                                     replay.http_base_for(API) + "/slow"))
-                while not replay.requests:
-                    await asyncio.sleep(0.005)
+                await eventually(lambda: replay.requests)
             with pytest.raises(aiohttp.ClientError):
                 await pending
 

@@ -35,7 +35,7 @@ def test_connect_to_a_public_address_is_blocked_before_any_packet() -> None:
 
 def test_dns_lookups_of_real_names_are_blocked() -> None:
     with block_network():
-        with pytest.raises(NetworkBlocked, match="DNS lookup of 'example.com'"):
+        with pytest.raises(NetworkBlocked, match=r"DNS lookup of 'example\.com'"):
             socket.getaddrinfo("example.com", 443)
         assert socket.getaddrinfo("localhost", 80)
         assert socket.getaddrinfo("127.0.0.1", 80)

@@ -21,11 +21,11 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from harness.cassette.format import Direction, FrameKind, Source
 from harness.cassette.loader import dump_cassette, load_cassette
+from harness.cassette.recorder import RecordingProxy
 from harness.cassette.scrub import Scrubber
 from harness.replay.relay import Capture
 from harness.replay.routing import route_hosts
 from harness.replay.session import ReplaySession
-from harness.cassette.recorder import RecordingProxy
 from tests.fixtures.aio import run
 
 API_KEY = "Xk2" + secrets.token_hex(30)

@@ -9,6 +9,7 @@ import pytest
 from replay_helpers import API, STREAM, fetch, interaction, make_cassette
 from yarl import URL
 
+from harness.cassette.format import Cassette
 from harness.replay.netguard import NetworkBlocked
 from harness.replay.routing import _routes, rewrite_url, route_hosts
 from harness.replay.session import ReplaySession
@@ -17,7 +18,7 @@ from tests.fixtures.aio import run
 DATA_API = "https://data-api.binance.vision"
 
 
-def two_host_cassette():  # type: ignore[no-untyped-def]
+def two_host_cassette() -> Cassette:
     return make_cassette(
         [interaction("GET", f"{API}/api/v3/depth?symbol=BTCUSDT", {"from": "api"}),
          interaction("GET", f"{DATA_API}/api/v3/depth?symbol=BTCUSDT", {"from": "data-api"})],

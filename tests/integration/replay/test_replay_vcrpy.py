@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,7 @@ from vcr.serializers import yamlserializer
 from harness.cassette.loader import cassette_from_document, load_cassette
 from harness.replay.session import ReplaySession
 from tests.fixtures.aio import run
-
-sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "cassette"))
-from cassette_samples import sample_doc  # noqa: E402
+from tests.unit.cassette.cassette_samples import sample_doc
 
 
 def test_vcrpy_deserializes_our_http_section_to_the_same_traffic() -> None:

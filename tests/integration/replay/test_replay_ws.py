@@ -13,13 +13,14 @@ import websockets
 from replay_helpers import API, STREAM, fetch, interaction, make_cassette
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 
+from harness.cassette.format import Cassette
 from harness.replay.session import CassetteMismatch, ReplaySession
-from tests.fixtures.aio import run
+from tests.fixtures.aio import eventually, run
 
 SUBSCRIBE = {"method": "SUBSCRIBE", "params": ["btcusdt@depth"], "id": 1}
 
 
-def full_cassette():  # type: ignore[no-untyped-def]
+def full_cassette() -> Cassette:
     return make_cassette(
         [interaction("POST", f"{API}/api/v3/order?symbol=BTCUSDT", {"orderId": 28},
                      id="new-order")],
@@ -71,12 +72,12 @@ def test_reset_fault_drops_the_socket() -> None:
         {"dir": "server", "text": "one"}, {"dir": "server", "fault": "reset"}]}])
 
     async def scenario() -> None:
-        async with ReplaySession(cassette) as replay:
-            async with websockets.connect(replay.ws_base_for(STREAM) + "/ws/btcusdt@trade") as ws:
-                assert await ws.recv() == "one"
-                with pytest.raises(ConnectionClosedError) as info:
-                    await ws.recv()
-                assert info.value.rcvd is None  # no close frame: an abnormal closure
+        async with ReplaySession(cassette) as replay, \
+                websockets.connect(replay.ws_base_for(STREAM) + "/ws/btcusdt@trade") as ws:
+            assert await ws.recv() == "one"
+            with pytest.raises(ConnectionClosedError) as info:
+                await ws.recv()
+            assert info.value.rcvd is None  # no close frame: an abnormal closure
 
     run(scenario())
 
@@ -88,15 +89,14 @@ def test_unexpected_client_frame_is_a_mismatch_but_the_server_keeps_going() -> N
         {"dir": "server", "text": "tick"}]}])
 
     async def scenario(strict: bool) -> ReplaySession:
-        async with ReplaySession(cassette, strict=strict) as replay:
-            async with websockets.connect(replay.ws_base_for(STREAM) + "/ws") as ws:
-                await ws.send(json.dumps({"op": "hello"}))
-                await ws.send("plain text")
-                await ws.send(json.dumps({"op": "subscribe", "args": ["a"], "req": 5}))
-                assert [await ws.recv(), await ws.recv()] == ["subscribed", "tick"]
-                await ws.send(json.dumps({"op": "ping"}))
-                while len(replay.ws_connections[0].received) < 4:
-                    await asyncio.sleep(0.005)
+        async with ReplaySession(cassette, strict=strict) as replay, \
+                websockets.connect(replay.ws_base_for(STREAM) + "/ws") as ws:
+            await ws.send(json.dumps({"op": "hello"}))
+            await ws.send("plain text")
+            await ws.send(json.dumps({"op": "subscribe", "args": ["a"], "req": 5}))
+            assert [await ws.recv(), await ws.recv()] == ["subscribed", "tick"]
+            await ws.send(json.dumps({"op": "ping"}))
+            await eventually(lambda: len(replay.ws_connections[0].received) == 4)
         return replay
 
     with pytest.raises(CassetteMismatch) as info:
@@ -154,9 +154,9 @@ def test_strict_mode_reports_what_was_never_played() -> None:
     ])
 
     async def scenario() -> None:
-        async with ReplaySession(cassette) as replay:
-            async with websockets.connect(replay.ws_base_for(STREAM) + "/ws/a") as ws:
-                assert await ws.recv() == "x"
+        async with ReplaySession(cassette) as replay, \
+                websockets.connect(replay.ws_base_for(STREAM) + "/ws/a") as ws:
+            assert await ws.recv() == "x"
 
     with pytest.raises(CassetteMismatch) as info:
         run(scenario())
