@@ -477,11 +477,16 @@ def test_urls_default_to_production_and_config_overrides_them() -> None:
 
 def test_ready_is_signalled_when_the_order_book_is_the_last_part_to_load() -> None:
     async def body(s: Live) -> None:
-        s.venue.failing["/api/depth"] = 1   # the first snapshot fails; the retry comes last
+        s.venue.depth_gate = asyncio.Event()
         await s.connector.start()
+        waiter = asyncio.create_task(s.connector.wait_ready())
+        others = ("symbols", "trading_rules", "balances", "user_stream")
+        await eventually(lambda: all(s.connector.status[part] for part in others))
+        assert not waiter.done()
+        s.venue.depth_gate.set()
         async with asyncio.timeout(3):
-            await s.connector.wait_ready()
-        assert s.venue.count("GET", "/api/depth") == 2
+            await waiter
+        assert s.connector.ready
 
     # No balance poll and no market message wakes the waiter: only the book loading can.
     scenario(body, start=False, poll_interval=10_000.0)
