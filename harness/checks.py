@@ -67,6 +67,10 @@ def check(check_id: str, title: str, *, area: str, standard: str = "spot",
             raise ValueError(f"check id {check_id} is used by both {existing.function} and "
                              f"{spec.function}; ids must be unique")
         CATALOGUE[check_id] = spec
+        # allure-pytest takes a test's title from this attribute (what `@allure.title` sets)
+        # and formats it with the test's arguments: braces in the title must be doubled.
+        display = f"{check_id} {title}".replace("{", "{{").replace("}", "}}")
+        setattr(function, "__allure_display_name__", display)  # noqa: B010
         marked: F = pytest.mark.harness_check(spec)(function)
         return marked
 

@@ -34,7 +34,6 @@ def apply_expectations(item: pytest.Item, today: dt.date | None = None) -> None:
     for label_type, value in (("epic", manifest.name), ("feature", spec.area),
                               ("story", spec.check_id), ("severity", spec.severity)):
         item.add_marker(pytest.mark.allure_label(value, label_type=label_type))
-    item.add_marker(pytest.mark.allure_display_name(f"{spec.check_id} {spec.title}"))
 
     missing = [c for c in spec.requires if c not in manifest.capabilities]
     if missing:

@@ -39,7 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--diff-base", default="",
                         help="also measure coverage of the lines changed since this git ref")
     parser.add_argument("pytest_args", nargs="*")
-    args = parser.parse_args(argv)
+    # Split at "--" by hand: argparse cannot give a positional list the words after "--"
+    # once options came between it and the other positionals (as the runner's command has).
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = parser.parse_args(argv[:len(argv) - len(extra) - 1] if "--" in argv else argv)
+    args.pytest_args = [*args.pytest_args, *extra]
 
     manifest = load_registry().get(args.connector)
     pytest_args = [str(suites_root()), "--connector", manifest.name,

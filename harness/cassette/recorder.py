@@ -23,11 +23,18 @@ from aiohttp import web
 from websockets.asyncio.server import Server, ServerConnection, serve
 
 from harness.cassette.format import Cassette, Meta, Source
-from harness.cassette.loader import dump_cassette
-from harness.cassette.record_mode import ci_is_set, parse_record_mode
+from harness.cassette.loader import dump_cassette, load_cassette
+from harness.cassette.record_mode import (
+    Action,
+    RecordMode,
+    ci_is_set,
+    parse_record_mode,
+    plan,
+    resolve_record_mode,
+)
 from harness.cassette.scrub import Scrubber
 from harness.replay.relay import Capture, HttpForwarder, base_of, relay_ws
-from harness.replay.session import loopback_base
+from harness.replay.session import ReplaySession, loopback_base
 from harness.standard.version import STANDARD_VERSION
 
 
@@ -153,31 +160,73 @@ class RecordingProxy:
         )
 
 
+def upstream_map(urls: Mapping[str, Mapping[str, str]], upstream: str) -> dict[str, str]:
+    """The production base of each URL role mapped to the `upstream` one (manifest [urls]):
+    what RecordingProxy and ReplaySession(record_mode="new_episodes") take as `upstreams`.
+    Cassettes always name production hosts, whichever upstream they were recorded from."""
+    production, target = urls.get("production", {}), urls.get(upstream, {})
+    return {production[role]: target[role] for role in production if role in target}
+
+
+def open_cassette(
+    path: str | os.PathLike[str], mode: str | RecordMode | None, *, connector: str,
+    scenario: str, upstreams: Mapping[str, str] | None = None,
+    scrubber: Scrubber | None = None, **replay_options: Any,
+) -> ReplaySession | RecordingProxy:
+    """The server a check should use for its cassette under `mode` (CI forces none):
+    a ReplaySession (none/once with a cassette, new_episodes) or a RecordingProxy (all, or
+    once/new_episodes without one). Raises CassetteNotFound in mode none without a file."""
+    file = Path(path)
+    action = plan(resolve_record_mode(mode), file)
+    if action is Action.RECORD:
+        if not upstreams:
+            raise ValueError(f"{file}: recording needs upstreams (original base -> upstream)")
+        return RecordingProxy(upstreams, path=file, connector=connector, scenario=scenario,
+                              scrubber=scrubber)
+    cassette = load_cassette(file)
+    if action is Action.REPLAY_AND_RECORD_NEW:
+        return ReplaySession(cassette, record_mode=RecordMode.NEW_EPISODES, upstreams=upstreams,
+                             scrubber=scrubber, **replay_options)
+    return ReplaySession(cassette, **replay_options)
+
+
 # -- harness record -------------------------------------------------------------------------
 
-def secret_env_names(secrets_table: Mapping[str, Any], upstream: str) -> list[str]:
-    """Env var names from a manifest's [secrets] table (`api_key = "BINANCE_API_KEY"`, ...);
-    a [secrets.<upstream>] sub-table, e.g. [secrets.testnet], takes precedence."""
+def _secrets_table(secrets_table: Mapping[str, Any], upstream: str) -> Mapping[str, Any]:
     table = secrets_table.get(upstream)
-    source = table if isinstance(table, Mapping) else secrets_table
+    return table if isinstance(table, Mapping) else secrets_table
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def secret_env_names(secrets_table: Mapping[str, Any], upstream: str) -> list[str]:
+    """Env var names from a manifest's [secrets] table: keys ending in `_env`
+    (`api_key_env = "BINANCE_API_KEY"`) or an `env = [...]` list; a [secrets.<upstream>]
+    sub-table, e.g. [secrets.testnet], takes precedence."""
     names: list[str] = []
-    for value in source.values():
-        if isinstance(value, str):
-            names.append(value)
-        elif isinstance(value, list):
-            names.extend(v for v in value if isinstance(v, str))
+    for key, value in _secrets_table(secrets_table, upstream).items():
+        if key == "env" or key.endswith("_env"):
+            names += _strings(value)
     return names
 
 
 def scrubber_for(secrets_table: Mapping[str, Any], cassette_options: Mapping[str, Any],
                  upstream: str, env: Mapping[str, str] | None = None) -> Scrubber:
-    """The scrubber for recording a connector: its env secrets plus the extra field/header
-    names its manifest lists under [cassettes] (`scrub = [...]`, `scrub_headers = [...]`)."""
+    """The scrubber for recording a connector: the secrets from its env vars, plus extra
+    field and header names from the manifest ([secrets] `scrub_fields` / `scrub_headers`,
+    or [cassettes] `scrub` / `scrub_headers`)."""
     environ = os.environ if env is None else env
     secrets = [environ[name] for name in secret_env_names(secrets_table, upstream)
                if environ.get(name)]
-    return Scrubber(secrets, headers=cassette_options.get("scrub_headers", ()),
-                    fields=cassette_options.get("scrub", ()))
+    table = _secrets_table(secrets_table, upstream)
+    fields = _strings(table.get("scrub_fields", [])) + _strings(cassette_options.get("scrub", []))
+    headers = _strings(table.get("scrub_headers", [])) + _strings(
+        cassette_options.get("scrub_headers", []))
+    return Scrubber(secrets, headers=headers, fields=fields)
 
 
 def record_command(connector: str, scenario: str, upstream: str, mode: str) -> list[str]:

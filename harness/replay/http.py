@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from aiohttp import web
 from multidict import CIMultiDict
 
-from harness.cassette.format import Cassette, Fault, Interaction
+from harness.cassette.format import SCRUBBED, Cassette, Fault, Interaction
 from harness.cassette.matchers import (
     Matcher,
     Params,
@@ -44,6 +44,7 @@ class PreparedInteraction:
     interaction: Interaction
     view: RequestView
     headers: CIMultiDict[str]
+    signed: bool = False  # recorded with credentials: the request_verifier checks it
     uses: int = 0
 
     @property
@@ -109,7 +110,7 @@ class HttpReplay:
             if name.lower() not in _HOP_HEADERS:
                 for value in values:
                     headers.add(name, value)
-        return PreparedInteraction(index, interaction, view, headers)
+        return PreparedInteraction(index, interaction, view, headers, _was_signed(view))
 
     async def start(self) -> int:
         """Listen on 127.0.0.1 (ephemeral port); returns the port."""
@@ -146,7 +147,7 @@ class HttpReplay:
             if self.fallback is not None:
                 return await self.fallback(request, view)
             return self._unmatched(view, self._explain(view))
-        if self.verifier is not None:
+        if self.verifier is not None and chosen.signed:
             reason = self.verifier(view)
             if reason is not None:
                 return self._unmatched(view, f"request_verifier rejected it ({reason}); it"
@@ -224,3 +225,14 @@ def http_ids_awaited(cassette: Cassette) -> frozenset[str]:
     return frozenset(
         frame.after.http for conn in cassette.ws for frame in conn.frames if frame.after.http
     )
+
+
+def _was_signed(view: RequestView) -> bool:
+    """True if the recorded request carried credentials: a volatile key (signature, timestamp,
+    nonce...) among its parameters or top-level JSON keys, or a scrubbed header. Public
+    requests are not given to the request_verifier."""
+    if any(key in view.volatile for key in view.params):
+        return True
+    if view.has_json and isinstance(view.json, dict) and any(k in view.volatile for k in view.json):
+        return True
+    return any(value == SCRUBBED for value in view.headers.values())

@@ -69,9 +69,12 @@ class Capture:
 
     def build(self, first_index: int = 0) -> tuple[list[Interaction], list[WsConnection]]:
         """Interactions and connections, with `after: {http: id}` on server frames that came
-        after an HTTP request (ids `http-<n>` are given to the interactions named)."""
+        after a state-changing (non-GET) request since the connection's previous frame; ids
+        `http-<n>` are given to the interactions named. GETs (polling, market data) are left
+        out so replayed streams are not tied to the connector's polling pace."""
         interactions = [item for _, item in self.http]
-        arrivals = [arrived for arrived, _ in self.http]
+        arrivals = [arrived if item.request.method != "GET" else -1
+                    for arrived, item in self.http]
         named: dict[int, str] = {}
         connections: list[WsConnection] = []
         for conn in self.ws:

@@ -210,6 +210,8 @@ def test_an_unknown_outcome_stays_pending_until_status_polling_settles_it() -> N
 
 def test_rate_limiting_waits_retry_after_on_the_scaled_clock() -> None:
     async def body(s: Live) -> None:
+        # While the placement waits out Retry-After, status polls (every 1 s) run: they must
+        # not count the in-flight order as "not found" (they did, and it failed after 3).
         s.venue.rate_limited["/api/order"] = (1, 3.0)
         wall = time.monotonic()
         cid = await s.place()

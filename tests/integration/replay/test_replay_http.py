@@ -166,11 +166,15 @@ def sign(query: str) -> str:
 def test_request_verifier_rejects_a_bad_signature() -> None:
     cassette = make_cassette([
         interaction("GET", f"{API}/api/v3/account?timestamp=1&signature=SCRUBBED", {"ok": 1},
-                    repeat=True)])
+                    repeat=True),
+        interaction("GET", f"{API}/api/v3/time", {"serverTime": 1})])
 
     async def scenario() -> None:
         async with ReplaySession(cassette, request_verifier=binance_verifier) as replay, \
                 aiohttp.ClientSession() as client:
+            # recorded without credentials: public, so the verifier is not asked
+            assert (await fetch(client, "GET", replay.http_base_for(API) + "/api/v3/time"))[0] \
+                == 200
             url = replay.http_base_for(API) + "/api/v3/account?"
             good = await fetch(client, "GET", url + sign("timestamp=1700000000000"))
             assert good == (200, {"ok": 1})

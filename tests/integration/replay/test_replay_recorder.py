@@ -267,9 +267,24 @@ def test_new_episodes_relays_new_websocket_connections(tmp_path: Path,
     assert len(cassette.ws) == 1 and cassette.ws[0].frames[-1].kind is FrameKind.CLOSE
 
 
-def test_capture_orders_frames_after_requests() -> None:
+def test_capture_ties_server_frames_to_state_changing_requests() -> None:
+    from harness.cassette.format import HttpRequest, HttpResponse, Interaction, WsFrame
+    from harness.replay.relay import CapturedConnection
+
     capture = Capture(Scrubber())
     assert capture.build() == ([], [])
+    conn = CapturedConnection("wss://x.com/ws", capture.tick())
+    capture.ws.append(conn)
+    capture.http.append((capture.tick(), Interaction(HttpRequest("GET", "https://x.com/a"),
+                                                     HttpResponse(200))))
+    conn.frames.append((capture.tick(), WsFrame(Direction.SERVER, FrameKind.TEXT, "after-get")))
+    capture.http.append((capture.tick(), Interaction(HttpRequest("POST", "https://x.com/o"),
+                                                     HttpResponse(200))))
+    conn.frames.append((capture.tick(), WsFrame(Direction.SERVER, FrameKind.TEXT, "after-post")))
+    conn.frames.append((capture.tick(), WsFrame(Direction.SERVER, FrameKind.TEXT, "later")))
+    interactions, connections = capture.build(first_index=5)
+    assert [i.id for i in interactions] == [None, "http-6"]
+    assert [f.after.http for f in connections[0].frames] == [None, "http-6", None]
 
 
 def test_frames_keep_their_exact_text_when_json_would_change_it() -> None:
@@ -282,3 +297,31 @@ def test_frames_keep_their_exact_text_when_json_would_change_it() -> None:
     assert _frame(scrub, Direction.CLIENT, '{"p": 1.10}').kind is FrameKind.JSON
     leaky = _frame(scrub, Direction.SERVER, '{"listenKey": "abcdefgh", "p": 1.10}')
     assert (leaky.kind, leaky.value) == (FrameKind.JSON, {"listenKey": "SCRUBBED", "p": 1.1})
+
+
+def test_open_cassette_picks_replay_or_recording(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.cassette.loader import CassetteNotFound
+    from harness.cassette.recorder import open_cassette, upstream_map
+
+    monkeypatch.delenv("CI", raising=False)
+    urls = {"production": {"rest": API, "ws_public": STREAM},
+            "testnet": {"rest": "https://testnet.binance.vision"}}
+    upstreams = upstream_map(urls, "testnet")
+    assert upstreams == {API: "https://testnet.binance.vision"}
+    assert upstream_map(urls, "production") == {API: API, STREAM: STREAM}
+    path = tmp_path / "c.yaml"
+    names = dict(connector="binance", scenario="c")
+    with pytest.raises(CassetteNotFound):
+        open_cassette(path, None, **names)
+    assert isinstance(open_cassette(path, "once", upstreams=upstreams, **names), RecordingProxy)
+    with pytest.raises(ValueError, match="recording needs upstreams"):
+        open_cassette(path, "all", **names)
+    dump_cassette(make_cassette([interaction("GET", f"{API}/a", {})]), path)
+    replay = open_cassette(path, "once", strict=False, **names)
+    assert isinstance(replay, ReplaySession) and not replay.strict
+    episodes = open_cassette(path, "new_episodes", upstreams=upstreams, **names)
+    assert isinstance(episodes, ReplaySession) and episodes.record_mode.value == "new_episodes"
+    assert isinstance(open_cassette(path, "all", upstreams=upstreams, **names), RecordingProxy)
+    monkeypatch.setenv("CI", "1")
+    assert isinstance(open_cassette(path, "all", upstreams=upstreams, **names), ReplaySession)

@@ -31,11 +31,12 @@ rest = "https://api.acme.example"
 rest = "https://testnet.acme.example"
 
 [secrets]
-api_key = "ACME_API_KEY"
-api_secret = "ACME_API_SECRET"
+api_key_env = "ACME_API_KEY"
+api_secret_env = "ACME_API_SECRET"
+scrub_fields = ["apiKey", "signature"]
 
 [secrets.testnet]
-api_key = "ACME_TESTNET_KEY"
+api_key_env = "ACME_TESTNET_KEY"
 
 [cassettes]
 scrub = ["orderSecret"]
@@ -74,13 +75,17 @@ KEYS = {"ACME_API_KEY": "k" * 20, "ACME_API_SECRET": "s" * 20}
 
 
 def test_secret_names_and_scrubber() -> None:
-    table = {"api_key": "A_KEY", "more": ["B", 3], "testnet": {"api_key": "T_KEY"}}
+    table = {"api_key_env": "A_KEY", "env": ["B", 3], "scrub_fields": ["accountSecret"],
+             "scrub_headers": ["X-Session"], "testnet": {"api_key_env": "T_KEY"}}
     assert secret_env_names(table, "production") == ["A_KEY", "B"]
     assert secret_env_names(table, "testnet") == ["T_KEY"]
-    scrub = scrubber_for(table, {"scrub": ["orderSecret"]}, "production",
-                         env={"A_KEY": "a-very-secret-key"})
+    scrub = scrubber_for(table, {"scrub": ["orderSecret"], "scrub_headers": "X-Other"},
+                         "production", env={"A_KEY": "a-very-secret-key"})
     assert scrub.text("x a-very-secret-key") == "x SCRUBBED"
-    assert scrub.json_value({"orderSecret": "v"}) == {"orderSecret": "SCRUBBED"}
+    assert scrub.json_value({"orderSecret": "v", "accountSecret": "w"}) == {
+        "orderSecret": "SCRUBBED", "accountSecret": "SCRUBBED"}
+    assert scrub.headers({"X-Session": "1", "X-Other": "2", "Accept": "3"}) == {
+        "X-Session": ("SCRUBBED",), "X-Other": ("SCRUBBED",), "Accept": ("3",)}
 
 
 def test_record_command_shape() -> None:

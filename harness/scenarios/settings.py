@@ -1,0 +1,160 @@
+"""Profiles of the property-based scenarios, chosen by an environment variable.
+
+    HARNESS_HYPOTHESIS_PROFILE=dev|ci|nightly   default: ci when CI is set, else dev
+    HARNESS_HYPOTHESIS_SEED=<int>               replay a run: the seed every result prints
+    HARNESS_HYPOTHESIS_EXAMPLES=<int>           override the profile's example count
+
+`ci` is reproducible (a fixed seed unless one is given, no example database) and runs at
+least 200 examples per connector; `dev` draws a fresh seed per run and keeps failing
+examples in .hypothesis/ (gitignored) so the next run tries them first; `nightly` explores
+longer, with a fresh (printed, stored) seed and real client-side timeouts.
+
+The hypothesis side of each profile is registered as `harness-<name>` (see
+`hypothesis_settings`); it is never loaded globally, so other hypothesis tests keep theirs.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+PROFILE_ENV = "HARNESS_HYPOTHESIS_PROFILE"
+SEED_ENV = "HARNESS_HYPOTHESIS_SEED"
+EXAMPLES_ENV = "HARNESS_HYPOTHESIS_EXAMPLES"
+CI_SEED = 20260101
+"""The seed CI uses unless HARNESS_HYPOTHESIS_SEED says otherwise (any fixed value will do:
+what matters is that two CI runs of the same code draw the same examples)."""
+
+
+class ScenarioConfigError(ValueError):
+    """A bad profile name, seed or example count in the environment."""
+
+
+@dataclass(frozen=True)
+class ScenarioProfile:
+    """How hard the machine searches, and the timings the connector runs with.
+
+    Times marked "clock" are the connector's (scaled) seconds; the others are wall seconds.
+    """
+
+    name: str
+    max_examples: int
+    step_count: int
+    fixed_seed: int | None
+    use_database: bool
+    clock_speed: float = 50.0
+    poll_interval: float = 0.5  # clock: status and balance polling
+    reconnect_delay: float = 0.2  # clock
+    request_timeout: float = 0.5
+    step_deadline: float = 10.0
+    settle_deadline: float = 0.25
+    """How long a step waits for the connector to catch up with the exchange (not a check:
+    it keeps steps from overlapping, so an example replays the same way)."""
+    quiescence_deadline: float = 4.0
+    """How long the connector gets to agree with the exchange once every fault is over."""
+    cut_held_after: float | None = 0.01
+    """Cut a request a timeout fault holds after this long (the client sees a dropped
+    connection: the same unknown outcome as its own timeout, without waiting for it);
+    None lets the client's own request timeout fire."""
+    ws_delay: float = 0.02
+    reorder_release: float = 0.05
+    hold_limit: float = 5.0
+
+    @property
+    def hypothesis_profile(self) -> str:
+        return f"harness-{self.name}"
+
+
+PROFILES: dict[str, ScenarioProfile] = {
+    "dev": ScenarioProfile("dev", max_examples=50, step_count=20, fixed_seed=None,
+                           use_database=True),
+    "ci": ScenarioProfile("ci", max_examples=200, step_count=30, fixed_seed=CI_SEED,
+                          use_database=False),
+    "nightly": ScenarioProfile("nightly", max_examples=2000, step_count=50, fixed_seed=None,
+                               use_database=False, cut_held_after=None,
+                               request_timeout=0.3, quiescence_deadline=8.0),
+}
+
+
+def _register() -> None:
+    common = dict(deadline=None, derandomize=False, print_blob=False,
+                  report_multiple_bugs=False,
+                  phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target,
+                          Phase.shrink),
+                  suppress_health_check=list(HealthCheck))
+    for profile in PROFILES.values():
+        database = DirectoryBasedExampleDatabase(".hypothesis/examples") \
+            if profile.use_database else None
+        settings.register_profile(profile.hypothesis_profile, max_examples=profile.max_examples,
+                                  stateful_step_count=profile.step_count, database=database,
+                                  **common)  # type: ignore[arg-type]
+
+
+_register()
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """The profile in force plus the seed and example count of this run."""
+
+    profile: ScenarioProfile
+    seed: int
+    max_examples: int
+
+    @property
+    def step_count(self) -> int:
+        return self.profile.step_count
+
+    def hypothesis_settings(self) -> settings:
+        """The registered hypothesis profile, with this run's example count."""
+        base = settings.get_profile(self.profile.hypothesis_profile)
+        return settings(base, max_examples=self.max_examples,
+                        stateful_step_count=self.profile.step_count)
+
+    def reproduce_hint(self) -> str:
+        return (f"{PROFILE_ENV}={self.profile.name} {SEED_ENV}={self.seed}"
+                + (f" {EXAMPLES_ENV}={self.max_examples}"
+                   if self.max_examples != self.profile.max_examples else ""))
+
+
+def plan_from_env(env: Mapping[str, str] | None = None, *, max_examples: int | None = None,
+                  step_count: int | None = None, seed: int | None = None,
+                  profile: str | None = None) -> RunPlan:
+    """The run plan the environment asks for; explicit arguments win over it.
+
+    >>> plan_from_env({"CI": "true"}).profile.name, plan_from_env({"CI": "1"}).seed
+    ('ci', 20260101)
+    >>> plan_from_env({"HARNESS_HYPOTHESIS_SEED": "7"}).seed
+    7
+    """
+    environ = os.environ if env is None else env
+    name = profile or environ.get(PROFILE_ENV) or ("ci" if environ.get("CI") else "dev")
+    if name not in PROFILES:
+        raise ScenarioConfigError(f"{PROFILE_ENV}={name!r} is not a profile; use one of "
+                                  f"{', '.join(PROFILES)}")
+    chosen = PROFILES[name]
+    if step_count is not None:
+        chosen = replace(chosen, step_count=step_count)
+    if seed is None:
+        seed = _int_env(environ, SEED_ENV)
+    if seed is None:
+        seed = chosen.fixed_seed if chosen.fixed_seed is not None else random.getrandbits(32)
+    if max_examples is None:
+        max_examples = _int_env(environ, EXAMPLES_ENV) or chosen.max_examples
+    return RunPlan(chosen, seed, max_examples)
+
+
+def _int_env(environ: Mapping[str, str], key: str) -> int | None:
+    text = environ.get(key, "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ScenarioConfigError(f"{key}={text!r} is not an integer; set it to a whole "
+                                  "number (e.g. the seed a previous run printed)") from None

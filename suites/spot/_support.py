@@ -1,0 +1,179 @@
+"""What the spot checks share: reading a cassette's scenario data, the replay's request log,
+the events of one order, and failure messages that say what was expected and what happened.
+
+Exchange-neutral on purpose. A cassette names the interactions a check refers to
+(`harness.id`: `place`, `cancel`, `status`, `go`, ...) and carries the exchange's own data in
+`meta.inputs` (what to do) and `meta.expect` (what the connector must surface); the checks
+read those, never an exchange's paths or parameter names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from harness.standard.enums import OrderType, TradeSide
+from harness.standard.events import (
+    Event,
+    OrderCancelled,
+    OrderCompleted,
+    OrderEvent,
+    OrderFailed,
+)
+from harness.standard.pair import TradingPair
+from harness.subject import Subject
+
+TERMINAL = (OrderCompleted, OrderCancelled, OrderFailed)
+
+# Config for checks that drive an order through the stream alone: no status polling (the
+# first poll would come after 1000 clock-seconds) and one balance request at start.
+QUIET: dict[str, Any] = {"poll_interval": 1000.0}
+
+
+# cassette data ---------------------------------------------------------------------------------
+def _lookup(subject: Subject, section: str, key: str) -> Any:
+    data = subject.inputs if section == "inputs" else subject.expect
+    if key not in data:
+        where = subject.cassette.path if subject.cassette is not None else "the cassette"
+        raise AssertionError(f"{where}: meta.{section}.{key} is missing; this check needs it "
+                             f"(see docs/standard.md, 'Cassette data')")
+    return data[key]
+
+
+def inp(subject: Subject, key: str) -> Any:
+    """meta.inputs[key]: a scenario parameter (fails clearly when the cassette lacks it)."""
+    return _lookup(subject, "inputs", key)
+
+
+def exp(subject: Subject, key: str) -> Any:
+    """meta.expect[key]: what the connector must surface (fails clearly when missing)."""
+    return _lookup(subject, "expect", key)
+
+
+def dec(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def pair(text: str) -> TradingPair:
+    return TradingPair.parse(text)
+
+
+async def place(subject: Subject, order: Mapping[str, Any]) -> str:
+    """Place the order an inputs mapping describes: pair, side, type, amount, price."""
+    price = order.get("price")
+    return await subject.connector.place_order(
+        pair(order["pair"]), TradeSide(order["side"]), OrderType(order["type"]),
+        dec(order["amount"]), dec(price) if price is not None else None)
+
+
+async def go(subject: Subject) -> None:
+    """Tell the cassette the check is ready for what comes next.
+
+    The check pings (check_network): frames recorded `after: {http: go}` are played only then,
+    so what a stream sends cannot race the check's own set-up.
+    """
+    await subject.connector.check_network()
+
+
+# the replay's request log -----------------------------------------------------------------
+def served(subject: Subject, interaction_id: str) -> list[Any]:
+    """Requests the replay answered with the interaction whose harness.id is `interaction_id`."""
+    return [r for r in subject.server.requests if r.interaction_id == interaction_id]
+
+
+def served_prefix(subject: Subject, prefix: str) -> list[Any]:
+    return [r for r in subject.server.requests
+            if r.interaction_id is not None and r.interaction_id.startswith(prefix)]
+
+
+def unmatched(subject: Subject) -> list[Any]:
+    return [r for r in subject.server.requests if r.interaction_index is None]
+
+
+def request_log(subject: Subject) -> str:
+    """The requests so far, one line each (for failure messages)."""
+    lines = [f"  {r.view.describe()[:160]} -> {r.interaction_id or r.interaction_index}"
+             for r in subject.server.requests]
+    return "\n".join(lines) or "  (no requests)"
+
+
+def assert_params(request: Any, wanted: Mapping[str, Any], absent: Iterable[str] = ()) -> None:
+    """The request carries each wanted parameter with its value, and none of `absent`."""
+    got = {name: request.param(name) for name in wanted}
+    wrong = {name: (value, got[name]) for name, value in wanted.items()
+             if got[name] != str(value)}
+    present = [name for name in absent if request.param(name) is not None]
+    if wrong or present:
+        details = [f"{name}: expected {want!r}, sent {have!r}" for name, (want, have)
+                   in wrong.items()]
+        details += [f"{name}: must not be sent, sent {request.param(name)!r}" for name in present]
+        raise AssertionError(f"request {request.view.describe()[:200]} has wrong parameters:\n  "
+                             + "\n  ".join(details))
+
+
+def carries_value(request: Any, value: str) -> bool:
+    """True if any query/body parameter of `request` has exactly `value`."""
+    return any(value in values for values in request.params.values())
+
+
+def carries_decimal(request: Any, value: Decimal) -> bool:
+    """True if some parameter is a decimal numerically equal to `value`."""
+    for values in request.params.values():
+        for text in values:
+            try:
+                if Decimal(text) == value:
+                    return True
+            except ArithmeticError:
+                continue
+    return False
+
+
+# events ----------------------------------------------------------------------------------------
+def order_events(subject: Subject, client_order_id: str) -> list[OrderEvent]:
+    return [e for e in subject.events
+            if isinstance(e, OrderEvent) and e.client_order_id == client_order_id]
+
+
+def names(events: Sequence[Event]) -> list[str]:
+    return [type(e).__name__ for e in events]
+
+
+def assert_event_sequence(subject: Subject, client_order_id: str, expected: Sequence[str]
+                          ) -> list[OrderEvent]:
+    events = order_events(subject, client_order_id)
+    if names(events) != list(expected):
+        raise AssertionError(f"order {client_order_id}: expected events {list(expected)}, "
+                             f"got {names(events)}\n{describe(events)}")
+    return events
+
+
+def describe(events: Sequence[Event]) -> str:
+    return "\n".join(f"  {e!r}"[:300] for e in events) or "  (no events)"
+
+
+async def wait_terminal(subject: Subject, client_order_id: str, timeout: float = 3.0) -> Event:
+    """The order's first terminal event (OrderCompleted, OrderCancelled or OrderFailed)."""
+    found = await subject.wait_until(
+        lambda: [e for e in order_events(subject, client_order_id) if isinstance(e, TERMINAL)],
+        timeout, f"a terminal event for order {client_order_id}")
+    event: Event = found[0]
+    return event
+
+
+def fills_as_expected(fills: Sequence[Any], expected: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Differences between reported fills and meta.expect fills (trade id, price, amount, fee)."""
+    problems: list[str] = []
+    if [f.trade_id for f in fills] != [str(e["trade_id"]) for e in expected]:
+        return [f"trade ids {[f.trade_id for f in fills]}, expected "
+                f"{[str(e['trade_id']) for e in expected]}"]
+    for fill, want in zip(fills, expected, strict=True):
+        checks = {"price": (fill.price, dec(want["price"])),
+                  "amount": (fill.amount, dec(want["amount"]))}
+        if "fee_asset" in want:
+            checks["fee asset"] = (fill.fee.asset, want["fee_asset"])
+            checks["fee amount"] = (fill.fee.amount, dec(want["fee_amount"]))
+        for label, (got, wanted) in checks.items():
+            if got != wanted:
+                problems.append(f"trade {fill.trade_id}: {label} {got}, expected {wanted}")
+    return problems

@@ -1,0 +1,54 @@
+"""SPOT-BAL: balances from REST snapshots and from the user stream."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from harness.checks import Severity, check
+from harness.standard.events import BalanceUpdated
+from harness.subject import Subject, SubjectPlan
+from suites.spot._support import QUIET, dec, exp, go
+
+
+def _as_text(balances: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    return {asset: (str(b.total), str(b.available)) for asset, b in sorted(balances.items())}
+
+
+def _compare(balances: Mapping[str, Any], expected: Mapping[str, Any], when: str) -> None:
+    want = {asset: (dec(v["total"]), dec(v["available"])) for asset, v in expected.items()}
+    got = {asset: (b.total, b.available) for asset, b in balances.items()}
+    assert got == want, f"{when}: balances (total, available) {_as_text(balances)}, expected " \
+                        f"{ {a: (str(t), str(v)) for a, (t, v) in sorted(want.items())} }"
+
+
+@check("SPOT-BAL-1", "Total and available balances come from the REST account snapshot",
+       area="balances", scenario="balances", severity=Severity.CRITICAL)
+async def test_balances_from_rest(subject: Subject) -> None:
+    await subject.connector.update_balances()
+    _compare(subject.connector.balances(), exp(subject, "balances"), "after update_balances()")
+
+
+@check("SPOT-BAL-2", "An asset missing from a later full snapshot is removed", area="balances",
+       scenario="balances_asset_removed")
+async def test_assets_missing_from_a_later_snapshot_are_removed(subject: Subject) -> None:
+    for number, expected in enumerate(exp(subject, "balances"), start=1):
+        await subject.connector.update_balances()
+        _compare(subject.connector.balances(), expected, f"after update {number}")
+
+
+@check("SPOT-BAL-3", "Balance updates on the user stream are applied and emitted as "
+       "BalanceUpdated", area="balances", scenario="balances_by_stream",
+       requires=["user_stream"], severity=Severity.CRITICAL)
+async def test_stream_balance_updates_are_applied(subject_plan: SubjectPlan) -> None:
+    async with subject_plan.replay(**QUIET) as subject:
+        await subject.start()
+        await go(subject)  # the stream's balance update comes after the REST snapshot
+        updates = exp(subject, "updates")
+        await subject.wait_until(lambda: len(subject.events_of(BalanceUpdated)) >= len(updates),
+                                 3.0, f"{len(updates)} BalanceUpdated events")
+        got = [(e.asset, e.total, e.available) for e in subject.events_of(BalanceUpdated)]
+        want = [(u["asset"], dec(u["total"]), dec(u["available"])) for u in updates]
+        assert got == want, f"BalanceUpdated events {got}, expected {want}"
+        _compare(subject.connector.balances(), exp(subject, "balances"),
+                 "after the stream's updates")

@@ -1,0 +1,160 @@
+"""SPOT-OB: local order books from a snapshot plus the diff stream, and the public tape."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from harness.checks import Severity, check
+from harness.standard.events import PublicTradeObserved
+from harness.standard.order_book import OrderBook
+from harness.subject import Subject
+from suites.spot._support import dec, exp, pair, served
+
+
+def _levels(raw: Any) -> list[tuple[Any, Any]]:
+    return [(dec(price), dec(amount)) for price, amount in raw]
+
+
+def _book_problems(book: OrderBook, expected: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if "update_id" in expected and book.update_id != int(expected["update_id"]):
+        problems.append(f"update id {book.update_id}, expected {expected['update_id']}")
+    for side in ("bids", "asks"):
+        got, want = list(getattr(book, side)), _levels(expected[side])
+        if got != want:
+            problems.append(f"{side} {[(str(p), str(a)) for p, a in got]}, expected "
+                            f"{[(str(p), str(a)) for p, a in want]}")
+    return problems
+
+
+async def _books_reach(subject: Subject, expected: Mapping[str, Any], timeout: float = 3.0
+                       ) -> None:
+    """Wait until every book in `expected` has its final update id, then compare the levels."""
+    connector = subject.connector
+
+    def reached() -> bool:
+        return all(connector.order_book(pair(text)).update_id >= int(want["update_id"])
+                   for text, want in expected.items())
+
+    try:
+        await subject.wait_until(reached, timeout, "the order books' final update ids")
+    finally:
+        problems = [f"{text}: {problem}" for text, want in expected.items()
+                    for problem in _book_problems(connector.order_book(pair(text)), want)]
+    assert not problems, "order books differ from the exchange's:\n  " + "\n  ".join(problems)
+
+
+@check("SPOT-OB-1", "The order book is loaded from the REST snapshot", area="order_book",
+       scenario="startup", requires=["order_book_diffs"], severity=Severity.CRITICAL)
+async def test_order_book_snapshot_is_loaded(subject: Subject) -> None:
+    await subject.start()
+    await _books_reach(subject, exp(subject, "books"))
+
+
+@check("SPOT-OB-2", "Bids descend, asks ascend, and the best bid is below the best ask",
+       area="order_book", scenario="order_book", requires=["order_book_diffs"])
+async def test_order_book_is_sorted_and_not_crossed(subject: Subject) -> None:
+    await subject.start()
+    expected = exp(subject, "books")
+    await subject.wait_until(lambda: all(
+        subject.connector.order_book(pair(text)).update_id >= int(want["update_id"])
+        for text, want in expected.items()), 3.0, "the final update ids")
+    for market in subject.pairs:
+        book = subject.connector.order_book(market)
+        bids, asks = [p for p, _ in book.bids], [p for p, _ in book.asks]
+        assert bids == sorted(bids, reverse=True) and len(set(bids)) == len(bids), \
+            f"{market} bids are not strictly descending: {bids}"
+        assert asks == sorted(asks) and len(set(asks)) == len(asks), \
+            f"{market} asks are not strictly ascending: {asks}"
+        assert all(a > 0 for _, a in [*book.bids, *book.asks]), \
+            f"{market} book keeps levels of amount 0"
+        assert book.best_bid is not None and book.best_ask is not None, f"{market} book is empty"
+        assert book.best_bid < book.best_ask, \
+            f"{market} book is crossed: best bid {book.best_bid} >= best ask {book.best_ask}"
+        assert (book.best_bid, book.best_ask) == (bids[0], asks[0]), \
+            f"{market} best_bid/best_ask disagree with the levels"
+
+
+@check("SPOT-OB-3", "Diffs after the snapshot are applied in order", area="order_book",
+       scenario="order_book", requires=["order_book_diffs"], severity=Severity.CRITICAL)
+async def test_diffs_are_applied_in_order(subject: Subject) -> None:
+    await subject.start()
+    await _books_reach(subject, exp(subject, "books"))
+
+
+@check("SPOT-OB-4", "Diffs older than the book are dropped", area="order_book",
+       scenario="order_book", requires=["order_book_diffs"])
+async def test_stale_diffs_are_dropped(subject: Subject) -> None:
+    await subject.start()
+    books = exp(subject, "books")
+    await subject.wait_until(lambda: all(
+        subject.connector.order_book(pair(text)).update_id >= int(want["update_id"])
+        for text, want in books.items()), 3.0, "the final update ids")
+    for text, sides in exp(subject, "stale_levels").items():
+        book = subject.connector.order_book(pair(text))
+        for side, levels in sides.items():
+            have = dict(getattr(book, side))
+            for price, amount in _levels(levels):
+                assert have.get(price) == amount, (
+                    f"{text} {side} level {price} is {have.get(price)}, expected {amount}: a "
+                    "diff older than the book was applied")
+
+
+@check("SPOT-OB-5", "A sequence gap makes the connector fetch a fresh snapshot",
+       area="order_book", scenario="order_book_gap", requires=["order_book_diffs"],
+       severity=Severity.CRITICAL)
+async def test_sequence_gap_triggers_resync(subject: Subject) -> None:
+    await subject.start()
+    expected = exp(subject, "books")
+    await _books_reach(subject, expected)
+    for text, count in exp(subject, "snapshots").items():
+        snapshots = [r for r in subject.server.requests
+                     if r.interaction_id and r.interaction_id.startswith("depth_")
+                     and subject.connector.exchange_symbol(pair(text)) in
+                     [v for values in r.params.values() for v in values]]
+        assert len(snapshots) == int(count), (
+            f"{text}: expected {count} snapshot requests (the first, and one after the gap), "
+            f"got {len(snapshots)}")
+
+
+@check("SPOT-OB-6", "After a market-stream disconnect the connector reconnects, resubscribes "
+       "and reloads the books", area="order_book", scenario="market_reconnect",
+       requires=["order_book_diffs"], severity=Severity.CRITICAL)
+async def test_market_stream_reconnects_and_reloads(subject: Subject) -> None:
+    await subject.start()
+    await _books_reach(subject, exp(subject, "books"))
+    reloaded = served(subject, "depth_btc_2") + served(subject, "depth_eth_2")
+    assert len(reloaded) == len(subject.pairs), (
+        f"expected a fresh snapshot per pair after the reconnect, got {len(reloaded)}")
+
+
+@check("SPOT-OB-7", "Public trades are reported as PublicTradeObserved", area="order_book",
+       scenario="order_book", requires=["public_trades"])
+async def test_public_trades_are_observed(subject: Subject) -> None:
+    await subject.start()
+    expected = exp(subject, "trades")
+    await subject.wait_until(lambda: len(subject.events_of(PublicTradeObserved)) >= len(expected),
+                             3.0, f"{len(expected)} PublicTradeObserved events")
+    got = [(str(e.pair), e.trade_id, e.price, e.amount)
+           for e in subject.events_of(PublicTradeObserved)]
+    want = [(t["pair"], str(t["trade_id"]), dec(t["price"]), dec(t["amount"])) for t in expected]
+    assert got == want, f"public trades {got}, expected {want}"
+
+
+@check("SPOT-OB-8", "Every stream subscription is the one the exchange expects",
+       area="order_book", scenario="order_book", requires=["order_book_diffs"])
+async def test_stream_subscriptions_are_as_recorded(subject: Subject) -> None:
+    await subject.start()
+    cassette_connections = subject.cassette.ws if subject.cassette is not None else ()
+    logs = subject.server.ws_connections
+    assert len(logs) == len(cassette_connections), (
+        f"{len(logs)} stream connections opened, the exchange expects {len(cassette_connections)}")
+    for log in logs:
+        wrong = [frame.text for frame in log.received if frame.matched is None]
+        assert not wrong, f"stream {log.path}: frames that are not the expected subscription: " \
+                          f"{wrong}"
+        recorded = [f for f in cassette_connections[log.entry_index].frames
+                    if f.dir.value == "client"] if log.entry_index is not None else []
+        assert len(log.received) == len(recorded), (
+            f"stream {log.path}: sent {len(log.received)} frames, expected {len(recorded)}")

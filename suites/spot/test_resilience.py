@@ -1,0 +1,116 @@
+"""SPOT-RES: rate limits, clock drift, and streams that misbehave."""
+
+from __future__ import annotations
+
+import contextlib
+
+from harness.checks import Severity, check
+from harness.standard.events import BalanceUpdated, OrderCreated
+from harness.subject import Subject, SubjectPlan
+from suites.spot._support import QUIET, dec, exp, go, inp, place, request_log, served
+
+
+@check("SPOT-RES-1", "HTTP 429 makes the connector wait the server's Retry-After, then retry",
+       area="resilience", scenario="rate_limited", severity=Severity.CRITICAL)
+async def test_rate_limit_honours_retry_after(subject: Subject) -> None:
+    clock = subject.clock
+    started = clock.time()
+    await subject.connector.update_trading_rules()
+    waited = clock.time() - started
+    retry_after = float(inp(subject, "retry_after"))
+    assert served(subject, "limited") and served(subject, "retry"), \
+        f"expected the rate-limited request and one retry:\n{request_log(subject)}"
+    assert waited >= retry_after, (
+        f"the retry came {waited:.3f} s (connector clock) after the first attempt; the "
+        f"exchange asked for Retry-After: {retry_after:g} s")
+    loaded = sorted(str(p) for p in subject.connector.trading_rules)
+    assert loaded == sorted(exp(subject, "pairs")), f"rules after the retry: {loaded}"
+
+
+@check("SPOT-RES-2", "A burst of requests never exceeds the exchange's declared rate limit",
+       area="resilience", scenario="rate_limit_burst", requires=["rate_limits"],
+       severity=Severity.CRITICAL, timeout=20.0)
+async def test_declared_rate_limits_are_never_exceeded(subject_plan: SubjectPlan) -> None:
+    # A fast clock keeps the wait short in wall time; the limit is judged on the clock.
+    speed = float(subject_plan.options.clock_speed)
+    async with subject_plan.replay(clock_speed=max(speed, 25.0)) as subject:
+        connector, clock = subject.connector, subject.clock
+        await connector.update_trading_rules()
+        limit, window = int(inp(subject, "limit")), float(inp(subject, "window"))
+        order = inp(subject, "order")
+        started: list[float] = []
+        answered: list[float] = []
+        for _ in range(int(inp(subject, "count"))):
+            started.append(clock.time())
+            client_order_id = await place(subject, order)
+            answered.append(clock.time())
+            assert subject.events_of(OrderCreated, client_order_id), \
+                f"order {client_order_id} was not acknowledged:\n{request_log(subject)[-2000:]}"
+        # Request i + limit was sent after it started and answered before `answered`: if the
+        # connector throttles, at least `window` separates it from request i's start.
+        for i in range(len(started) - limit):
+            spacing = answered[i + limit] - started[i]
+            assert spacing >= window, (
+                f"requests {i + 1}..{i + limit + 1} ({limit + 1} of them) went out within "
+                f"{spacing:.3f} s; the exchange allows {limit} per {window:g} s")
+
+
+@check("SPOT-RES-3", "A timestamp rejection resyncs the clock and retries once",
+       area="resilience", scenario="time_resync", requires=["time_sync"])
+async def test_time_error_resyncs_and_retries_once(subject: Subject) -> None:
+    connector = subject.connector
+    await connector.update_balances()
+    order = [r.interaction_id for r in subject.server.requests]
+    assert order == ["rejected_1", "time_1", "accepted"], (
+        f"expected: the rejected request, a server-time request, one retry; got:\n"
+        f"{request_log(subject)}")
+    balances = {a: (b.total, b.available) for a, b in connector.balances().items()}
+    want = {a: (dec(v["total"]), dec(v["available"])) for a, v in exp(subject, "balances").items()}
+    assert balances == want, f"balances after the retry {balances}, expected {want}"
+    with contextlib.suppress(Exception):  # rejected twice: giving up with an error is right
+        await connector.update_balances()
+    order = [r.interaction_id for r in subject.server.requests][3:]
+    assert order == ["rejected_2", "time_2", "rejected_3"], (
+        f"after a second rejection the connector must give up, not resync again; got:\n"
+        f"{request_log(subject)}")
+
+
+@check("SPOT-RES-4", "Garbage on the user stream is logged and skipped; the stream goes on",
+       area="resilience", scenario="user_stream_garbage", requires=["user_stream"])
+async def test_user_stream_garbage_is_logged_and_skipped(subject_plan: SubjectPlan) -> None:
+    async with subject_plan.replay(**QUIET) as subject:
+        await subject.start()
+        logged = len(subject.log_records)
+        await go(subject)
+        updates = exp(subject, "updates")
+        await subject.wait_until(lambda: len(subject.events_of(BalanceUpdated)) >= len(updates),
+                                 3.0, "the balance update sent after the garbage")
+        got = [(e.asset, e.total, e.available) for e in subject.events_of(BalanceUpdated)]
+        assert got == [(u["asset"], dec(u["total"]), dec(u["available"])) for u in updates], \
+            f"BalanceUpdated events {got}"
+        recorded = len(subject.cassette.ws) if subject.cassette is not None else 0
+        assert len(subject.server.ws_connections) == recorded, \
+            "a stream reconnected because of garbage; it must skip the frame and go on"
+        assert subject.connector.ready, "the connector is not ready after garbage on a stream"
+        warnings = [r for r in subject.log_records[logged:] if r.levelname in
+                    ("WARNING", "ERROR", "CRITICAL")]
+        assert warnings, "the garbage frames were skipped silently; they must be logged"
+
+
+@check("SPOT-RES-5", "After a user-stream disconnect the connector reconnects and resubscribes",
+       area="resilience", scenario="user_stream_reconnect", requires=["user_stream"],
+       severity=Severity.CRITICAL)
+async def test_user_stream_reconnects_and_resubscribes(subject_plan: SubjectPlan) -> None:
+    async with subject_plan.replay(**QUIET) as subject:
+        await subject.start()
+        before = len(subject.server.ws_connections)
+        await go(subject)  # the user stream drops after this
+        updates = exp(subject, "updates")
+        await subject.wait_until(lambda: len(subject.events_of(BalanceUpdated)) >= len(updates),
+                                 3.0, "the balance update sent on the new connection")
+        await subject.wait_until(lambda: subject.connector.ready, 2.0, "ready again")
+        opened = len(subject.server.ws_connections) - before
+        assert opened == 1, f"{opened} new stream connections after the drop, expected one"
+        got = [(e.asset, e.total, e.available) for e in subject.events_of(BalanceUpdated)]
+        assert got == [(u["asset"], dec(u["total"]), dec(u["available"])) for u in updates], \
+            f"BalanceUpdated events {got}"
