@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -211,25 +212,45 @@ class SubjectPlan:
                      ) -> AsyncIterator[Subject]:
         """The connector pointed at a replay of `scenario` (default: the check's).
 
-        `config_overrides` are ConnectorConfig fields (e.g. poll_interval=1000.0), plus
-        `clock_speed` for the ScaledClock.
+        Under a record mode other than `none` (never in CI), the cassette is recorded from
+        the manifest's upstream with the real credentials from the environment instead.
         """
-        from harness.cassette.loader import load_cassette
-        from harness.replay.session import ReplaySession
+        from harness.cassette.record_mode import Action, plan, resolve_record_mode
+        from harness.cassette.recorder import (
+            open_cassette,
+            scrubber_for,
+            secret_env_names,
+            upstream_map,
+        )
 
         name = scenario or (self.spec.scenario if self.spec else None)
         if not name:
             raise ValueError("this check names no scenario; pass one to subject.replay()")
-        cassette = load_cassette(cassette_path(self.manifest, name))
+        path = cassette_path(self.manifest, name)
+        mode = resolve_record_mode(self.options.record_mode)
+        upstream = self.options.record_upstream
         volatile = self.manifest.cassette_options.get("volatile")
-        volatile_keys = frozenset(volatile) if volatile else None
-        session = ReplaySession(
-            cassette, strict=self.options.strict, volatile_keys=volatile_keys,
-            request_verifier=request_verifier(self.manifest, cassette, volatile_keys))
-        async with session:
-            async with self._connector(session, cassette, config_overrides) as subject:
+        server = open_cassette(
+            path, mode, connector=self.manifest.name, scenario=name,
+            upstreams=upstream_map(self.manifest.urls, upstream),
+            scrubber=scrubber_for(self.manifest.secrets, self.manifest.cassette_options,
+                                  upstream),
+            strict=self.options.strict,
+            volatile_keys=frozenset(volatile) if volatile else None,
+            request_verifier=request_verifier(self.manifest))
+        if plan(mode, path) is Action.RECORD:
+            env_names = secret_env_names(self.manifest.secrets, upstream)
+            credentials = [os.environ.get(env_name, "") for env_name in env_names[:2]]
+            config_overrides = {"api_key": credentials[0] if credentials else "",
+                                "api_secret": credentials[1] if len(credentials) > 1 else "",
+                                **config_overrides}
+        cassette = getattr(server, "cassette", None)
+        async with server:
+            async with self._connector(server, cassette, config_overrides) as subject:
                 yield subject
-            session.check()
+            check = getattr(server, "check", None)
+            if check is not None:
+                check()
 
     @asynccontextmanager
     async def _connector(self, server: Any, cassette: Any, overrides: Mapping[str, Any]

@@ -42,8 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     # Split at "--" by hand: argparse cannot give a positional list the words after "--"
     # once options came between it and the other positionals (as the runner's command has).
     argv = list(sys.argv[1:] if argv is None else argv)
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    args = parser.parse_args(argv[:len(argv) - len(extra) - 1] if "--" in argv else argv)
+    extra: list[str] = []
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, extra = argv[:cut], argv[cut + 1:]
+    args = parser.parse_args(argv)
     args.pytest_args = [*args.pytest_args, *extra]
 
     manifest = load_registry().get(args.connector)

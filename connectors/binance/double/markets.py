@@ -55,7 +55,7 @@ def ms_clock(clock: ClockLike) -> Callable[[], int] | None:
     if callable(time):
         return lambda: int(time() * 1000)
     assert callable(clock)
-    return clock  # type: ignore[return-value]
+    return clock
 
 
 def default_exchange(clock: ClockLike = None) -> Exchange:

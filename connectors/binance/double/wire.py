@@ -1,0 +1,169 @@
+"""BinanceDouble: Binance spot's wire format for the harness' DoubleServer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.binance.double import errors as e
+from connectors.binance.double import markets, render, stream
+from connectors.binance.double.endpoints import endpoint_for
+from connectors.binance.double.rest import HANDLERS, Context
+from connectors.binance.double.validate import Parsed, check_timestamp, parse
+from harness.double import (
+    BalanceDelta,
+    BalancesChanged,
+    BaseWireFormat,
+    DoubleRequest,
+    DoubleResponse,
+    DoubleWsConnection,
+    Exchange,
+    ExchangeEvent,
+    HttpFault,
+    HttpFaultKind,
+    OrderCanceled,
+    OrderEvent,
+    OrderRejected,
+)
+from harness.standard.pair import TradingPair
+from harness.subject import TEST_API_KEY, TEST_API_SECRET
+
+RATE_LIMITED = ("Too much request weight used; current limit is 6000 request weight per 1 "
+                "MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.")
+BANNED = ("Way too much request weight used; IP banned until {until}. Please use WebSocket "
+          "Streams for live updates to avoid bans.")
+UNKNOWN_STATUS = "Unknown error, please check your request or try again later."
+
+
+class BinanceDouble(BaseWireFormat):
+    """The server side of Binance spot (REST /api/v3, market streams, WebSocket API user data
+    stream) over the harness' in-memory exchange.
+
+    >>> from harness.double import DoubleServer, FaultPlan
+    >>> exchange = BinanceDouble.default_exchange()
+    >>> server = DoubleServer(exchange, BinanceDouble(), FaultPlan())
+
+    Requests are checked as Binance checks them (API key, HMAC signature made with the
+    harness' test secret, parameters, filters, timestamp window); refused ones get Binance's
+    error and, when the client is to blame, are marked invalid in the server's request log.
+
+    `exchange` is only needed by WebSocket connections made before any REST request (the
+    server hands the exchange to REST handlers only; the double remembers it from the first).
+    `push_rejections` also pushes executionReport REJECTED for refused placements, which
+    Binance does only for cancel-replace orders.
+    """
+
+    default_exchange = staticmethod(markets.default_exchange)
+
+    def __init__(self, exchange: Exchange | None = None, *, push_rejections: bool = False,
+                 api_key: str = TEST_API_KEY, api_secret: str = TEST_API_SECRET) -> None:
+        self.exchange = exchange
+        self.push_rejections = push_rejections
+        self.api_key = api_key
+        self.api_secret = api_secret
+        self.context = Context()
+        self._weight_minute = -1
+        self._weight = 0
+
+    # -- REST ------------------------------------------------------------------------------------
+    def operation_for(self, request: DoubleRequest) -> str:
+        endpoint = endpoint_for(request.method, request.path)
+        return endpoint.operation if endpoint is not None else "unknown"
+
+    def validate(self, request: DoubleRequest) -> str | None:
+        try:
+            parse(request, self.api_key, self.api_secret)
+        except e.BinanceError as err:
+            return err.reason if err.invalid else None
+        return None
+
+    async def handle_http(self, request: DoubleRequest, exchange: Exchange) -> DoubleResponse:
+        self.exchange = exchange
+        weight = 1
+        try:
+            parsed = parse(request, self.api_key, self.api_secret)
+            weight = _weight(parsed)
+            if parsed.endpoint.signed:
+                check_timestamp(parsed.values, exchange.now())
+            body = HANDLERS[parsed.endpoint.operation](parsed, exchange, self.context)
+        except e.BinanceError as err:
+            if err.invalid and request.invalid_reason is None:
+                request.mark_invalid(err.reason)
+            return DoubleResponse.json(err.body, err.status, self._headers(exchange, weight))
+        headers = self._headers(exchange, 0 if parsed.endpoint.operation in (
+            "place", "cancel", "cancel_all") else weight)
+        if parsed.endpoint.operation == "place":
+            headers.update({"X-MBX-ORDER-COUNT-10S": "1", "X-MBX-ORDER-COUNT-1D": "1"})
+        return DoubleResponse.json(body, 200, headers)
+
+    def render_fault(self, request: DoubleRequest, fault: HttpFault) -> DoubleResponse:
+        if fault.kind is HttpFaultKind.TIME_ERROR:
+            return DoubleResponse.json(e.timestamp_error().body, 400)
+        if fault.kind is HttpFaultKind.RATE_LIMIT:
+            # The server adds Retry-After (the fault's seconds) when the wire layer does not.
+            msg = RATE_LIMITED if fault.status != 418 else BANNED.format(
+                until=(self.now_ms() or 0) + int(fault.retry_after * 1000))
+            return DoubleResponse.json({"code": -1003, "msg": msg}, fault.status)
+        msg = UNKNOWN_STATUS if fault.status == 503 else \
+            "An unknown error occurred while processing the request."
+        return DoubleResponse.json({"code": -1000, "msg": msg}, fault.status)
+
+    def _headers(self, exchange: Exchange, weight: int) -> dict[str, str]:
+        minute = exchange.now() // 60_000
+        if minute != self._weight_minute:
+            self._weight_minute, self._weight = minute, 0
+        self._weight += weight
+        return {"X-MBX-USED-WEIGHT-1M": str(self._weight)}
+
+    # -- WebSocket -------------------------------------------------------------------------------
+    async def on_ws_connect(self, conn: DoubleWsConnection) -> None:
+        if stream.is_market_path(conn.path):
+            await stream.open_market(conn, self)
+        elif conn.path == stream.WS_API_PATH:
+            await stream.open_api(conn)
+        else:
+            conn.note(invalid=f"no Binance WebSocket endpoint at {conn.path}")
+            await conn.close(1008, "no such endpoint")
+
+    async def on_ws_message(self, conn: DoubleWsConnection, text: str) -> None:
+        if conn.path == stream.WS_API_PATH:
+            await stream.api_message(conn, self, text)
+        else:
+            await stream.market_message(conn, self, text)
+
+    # -- what the streams need (stream.Venue) ----------------------------------------------------
+    def symbol_of(self, pair: TradingPair) -> str:
+        spec = self.exchange.market(pair) if self.exchange is not None else None
+        return spec.symbol if spec is not None else pair.base + pair.quote
+
+    def knows_symbol(self, symbol: str) -> bool:
+        return self.exchange is None or self.exchange.market_by_symbol(symbol) is not None
+
+    def now_ms(self) -> int | None:
+        return self.exchange.now() if self.exchange is not None else None
+
+    def user_payload(self, event: ExchangeEvent) -> dict[str, Any] | None:
+        """The user data stream event for an exchange event (None: nothing to push)."""
+        if isinstance(event, OrderEvent):
+            symbol = self.symbol_of(event.order.pair)
+            cancel_id = self.context.cancel_id_of(event.order) \
+                if isinstance(event, OrderCanceled) else None
+            return render.execution_report(event, symbol, cancel_id)
+        if isinstance(event, OrderRejected):
+            return render.rejection_report(event, self.symbol_of(event.pair)) \
+                if self.push_rejections else None
+        if isinstance(event, BalancesChanged):
+            return render.account_position(event)
+        if isinstance(event, BalanceDelta):
+            return render.balance_update(event)
+        return None
+
+
+def _weight(parsed: Parsed) -> int:
+    if parsed.endpoint.operation == "depth":
+        limit = parsed.get("limit") or 100
+        return 5 if limit <= 100 else 25 if limit <= 500 else 50 if limit <= 1000 else 250
+    if parsed.endpoint.operation == "trades" and parsed.get("orderId") is not None:
+        return 5
+    if parsed.endpoint.operation == "prices" and parsed.get("symbol") is None:
+        return 4
+    return parsed.endpoint.weight
