@@ -26,6 +26,10 @@ from harness.subject import Subject
 
 TERMINAL = (OrderCompleted, OrderCancelled, OrderFailed)
 
+# How long a check waits for something a conforming connector does at once (on loopback it
+# takes milliseconds; the margin is for loaded machines). A missing event costs this much.
+WAIT = 2.0
+
 # Config for checks that drive an order through the stream alone: no status polling (the
 # first poll would come after 1000 clock-seconds) and one balance request at start.
 QUIET: dict[str, Any] = {"poll_interval": 1000.0}
@@ -152,7 +156,8 @@ def describe(events: Sequence[Event]) -> str:
     return "\n".join(f"  {e!r}"[:300] for e in events) or "  (no events)"
 
 
-async def wait_terminal(subject: Subject, client_order_id: str, timeout: float = 3.0) -> Event:
+async def wait_terminal(subject: Subject, client_order_id: str, timeout: float = WAIT
+                        ) -> Event:
     """The order's first terminal event (OrderCompleted, OrderCancelled or OrderFailed)."""
     found = await subject.wait_until(
         lambda: [e for e in order_events(subject, client_order_id) if isinstance(e, TERMINAL)],

@@ -8,7 +8,7 @@ from typing import Any
 from harness.checks import Severity, check
 from harness.standard.events import BalanceUpdated
 from harness.subject import Subject, SubjectPlan
-from suites.spot._support import QUIET, dec, exp, go
+from suites.spot._support import QUIET, WAIT, dec, exp, go
 
 
 def _as_text(balances: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
@@ -46,7 +46,7 @@ async def test_stream_balance_updates_are_applied(subject_plan: SubjectPlan) -> 
         await go(subject)  # the stream's balance update comes after the REST snapshot
         updates = exp(subject, "updates")
         await subject.wait_until(lambda: len(subject.events_of(BalanceUpdated)) >= len(updates),
-                                 3.0, f"{len(updates)} BalanceUpdated events")
+                                 WAIT, f"{len(updates)} BalanceUpdated events")
         got = [(e.asset, e.total, e.available) for e in subject.events_of(BalanceUpdated)]
         want = [(u["asset"], dec(u["total"]), dec(u["available"])) for u in updates]
         assert got == want, f"BalanceUpdated events {got}, expected {want}"

@@ -7,6 +7,7 @@ from harness.standard.enums import OrderState
 from harness.standard.events import OrderCancelled
 from harness.subject import Subject
 from suites.spot._support import (
+    WAIT,
     assert_event_sequence,
     describe,
     exp,
@@ -92,7 +93,7 @@ async def test_cancel_all_reports_each_order(subject: Subject) -> None:
     connector = subject.connector
     await connector.update_trading_rules()
     ids = [await place(subject, order) for order in inp(subject, "orders")]
-    results = await connector.cancel_all(timeout=3.0)
+    results = await connector.cancel_all(timeout=WAIT)
     by_id = {r.client_order_id: r.success for r in results}
     expected = dict(zip(ids, exp(subject, "results"), strict=True))
     assert by_id == expected, f"cancel_all() results {by_id}, expected {expected}"

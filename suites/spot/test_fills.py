@@ -14,6 +14,7 @@ from harness.subject import Subject, SubjectPlan
 from suites.spot._support import (
     QUIET,
     TERMINAL,
+    WAIT,
     assert_event_sequence,
     dec,
     describe,
@@ -98,7 +99,7 @@ async def test_fills_are_deduplicated_across_rest_and_stream(subject_plan: Subje
         client_order_id = await _run_order(subject, FILLED)
         # The stream repeats the last trade after REST reported it, then sends a balance
         # update: once that is seen, the repeat was processed too.
-        await subject.wait_for_event(BalanceUpdated, timeout=3.0)
+        await subject.wait_for_event(BalanceUpdated, timeout=WAIT)
         assert_event_sequence(subject, client_order_id, FILLED)
 
 
@@ -142,7 +143,7 @@ async def test_nothing_is_emitted_after_a_terminal_state(subject_plan: SubjectPl
         await subject.start()
         client_order_id = await place(subject, inp(subject, "order"))
         # The stream ends with a balance update: once it is seen, every report was processed.
-        await subject.wait_for_event(BalanceUpdated, timeout=3.0)
+        await subject.wait_for_event(BalanceUpdated, timeout=WAIT)
         events = order_events(subject, client_order_id)
         terminal = [i for i, e in enumerate(events) if isinstance(e, TERMINAL)]
         assert len(terminal) == 1, f"expected one terminal event, got:\n{describe(events)}"

@@ -7,7 +7,7 @@ import asyncio
 from harness.checks import Severity, check
 from harness.standard.enums import NetworkStatus
 from harness.subject import Subject, SubjectPlan
-from suites.spot._support import go, served
+from suites.spot._support import WAIT, go, served
 
 PARTS = ("symbols", "trading_rules", "balances", "order_books", "user_stream")
 
@@ -44,7 +44,7 @@ async def test_check_network_not_connected_on_timeout(subject_plan: SubjectPlan)
        area="network", scenario="network_timeout")
 async def test_check_network_propagates_cancellation(subject: Subject) -> None:
     task = asyncio.create_task(subject.connector.check_network())
-    await subject.wait_until(lambda: served(subject, "ping") or task.done(), 2.0,
+    await subject.wait_until(lambda: served(subject, "ping") or task.done(), WAIT,
                              "the ping request")
     task.cancel()
     try:
@@ -75,7 +75,7 @@ async def test_not_ready_until_every_part_is_up(subject: Subject) -> None:
     connector = subject.connector
     await connector.start()
     others = [part for part in PARTS if part != "user_stream"]
-    await subject.wait_until(lambda: all(connector.status.get(p) for p in others), 3.0,
+    await subject.wait_until(lambda: all(connector.status.get(p) for p in others), WAIT,
                              f"{', '.join(others)} to be up")
     # The user-stream subscription is answered only after the ping below.
     status = dict(connector.status)
@@ -83,7 +83,7 @@ async def test_not_ready_until_every_part_is_up(subject: Subject) -> None:
                                           f"answered (status {status})"
     assert not connector.ready, f"ready is True while the user stream is down (status {status})"
     await go(subject)
-    await subject.wait_until(lambda: connector.ready, 3.0, "ready once the user stream is up")
+    await subject.wait_until(lambda: connector.ready, WAIT, "ready once the user stream is up")
     assert all(connector.status.get(p) for p in PARTS), f"ready with status {connector.status}"
 
 
@@ -94,7 +94,7 @@ async def test_stop_closes_every_connection(subject: Subject) -> None:
     await subject.connector.stop()
     connections = subject.server.ws_connections
     assert connections, "no stream was connected"
-    await subject.wait_until(lambda: all(c.closed for c in connections), 2.0,
+    await subject.wait_until(lambda: all(c.closed for c in connections), 1.0,
                              "every stream connection to close after stop()")
     assert not subject.connector.ready, f"ready is True after stop() (status " \
                                         f"{dict(subject.connector.status)})"

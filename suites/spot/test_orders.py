@@ -16,6 +16,7 @@ from harness.standard.events import (
 )
 from harness.subject import Subject, SubjectPlan
 from suites.spot._support import (
+    WAIT,
     assert_event_sequence,
     assert_params,
     carries_decimal,
@@ -191,7 +192,7 @@ async def _settled_by_status_poll(subject: Subject) -> None:
             f"PENDING_CREATE, it is {order.state.value}")
     assert not subject.events_of(OrderFailed, client_order_id), (
         f"an unknown outcome is not a failure: {subject.events_of(OrderFailed, client_order_id)}")
-    created = await subject.wait_for_event(OrderCreated, client_order_id, timeout=3.0)
+    created = await subject.wait_for_event(OrderCreated, client_order_id, timeout=WAIT)
     assert created.exchange_order_id == str(exp(subject, "exchange_order_id")), \
         f"OrderCreated.exchange_order_id {created.exchange_order_id!r}, expected " \
         f"{exp(subject, 'exchange_order_id')!r} (from the status poll)"
@@ -227,7 +228,7 @@ async def test_order_never_received_fails_after_threshold(subject_plan: SubjectP
         await subject.start()
         client_order_id = await place(subject, inp(subject, "order"))
         threshold = connector.config.lost_order_threshold
-        failed = await subject.wait_for_event(OrderFailed, client_order_id, timeout=3.0)
+        failed = await subject.wait_for_event(OrderFailed, client_order_id, timeout=WAIT)
         assert failed.request_sent is True, "the request was sent: request_sent must be True"
         assert_event_sequence(subject, client_order_id, ["OrderFailed"])
         polls = len(served(subject, "status"))

@@ -7,7 +7,7 @@ import contextlib
 from harness.checks import Severity, check
 from harness.standard.events import BalanceUpdated, OrderCreated
 from harness.subject import Subject, SubjectPlan
-from suites.spot._support import QUIET, dec, exp, go, inp, place, request_log, served
+from suites.spot._support import QUIET, WAIT, dec, exp, go, inp, place, request_log, served
 
 
 @check("SPOT-RES-1", "HTTP 429 makes the connector wait the server's Retry-After, then retry",
@@ -84,7 +84,7 @@ async def test_user_stream_garbage_is_logged_and_skipped(subject_plan: SubjectPl
         await go(subject)
         updates = exp(subject, "updates")
         await subject.wait_until(lambda: len(subject.events_of(BalanceUpdated)) >= len(updates),
-                                 3.0, "the balance update sent after the garbage")
+                                 WAIT, "the balance update sent after the garbage")
         got = [(e.asset, e.total, e.available) for e in subject.events_of(BalanceUpdated)]
         assert got == [(u["asset"], dec(u["total"]), dec(u["available"])) for u in updates], \
             f"BalanceUpdated events {got}"
@@ -107,8 +107,8 @@ async def test_user_stream_reconnects_and_resubscribes(subject_plan: SubjectPlan
         await go(subject)  # the user stream drops after this
         updates = exp(subject, "updates")
         await subject.wait_until(lambda: len(subject.events_of(BalanceUpdated)) >= len(updates),
-                                 3.0, "the balance update sent on the new connection")
-        await subject.wait_until(lambda: subject.connector.ready, 2.0, "ready again")
+                                 WAIT, "the balance update sent on the new connection")
+        await subject.wait_until(lambda: subject.connector.ready, WAIT, "ready again")
         opened = len(subject.server.ws_connections) - before
         assert opened == 1, f"{opened} new stream connections after the drop, expected one"
         got = [(e.asset, e.total, e.available) for e in subject.events_of(BalanceUpdated)]

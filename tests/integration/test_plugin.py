@@ -177,6 +177,11 @@ async def test_async_plan(subject_plan):
     await asyncio.sleep(0)
 
 
+@check("PROP-PLUGIN-14", "skips itself", area="plugin")
+async def test_async_skip(harness_manifest):
+    pytest.skip("the venue is closed on Sundays")
+
+
 def test_plain_sync():
     pass
 
@@ -193,6 +198,8 @@ def plugin_run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
     (roots / "plugtoy").mkdir(parents=True)
     (roots / "plugtoy" / "connector.toml").write_text(MANIFEST)
     monkeypatch.setenv(EXTRA_ROOTS_ENV, str(roots))
+    # Under xdist the inner session would think it is a worker and leave raw results alone.
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     pytester.makepyfile(test_plugin_checks=CHECKS)
     raw = pytester.path / "raw.json"
     result = pytester.runpytest("--connector", "plugtoy", "--harness-raw", str(raw),
@@ -206,7 +213,7 @@ def test_each_check_outcome_is_recorded_with_its_expectation(
         plugin_run: tuple[pytest.RunResult, dict[str, CheckResult], Path]) -> None:
     result, found, _ = plugin_run
     assert sorted(found, key=lambda c: int(c.split("-")[-1])) == [
-        f"PROP-PLUGIN-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13)]
+        f"PROP-PLUGIN-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14)]
     expected = {
         "PROP-PLUGIN-1": (Outcome.PASS, Expectation.PASS, False),
         "PROP-PLUGIN-2": (Outcome.FAIL, Expectation.PASS, True),
@@ -220,11 +227,12 @@ def test_each_check_outcome_is_recorded_with_its_expectation(
         "PROP-PLUGIN-11": (Outcome.FAIL, Expectation.PASS, True),
         "PROP-PLUGIN-12": (Outcome.PASS, Expectation.PASS, False),
         "PROP-PLUGIN-13": (Outcome.PASS, Expectation.PASS, False),
+        "PROP-PLUGIN-14": (Outcome.SKIP, Expectation.SKIP, False),
     }
     actual = {cid: (r.outcome, r.expected, r.unexpected) for cid, r in found.items()}
     assert actual == expected
     assert all(r.connector == "plugtoy" and r.area == "plugin" for r in found.values())
-    result.assert_outcomes(passed=6, failed=4, skipped=3, xfailed=1, errors=2)
+    result.assert_outcomes(passed=6, failed=4, skipped=4, xfailed=1, errors=2)
     assert "PytestUnknownMarkWarning" not in result.stdout.str()
 
 
@@ -240,6 +248,7 @@ def test_messages_say_what_happened(
     assert found["PROP-PLUGIN-6"].message.startswith("[XPASS(strict)] known failure until")
     assert found["PROP-PLUGIN-7"].message.startswith(
         f"known failure expired on {TODAY - dt.timedelta(days=1)}: broken for too long")
+    assert found["PROP-PLUGIN-14"].message == "the venue is closed on Sundays"
     assert "setup exploded" in found["PROP-PLUGIN-9"].message
     assert "teardown exploded" in found["PROP-PLUGIN-10"].message
     assert "did not finish within its 0.2 s deadline" in found["PROP-PLUGIN-11"].message

@@ -41,7 +41,11 @@ def roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (toy / "connector.toml").write_text(manifest.replace('name = "fake_exchange"',
                                                          'name = "runner_toy"'))
     (toy / "tests" / "test_runner_toy_own.py").write_text(textwrap.dedent(OWN_CHECK))
+    (extra / "bad_manifest").mkdir()
+    (extra / "bad_manifest" / "connector.toml").write_text('name = "bad_manifest"\n')
     monkeypatch.setenv(EXTRA_ROOTS_ENV, os.pathsep.join([str(CONNECTORS), str(extra)]))
+    # Workers must not think they are xdist workers when these tests themselves run under it.
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     return extra
 
 
@@ -66,6 +70,10 @@ def test_harness_run_reports_an_unimportable_connector_red_and_completes_the_oth
     assert len(lines) == 2
     assert "RED" in lines[0] and "could not load" in lines[0]
     assert "1/1 passed" in lines[1]
+    # The bad manifest is reported, one line, and fails the run without stopping it.
+    assert f"manifest error: {roots / 'bad_manifest' / 'connector.toml'}: standard: missing" \
+        in printed
+    assert status["gate_failures"][0].startswith(str(roots / "bad_manifest"))
     for name in ("broken_import", "runner_toy"):
         assert (out / "raw" / f"{name}.json").is_file()
         assert (out / "logs" / f"{name}.log").is_file()
@@ -90,6 +98,28 @@ def test_a_hanging_connector_is_stopped_and_reported_with_its_reason(
                                    ("broken_import", "running"), ("broken_import", "done")])
 
 
+def test_a_worker_that_crashes_is_reported_with_its_exit_code(roots: Path,
+                                                               tmp_path: Path) -> None:
+    # The worker cannot find the connector the runner asked for (its registry differs):
+    # it dies before writing any result.
+    plan = RunPlan(connectors=["broken_import"], out=tmp_path / "out",
+                   extra_env={EXTRA_ROOTS_ENV: ""})
+    (run,) = run_connectors(plan, registry=load_registry(CONNECTORS, eps=[])).runs
+    assert run.load_error.startswith("the worker exited with code 1 after ")
+    assert "without results; see " in run.load_error
+    log = (tmp_path / "out" / "logs" / "broken_import.log").read_text()
+    assert "unknown connector 'broken_import'" in log
+
+
+def test_run_changed_since_with_no_change_runs_nothing(
+        roots: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["run", "--changed-since", "HEAD", "--out", str(tmp_path / "out")]) == 0
+    assert "connectors touched since HEAD: none" in capsys.readouterr().out
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_interrupted_run_marks_what_did_not_run_incomplete(roots: Path,
                                                               tmp_path: Path) -> None:
     def progress(name: str, state: str) -> None:
@@ -104,7 +134,8 @@ def test_an_interrupted_run_marks_what_did_not_run_incomplete(roots: Path,
     assert IMPORT_ERROR in broken.load_error and not broken.incomplete
     assert hanging.incomplete
     assert hanging.load_error == "interrupted before its checks finished"
-    assert outcome.registry_errors == []
+    # Manifest problems travel with the outcome, interrupted or not.
+    assert [e.split(": ")[1] for e in outcome.registry_errors] == ["standard"]
 
 
 def test_the_worker_records_a_load_error_without_running_checks(roots: Path,

@@ -3,6 +3,7 @@ problems collected one line each without stopping the other connectors."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from importlib.metadata import EntryPoint
@@ -190,3 +191,25 @@ def test_load_object_names_the_manifest_field() -> None:
     with pytest.raises(ConnectorLoadError, match=r"connector.toml: cassettes.verifier: "):
         load_object("tests.fixtures.entry_points:missing", manifest, "cassettes.verifier")
     assert load_object("tests.fixtures.entry_points:not_a_path", manifest, "x")() == 42
+
+
+def test_harness_list_shows_connectors_and_one_line_per_bad_manifest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+        ) -> None:
+    from harness.cli import main
+
+    extra = make_root(tmp_path, "extra", {"bad": manifest_text("bad", pair="BTC")})
+    monkeypatch.setenv(EXTRA_ROOTS_ENV, os.pathsep.join([str(CONNECTORS), str(extra)]))
+    monkeypatch.setenv("COLUMNS", "400")  # one table row per line
+    assert main(["list"]) == 1
+    out = capsys.readouterr().out
+    assert "Registered connectors" in out
+    row = next(line for line in out.splitlines() if "fake_exchange" in line)
+    for cell in ("spot", "BTC-USDT", "LIMIT MARKET", "cancel_all", f"{EXTRA_ROOTS_ENV}"):
+        assert cell in row
+    errors = [line for line in out.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {extra / 'bad' / 'connector.toml'}: pairs[0]: 'BTC' is not "
+                      "BASE-QUOTE (for example BTC-USDT)"]
+    assert main(["list", "--json"]) == 0
+    names = json.loads(capsys.readouterr().out)
+    assert {"broken_import", "fake_exchange", "hanging"} <= set(names)

@@ -57,8 +57,8 @@ def not_valid(name: str) -> BinanceError:
 
 
 def not_required(name: str) -> BinanceError:
-    if name == "timeInForce":
-        return BinanceError(-1114, "TimeInForce parameter sent when not required.")
+    # errors.md also lists -1114 for timeInForce, but Binance answers a LIMIT_MAKER with a
+    # timeInForce with -1106 (ccxt/node-binance-api pull request 358).
     return BinanceError(-1106, f"Parameter '{name}' sent when not required.")
 
 

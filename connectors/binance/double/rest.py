@@ -145,7 +145,7 @@ def place(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
         TradeSide.SELL if side is TradeSide.BUY else TradeSide.BUY)
     problem = check_order(spec, order_type, qty, quote_qty, price, tif, reference)
     if problem is not None and problem.reason is not RejectReason.MARKET_CLOSED:
-        raise _filter_error(problem, order_type)
+        raise _filter_error(problem, order_type, spec, price)
     client_id = parsed.get("newClientOrderId") or ctx.new_client_id()
     result = exchange.place(client_id, spec.pair, side, order_type, qty, price,
                             quote_qty=quote_qty, time_in_force=tif)
@@ -185,14 +185,25 @@ def _shape(parsed: Parsed, order_type: OrderType) -> TimeInForce | None:
     return TimeInForce(tif) if tif is not None else None
 
 
-def _filter_error(problem: Rejection, order_type: OrderType) -> e.BinanceError:
+def _filter_error(problem: Rejection, order_type: OrderType, spec: MarketSpec,
+                  price: Decimal | None) -> e.BinanceError:
     name = e.filter_name(problem.reason)
     if name is None:  # a non-positive quoteOrderQty is the only shape check left
         return e.filter_failure("NOTIONAL", problem.message)
-    # A MARKET order's notional depends on the book at arrival, which the client may not
-    # have seen yet: refused like Binance does, but not the client's fault.
+    # Refused as Binance does, but not blamed on the client: a MARKET order's notional
+    # depends on the book at arrival, which the client may not have seen yet; and the
+    # standard's TradingRule carries no price bounds, so no connector can know them.
     market_notional = order_type is OrderType.MARKET and name == "NOTIONAL"
-    return e.filter_failure(name, problem.message, invalid=not market_notional)
+    return e.filter_failure(name, problem.message,
+                            invalid=not (market_notional or _out_of_bounds(spec, price)))
+
+
+def _out_of_bounds(spec: MarketSpec, price: Decimal | None) -> bool:
+    """A positive, on-tick price outside PRICE_FILTER's minPrice..maxPrice."""
+    if price is None or price <= 0 or price % spec.tick_size:
+        return False
+    return bool((spec.min_price and price < spec.min_price)
+                or (spec.max_price and price > spec.max_price))
 
 
 def _find(parsed: Parsed, exchange: Exchange, spec: MarketSpec) -> Order | None:

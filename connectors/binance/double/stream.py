@@ -35,6 +35,7 @@ class Venue(Protocol):
 
     api_key: str
     api_secret: str
+    transit_slack_ms: int
 
     def symbol_of(self, pair: TradingPair) -> str: ...
 
@@ -223,7 +224,7 @@ def _subscribe(conn: DoubleWsConnection, venue: Venue, params: Json) -> Json:
         raise e.BinanceError(e.BAD_SIGNATURE.code, e.BAD_SIGNATURE.msg, reason=problem)
     now = venue.now_ms()
     if now is not None:
-        check_timestamp(_typed(params), now)
+        check_timestamp(_typed(params), now, transit_slack_ms=venue.transit_slack_ms)
     if conn.state["subscription"] is not None:
         raise e.BinanceError(-2035, "User Data Stream subscription already active.")
     subscription = conn.state["next_subscription"]

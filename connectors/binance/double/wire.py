@@ -8,7 +8,7 @@ from connectors.binance.double import errors as e
 from connectors.binance.double import markets, render, stream
 from connectors.binance.double.endpoints import endpoint_for
 from connectors.binance.double.rest import HANDLERS, Context
-from connectors.binance.double.validate import Parsed, check_timestamp, parse
+from connectors.binance.double.validate import STALE_SLACK_MS, Parsed, check_timestamp, parse
 from harness.double import (
     BalanceDelta,
     BalancesChanged,
@@ -49,14 +49,20 @@ class BinanceDouble(BaseWireFormat):
     `exchange` is only needed by WebSocket connections made before any REST request (the
     server hands the exchange to REST handlers only; the double remembers it from the first).
     `push_rejections` also pushes executionReport REJECTED for refused placements, which
-    Binance does only for cancel-replace orders.
+    Binance does only for cancel-replace orders. A timestamp older than the recvWindow is
+    refused (-1021) but blamed on the client only beyond `transit_slack_ms` more (the
+    harness' fast clocks turn milliseconds of transit into seconds).
     """
 
     default_exchange = staticmethod(markets.default_exchange)
+    seed = staticmethod(markets.seed)
+    """Re-fund the account and re-seed liquidity after a server reset."""
 
     def __init__(self, exchange: Exchange | None = None, *, push_rejections: bool = False,
-                 api_key: str = TEST_API_KEY, api_secret: str = TEST_API_SECRET) -> None:
+                 api_key: str = TEST_API_KEY, api_secret: str = TEST_API_SECRET,
+                 transit_slack_ms: int = STALE_SLACK_MS) -> None:
         self.exchange = exchange
+        self.transit_slack_ms = transit_slack_ms
         self.push_rejections = push_rejections
         self.api_key = api_key
         self.api_secret = api_secret
@@ -83,7 +89,8 @@ class BinanceDouble(BaseWireFormat):
             parsed = parse(request, self.api_key, self.api_secret)
             weight = _weight(parsed)
             if parsed.endpoint.signed:
-                check_timestamp(parsed.values, exchange.now())
+                check_timestamp(parsed.values, exchange.now(),
+                                transit_slack_ms=self.transit_slack_ms)
             body = HANDLERS[parsed.endpoint.operation](parsed, exchange, self.context)
         except e.BinanceError as err:
             if err.invalid and request.invalid_reason is None:

@@ -23,12 +23,10 @@ from harness.standard.enums import NetworkStatus, OrderState, OrderType, TradeSi
 from harness.standard.events import (
     BalanceUpdated,
     Event,
-    OrderCancelled,
     OrderCompleted,
     OrderCreated,
     OrderEvent,
     OrderFailed,
-    OrderFilled,
     PublicTradeObserved,
 )
 from harness.standard.pair import TradingPair
@@ -306,8 +304,36 @@ def test_cancel_all_cancels_only_the_orders_this_connector_placed() -> None:
         await s.venue.push_user({"ch": "order", **s.venue.orders[mine[0]].report(1.0)})
         for cid in mine:
             assert s.kinds(cid) == ["OrderCreated", "OrderCancelled"]
+        assert s.venue.count("DELETE", "/api/openOrders") == 0  # never without exclusivity
 
     scenario(body)
+
+
+def test_an_exclusive_account_cancels_in_bulk_then_one_by_one_for_the_rest() -> None:
+    async def body(s: Live) -> None:
+        mine = [await s.place(), await s.place(price="99")]
+        s.venue.orders[mine[1]].symbol = "OTHER"  # the bulk cancel misses this one
+        results = await s.connector.cancel_all(timeout=2.0)
+        assert [(r.client_order_id, r.success) for r in results] == [(cid, True) for cid in mine]
+        assert s.venue.count("DELETE", "/api/openOrders") == 1
+        assert s.venue.count("DELETE", "/api/order") == 1
+        for cid in mine:
+            assert s.kinds(cid) == ["OrderCreated", "OrderCancelled"]
+
+    scenario(body, exclusive_account=True)
+
+
+@pytest.mark.parametrize("options", [{"bulk_cancel": False}, {"bulk_cancel": True}])
+def test_without_a_working_bulk_cancel_orders_are_cancelled_one_by_one(
+        options: dict[str, Any]) -> None:
+    async def body(s: Live) -> None:
+        s.venue.failing["/api/openOrders"] = 1   # when there is one, it fails this time
+        mine = [await s.place(), await s.place(price="99")]
+        results = await s.connector.cancel_all(timeout=2.0)
+        assert [(r.client_order_id, r.success) for r in results] == [(cid, True) for cid in mine]
+        assert s.venue.count("DELETE", "/api/order") == 2
+
+    scenario(body, exclusive_account=True, options=options)
 
 
 def test_cancel_all_reports_orders_it_could_not_cancel_in_time() -> None:

@@ -171,3 +171,22 @@ def test_waiting_for_a_reply_on_a_closed_socket_raises() -> None:
     with_stream(["CLOSE"], body, on_connected=hook)
     assert replies[0] == {"ack": 1}
     assert "stream closed while waiting for a reply" in replies[1]
+
+
+def test_a_hook_that_says_the_stream_ended_makes_it_reconnect() -> None:
+    seen: list[Any] = []
+
+    async def ended(message: Any) -> None:
+        seen.append(message)
+        if message.get("event") == "listenKeyExpired":
+            raise ConnectionError("the exchange ended the user stream")
+
+    async def body(stream: ManagedStream, server: Server, received: list[Any],
+                   timeline: list[str]) -> None:
+        await eventually(lambda: stream.connections >= 2, what="a reconnect")
+        assert timeline[:3] == ["connected", "disconnected", "connected"]
+        # The message after the end was never handed over on the first connection.
+        assert seen[:2] == [{"event": "listenKeyExpired"}, {"event": "listenKeyExpired"}]
+
+    with_stream([json.dumps({"event": "listenKeyExpired"}), json.dumps({"n": 1})], body,
+                on_message=ended)

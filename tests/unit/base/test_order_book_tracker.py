@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
+import pytest
+
+from harness.base import order_book_tracker
 from harness.base.emitter import EventHub
 from harness.base.order_book_tracker import OrderBookTracker
 from harness.standard.clock import ScaledClock
@@ -159,3 +162,37 @@ def test_public_trades_update_last_price_and_emit_events() -> None:
     tracker.on_trade(PublicTrade(OTHER, "y", Decimal(1), Decimal(1), None, 7.0))
     assert tracker.last_trade_prices == {PAIR: Decimal("100.5")}
     assert events == [PublicTradeObserved(7.0, PAIR, "x1", Decimal("100.5"), Decimal("0.2"))]
+
+
+def test_closing_cancels_a_load_in_progress() -> None:
+    async def scenario() -> None:
+        tracker, exchange, _ = make()
+        tracker.connected()
+        await eventually(lambda: exchange.requests == 1)
+        await tracker.close()
+        await exchange.snapshots.put(snapshot(10))
+        await asyncio.sleep(0)
+        assert not tracker.initialized and exchange.snapshots.qsize() == 1
+
+    run(scenario())
+
+
+def test_the_buffer_of_diffs_waiting_for_a_snapshot_is_bounded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(order_book_tracker, "MAX_BUFFERED_DIFFS", 3)
+
+    async def scenario() -> None:
+        tracker, exchange, _ = make()
+        tracker.connected()
+        for update_id in range(11, 21):
+            tracker.on_diff(diff(update_id, update_id))
+        # Only the first three were kept (11..13); the book continues the snapshot with them...
+        await exchange.snapshots.put(snapshot(12))
+        await eventually(lambda: tracker.initialized)
+        assert tracker.books[PAIR].update_id == 13
+        # ...and the next live diff shows the dropped ones as a gap: a resync, not a bad book.
+        tracker.on_diff(diff(21, 21))
+        assert tracker.resyncs == 1 and not tracker.initialized
+        await tracker.close()
+
+    run(scenario())

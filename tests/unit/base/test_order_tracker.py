@@ -144,7 +144,7 @@ def test_each_terminal_report_emits_exactly_one_terminal_event(h: Harness) -> No
         h.tracker.process_update(update(state, cid=cid, eid=None, reason="no funds"))
         h.tracker.process_update(update(state, cid=cid, eid=None))
         assert len([e for e in h.events if isinstance(e, kind)]) == 1
-    failed = [e for e in h.events if isinstance(e, OrderFailed)][0]
+    failed = next(e for e in h.events if isinstance(e, OrderFailed))
     assert failed.reason == "no funds" and failed.request_sent
     # A FAILED report straight from PENDING_CREATE never announces creation.
     assert [e.client_order_id for e in h.events if isinstance(e, OrderCreated)] == ["a", "b"]

@@ -89,7 +89,8 @@ class TrackerMachine(RuleBasedStateMachine):
     @invariant()
     def events_of_each_order_are_consistent(self) -> None:
         for cid in CIDS:
-            mine = [e for e in self.events if isinstance(e, OrderEvent) and e.client_order_id == cid]
+            mine = [e for e in self.events
+                    if isinstance(e, OrderEvent) and e.client_order_id == cid]
             kinds = [type(e) for e in mine]
             terminal = [i for i, e in enumerate(mine) if isinstance(e, TERMINAL_EVENT_TYPES)]
             assert len(terminal) <= 1, f"{cid}: two terminal events: {kinds}"

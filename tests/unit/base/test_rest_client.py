@@ -253,14 +253,18 @@ def test_errors_are_classified_by_the_connector_or_reported_as_exchange_errors()
 
 def test_requests_go_through_the_throttler_by_limit_id_or_path() -> None:
     async def scenario(client: RestClient, exchange: Exchange, base: str) -> None:
+        start = exchange.clock.time()
         for _ in range(3):
             await client.request(RestRequest("GET", f"{base}/ok"))
-        stamps = exchange.calls["ok"]
-        assert stamps[2] - stamps[0] >= 10.0  # 2 per 10 s: the third waited for the first
-        await client.request(RestRequest("GET", f"{base}/text", limit_id="/ok"))
-        assert exchange.calls["text"][0] - stamps[1] >= 10.0
+        # 2 per 10 s on the path: the third waited until the first left the window.
+        assert exchange.calls["ok"][2] - start >= 10.0
+        start = exchange.clock.time()
+        await client.request(RestRequest("GET", f"{base}/ok", limit_id="orders"))
+        await client.request(RestRequest("GET", f"{base}/text", limit_id="orders"))
+        # Two paths, one named limit of 1 per 10 s: the second waited for the first.
+        assert exchange.calls["text"][0] - start >= 10.0
 
-    with_client(scenario, limits=(RateLimit("/ok", 2, 10.0),))
+    with_client(scenario, limits=(RateLimit("/ok", 2, 10.0), RateLimit("orders", 1, 10.0)))
 
 
 def test_a_closed_session_is_reopened() -> None:

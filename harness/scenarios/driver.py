@@ -1,0 +1,227 @@
+"""Executes steps: public-API calls on the connector, venue actions and faults on the double.
+
+The driver is what the state machine and a regression replay share: given the same steps
+and the same exchange, it sends the same requests. It records what each step came to in
+`step.resolved` (the client order id, the exact amount and price), which the report shows.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from harness.double import Exchange
+from harness.double.orders import Order
+from harness.scenarios.edges import FALLBACK_PRICE, amount_for, min_size, price_for
+from harness.scenarios.ledger import Placement
+from harness.scenarios.steps import AmountKind, OrderRef, PriceKind, Step
+from harness.scenarios.world import World
+from harness.standard.enums import OrderType, TradeSide
+from harness.standard.pair import TradingPair
+
+UNKNOWN_ORDER_ID = "harness-never-placed-1"
+RETRY_AFTER = 0.5  # clock seconds a 429 fault asks the client to wait
+
+
+class Driver:
+    """Turns steps into calls. One driver per example (it numbers the placements)."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.refs: dict[int, str] = {}
+        self.cancel_results: list[tuple[str, bool, str | None]] = []
+        self.problems: list[str] = []
+        """Problems a step itself revealed (e.g. a cancel of an unknown id that succeeded)."""
+
+    async def execute(self, step: Step) -> OrderRef | None:
+        handler = getattr(self, f"_{step.kind.value}")
+        result: OrderRef | None = await handler(step)
+        return result
+
+    # -- the public API --------------------------------------------------------------------
+
+    async def _place(self, step: Step) -> OrderRef:
+        connector, exchange, _ = self.world.live()
+        a = step.args
+        pair = self._pair(a["pair"])
+        side, order_type = TradeSide(a["side"]), OrderType(a["type"])
+        spec = exchange.market(pair)
+        assert spec is not None
+        bid, ask = _best(exchange, pair)
+        price = None if order_type is OrderType.MARKET else \
+            price_for(PriceKind(a["price"]), side, spec, bid, ask)
+        reference = price or (ask if side is TradeSide.BUY else bid) or FALLBACK_PRICE
+        if side is TradeSide.BUY:
+            affordable = exchange.balance(pair.quote).free / reference
+        else:
+            affordable = exchange.balance(pair.base).free
+        amount = amount_for(AmountKind(a["amount"]), spec, reference, affordable)
+        client_id = await connector.place_order(pair, side, order_type, amount, price)
+        index = len(self.refs) + 1
+        self.refs[index] = client_id
+        tracked = connector.get_order(client_id)
+        self.world.ledger.placed(Placement(
+            f"o{index}", client_id, pair, side, order_type,
+            tracked.amount if tracked is not None else amount, price))
+        step.resolved.update(order=f"o{index}", client_order_id=client_id, pair_name=str(pair),
+                             amount=str(amount), price=None if price is None else str(price))
+        return OrderRef(index)
+
+    async def _cancel(self, step: Step) -> None:
+        connector, _, _ = self.world.live()
+        client_id = self.refs[step.args["order"].index]
+        result = await connector.cancel(client_id)
+        step.resolved.update(success=result.success, reason=result.reason)
+        order = connector.get_order(client_id)
+        if result.success and (order is None or order.state.value != "CANCELED"):
+            state = order.state.value if order is not None else "unknown"
+            self.problems.append(f"4: cancel({client_id!r}) reported success but the order is "
+                                 f"{state}")
+
+    async def _cancel_unknown(self, step: Step) -> None:
+        connector, _, _ = self.world.live()
+        result = await connector.cancel(UNKNOWN_ORDER_ID)
+        step.resolved.update(success=result.success)
+        if result.success:
+            self.problems.append(f"6: cancel({UNKNOWN_ORDER_ID!r}), an id never placed, "
+                                 "reported success")
+
+    async def _cancel_all(self, step: Step) -> None:
+        connector, _, _ = self.world.live()
+        results = await connector.cancel_all(self.world.plan.profile.step_deadline / 2)
+        step.resolved.update(results=len(results))
+        placed = set(self.refs.values())
+        strangers = [r.client_order_id for r in results if r.client_order_id not in placed]
+        if strangers:
+            self.problems.append(f"6: cancel_all reported on orders never placed: {strangers}")
+
+    # -- the venue -------------------------------------------------------------------------
+
+    def _resting(self, step: Step) -> Order | None:
+        _, exchange, _ = self.world.live()
+        client_id = self.refs[step.args["order"].index]
+        order = exchange.order(client_order_id=client_id)
+        if order is None or not order.is_open or \
+                exchange.book(order.pair).entry_of(order.order_id) is None:
+            step.resolved["skipped"] = True
+            return None
+        return order
+
+    async def _fill(self, step: Step) -> None:
+        _, exchange, _ = self.world.live()
+        order = self._resting(step)
+        if order is None:
+            return
+        spec = exchange.market(order.pair)
+        assert spec is not None
+        qty: Decimal | None = None
+        if step.args["portion"] != "all":
+            half = _down(order.remaining / 2, spec.step_size)
+            qty = half if 0 < half < order.remaining else None
+        exchange.fill_resting(order.order_id, qty)
+        step.resolved.update(qty=str(qty or order.remaining), price=str(order.price))
+
+    async def _expire(self, step: Step) -> None:
+        _, exchange, _ = self.world.live()
+        client_id = self.refs[step.args["order"].index]
+        order = exchange.order(client_order_id=client_id)
+        if order is None or not order.is_open:
+            step.resolved["skipped"] = True
+            return
+        exchange.expire(order.order_id)
+
+    async def _deposit(self, step: Step) -> None:
+        _, exchange, _ = self.world.live()
+        pair = self._pair(step.args["pair"])
+        spec = exchange.market(pair)
+        assert spec is not None
+        base = step.args["asset"] == "base"
+        asset = pair.base if base else pair.quote
+        quantum = spec.step_size if base else Decimal("0.01")
+        if step.args["sign"] > 0:
+            amount = min_size(spec) * 20 if base else max(spec.min_notional, Decimal(1)) * 20
+        else:
+            amount = _down(exchange.balance(asset).free / 2, quantum)
+        step.resolved.update(asset=asset, amount=str(amount))
+        if amount > 0:
+            exchange.deposit(asset, amount if step.args["sign"] > 0 else -amount)
+
+    async def _seed(self, step: Step) -> None:
+        _, exchange, _ = self.world.live()
+        a = step.args
+        pair = self._pair(a["pair"])
+        spec = exchange.market(pair)
+        assert spec is not None
+        side = TradeSide(a["side"])
+        bid, ask = _best(exchange, pair)
+        kind = {"behind": PriceKind.DEEP, "inside": PriceKind.INSIDE,
+                "cross": PriceKind.CROSS}[a["where"]]
+        price = price_for(kind, side, spec, bid, ask)
+        qty = amount_for(AmountKind.MIN_NOTIONAL, spec, price, Decimal(0)) * int(a["size"])
+        step.resolved.update(pair_name=str(pair), price=str(price), qty=str(qty))
+        exchange.seed_liquidity(pair, side, price, qty)
+
+    async def _pull(self, step: Step) -> None:
+        _, exchange, _ = self.world.live()
+        pair = self._pair(step.args["pair"])
+        side = TradeSide(step.args["side"])
+        levels = exchange.snapshot(pair, 1)
+        top = levels.bids if side is TradeSide.BUY else levels.asks
+        step.resolved.update(pair_name=str(pair), price=str(top[0][0]) if top else "-")
+        if top:
+            exchange.remove_liquidity(pair, side, top[0][0])
+
+    # -- faults ----------------------------------------------------------------------------
+
+    async def _http_fault(self, step: Step) -> None:
+        _, _, server = self.world.live()
+        op, fault = step.args["operation"], step.args["fault"]
+        plan = server.faults
+        if fault == "server_error":
+            plan.fail_next(op, status=int(step.args.get("status", 503)))
+        elif fault == "rate_limit":
+            plan.rate_limit_next(op, retry_after=RETRY_AFTER)
+        elif fault == "timeout":
+            plan.timeout_next(op)
+        elif fault == "accepted_then_timeout":
+            plan.accept_then_timeout_next(op)
+        else:
+            plan.time_error_next(op)
+
+    async def _ws_fault(self, step: Step) -> None:
+        _, _, server = self.world.live()
+        stream, fault = step.args["stream"], step.args["fault"]
+        if fault == "duplicate":
+            server.faults.duplicate_next(kind=stream)
+        elif fault == "reorder":
+            server.faults.reorder_next(kind=stream)
+        else:
+            server.faults.delay_next(self.world.plan.profile.ws_delay, kind=stream)
+
+    async def _drop_ws(self, step: Step) -> None:
+        _, _, server = self.world.live()
+        step.resolved["connections"] = await server.drop_ws(step.args.get("stream"))
+
+    async def _heal(self, step: Step) -> None:
+        from harness.scenarios.quiescence import heal
+
+        self.problems += await heal(self.world)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _pair(self, index: Any) -> TradingPair:
+        pairs = self.world.pairs
+        return pairs[int(index) % len(pairs)]
+
+
+def _best(exchange: Exchange, pair: TradingPair) -> tuple[Decimal | None, Decimal | None]:
+    snapshot = exchange.snapshot(pair, 1)
+    return (snapshot.bids[0][0] if snapshot.bids else None,
+            snapshot.asks[0][0] if snapshot.asks else None)
+
+
+def _down(value: Decimal, step: Decimal) -> Decimal:
+    if step <= 0:
+        return value
+    return (value / step).to_integral_value(rounding=ROUND_DOWN) * step
+

@@ -1,0 +1,113 @@
+"""Running the lifecycle machine for one connector and turning the outcome into a result.
+
+    run = run_scenarios(manifest)               # profile and seed from the environment
+    run.result                                  # ScenarioResult, what reports read
+    run.error                                   # the exception hypothesis raised, if any
+
+The seed is printed before the run starts and stored in the result; rerunning with
+HARNESS_HYPOTHESIS_SEED=<seed> (same profile, same code) draws the same examples. A failure
+is exported as a regression cassette (cassettes/<connector>/regressions/) unless
+`export=False`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hypothesis import seed as hypothesis_seed
+from hypothesis.stateful import run_state_machine_as_test
+
+from harness.manifest import Manifest
+from harness.results import ScenarioResult
+from harness.scenarios.machine import machine_for
+from harness.scenarios.settings import RunPlan, plan_from_env
+from harness.scenarios.steps import Step, describe_steps
+from harness.scenarios.world import World
+from harness.standard.api import SpotConnector
+
+log = logging.getLogger(__name__)
+FAILURE_LIMIT = 4000
+
+
+@dataclass
+class ScenarioRun:
+    """A finished run: the result for reports, plus what tests and the CLI need."""
+
+    result: ScenarioResult
+    plan: RunPlan
+    seconds: float
+    error: BaseException | None = None
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def examples_per_second(self) -> float:
+        return self.result.examples / self.seconds if self.seconds else 0.0
+
+
+def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
+                  connector_class: Callable[..., SpotConnector] | None = None,
+                  export: bool = True, regressions_root: Path | None = None,
+                  quiet: bool = False) -> ScenarioRun:
+    """Run the machine over `manifest`'s connector and its double; never raises on a
+    failing connector (the failure is in the result)."""
+    plan = plan or plan_from_env()
+    if not quiet:
+        print(f"scenarios {manifest.name}: profile {plan.profile.name}, seed {plan.seed}, "
+              f"{plan.max_examples} examples of {plan.step_count} steps "
+              f"(reproduce: {plan.reproduce_hint()})", file=sys.stderr)
+    started = time.perf_counter()
+    error: BaseException | None = None
+    world = World(manifest, plan, connector_class)
+    with _quiet_logs(), world:
+        machine = hypothesis_seed(plan.seed)(machine_for(world))
+        try:
+            run_state_machine_as_test(machine, settings=plan.hypothesis_settings())
+        except Exception as exc:  # hypothesis re-raises the minimal failure
+            error = exc
+    seconds = time.perf_counter() - started
+    steps = list(world.failing_steps) if error is not None else []
+    cassette = ""
+    if error is not None and export:
+        cassette = _export(manifest, plan, steps, connector_class, regressions_root)
+    result = ScenarioResult(
+        connector=manifest.name, passed=error is None, examples=world.examples,
+        seed=str(plan.seed),
+        failure=_failure_text(error, plan) if error is not None else "",
+        minimal_steps=describe_steps(steps), regression_cassette=cassette)
+    return ScenarioRun(result, plan, seconds, error, steps)
+
+
+def _failure_text(error: BaseException, plan: RunPlan) -> str:
+    text = f"{type(error).__name__}: {error}".strip()
+    return (f"{text}\nreproduce: {plan.reproduce_hint()}")[:FAILURE_LIMIT]
+
+
+def _export(manifest: Manifest, plan: RunPlan, steps: list[Step],
+            connector_class: Callable[..., SpotConnector] | None,
+            root: Path | None) -> str:
+    from harness.scenarios.regression import export_regression
+
+    try:
+        path = export_regression(manifest, plan, steps, connector_class=connector_class,
+                                 root=root)
+    except Exception as exc:  # the failure itself is what matters; say why there is no file
+        log.warning("could not export a regression cassette: %s", exc)
+        return ""
+    return str(path)
+
+
+class _quiet_logs:
+    """Connector logs are noise at this volume (faults make them warn all the time)."""
+
+    def __enter__(self) -> None:
+        self._level = logging.root.level
+        self._disabled = logging.root.manager.disable
+        logging.disable(logging.ERROR)
+
+    def __exit__(self, *exc: object) -> None:
+        logging.disable(self._disabled)
