@@ -27,7 +27,7 @@ from harness.results import ScenarioResult
 from harness.scenarios.machine import machine_for
 from harness.scenarios.settings import RunPlan, plan_from_env
 from harness.scenarios.steps import Step, describe_steps
-from harness.scenarios.world import World
+from harness.scenarios.world import World, quiet_gc
 from harness.standard.api import SpotConnector
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
     started = time.perf_counter()
     error: BaseException | None = None
     world = World(manifest, plan, connector_class)
-    with _quiet_logs(), world:
+    with _quiet_logs(), quiet_gc(), world:
         machine = hypothesis_seed(plan.seed)(machine_for(world))
         try:
             run_state_machine_as_test(machine, settings=plan.hypothesis_settings())

@@ -91,6 +91,12 @@ def served_prefix(subject: Subject, prefix: str) -> list[Any]:
             if r.interaction_id is not None and r.interaction_id.startswith(prefix)]
 
 
+def same_route(subject: Subject, request: Any) -> list[Any]:
+    """Every request (answered from the cassette or not) to `request`'s method and path."""
+    return [r for r in subject.server.requests
+            if (r.method, r.path) == (request.method, request.path)]
+
+
 def unmatched(subject: Subject) -> list[Any]:
     return [r for r in subject.server.requests if r.interaction_index is None]
 

@@ -42,17 +42,21 @@ async def test_check_network_not_connected_on_timeout(subject_plan: SubjectPlan)
 
 @check("SPOT-NET-4", "Cancelling check_network propagates CancelledError (it is not swallowed)",
        area="network", scenario="network_timeout")
-async def test_check_network_propagates_cancellation(subject: Subject) -> None:
-    task = asyncio.create_task(subject.connector.check_network())
-    await subject.wait_until(lambda: served(subject, "ping") or task.done(), WAIT,
-                             "the ping request")
-    task.cancel()
-    try:
-        result = await task
-    except asyncio.CancelledError:
-        return
-    raise AssertionError(f"check_network() returned {result} when cancelled; the "
-                         "CancelledError must propagate so that callers can stop it")
+async def test_check_network_propagates_cancellation(subject_plan: SubjectPlan) -> None:
+    # The ping is never answered; a long request timeout keeps it pending until cancelled.
+    async with subject_plan.replay(request_timeout=WAIT * 2) as subject:
+        task = asyncio.create_task(subject.connector.check_network())
+        await subject.wait_until(lambda: served(subject, "ping") or task.done(), WAIT,
+                                 "the ping request")
+        assert not task.done(), f"check_network() returned {task.result()} before its " \
+                                "request was answered or timed out"
+        task.cancel()
+        try:
+            result = await task
+        except asyncio.CancelledError:
+            return
+        raise AssertionError(f"check_network() returned {result} when cancelled; the "
+                             "CancelledError must propagate so that callers can stop it")
 
 
 @check("SPOT-NET-5", "The connector becomes ready, with every part up",
@@ -71,7 +75,14 @@ async def test_becomes_ready_with_every_part_up(subject: Subject) -> None:
 
 @check("SPOT-NET-6", "Not ready until symbols, rules, balances, books and the user stream are up",
        area="network", scenario="startup_user_stream_late", severity=Severity.CRITICAL)
-async def test_not_ready_until_every_part_is_up(subject: Subject) -> None:
+async def test_not_ready_until_every_part_is_up(subject_plan: SubjectPlan) -> None:
+    # The subscription's answer is held until the check pings: a long request timeout keeps
+    # the connector from giving up on it meanwhile, however slow the machine.
+    async with subject_plan.replay(request_timeout=WAIT * 2) as subject:
+        await _user_stream_comes_last(subject)
+
+
+async def _user_stream_comes_last(subject: Subject) -> None:
     connector = subject.connector
     await connector.start()
     others = [part for part in PARTS if part != "user_stream"]

@@ -180,3 +180,13 @@ def test_mutant_manifests_mirror_binance() -> None:
         assert (mutant.folder / cassettes["root"]).resolve() == ROOT / "cassettes" / "binance"
         for key in ("volatile", "verifier"):
             assert cassettes[key] == binance.cassette_options[key], f"{path}: cassettes.{key}"
+
+
+def test_standard_doc_lists_every_check() -> None:
+    """docs/standard.md's table has a row per check, with the check's own statement."""
+    _load_suite()
+    doc = (ROOT / "docs" / "standard.md").read_text(encoding="utf-8")
+    missing = [f"{check_id}: {spec.title}" for check_id, spec in sorted(CATALOGUE.items())
+               if spec.standard.value == "spot" and f"| {check_id} | {spec.title} |" not in doc]
+    assert missing == [], "docs/standard.md lacks (or words differently) these checks:\n" + \
+        "\n".join(missing)

@@ -31,7 +31,7 @@ MAX_DECIMALS = 8
 DEFAULT_RECV_WINDOW = Decimal(5000)
 MAX_RECV_WINDOW = Decimal(60000)
 AHEAD_TOLERANCE_MS = 1000
-STALE_SLACK_MS = 10_000
+TRANSIT_SLACK_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -122,13 +122,13 @@ def _value(spec: Param, text: str) -> Any:
 
 
 def check_timestamp(values: dict[str, Any], now_ms: int, *,
-                    transit_slack_ms: int = STALE_SLACK_MS) -> None:
+                    transit_slack_ms: int = TRANSIT_SLACK_MS) -> None:
     """Binance's window: accept iff timestamp < server time + 1 s and server time - timestamp
     <= recvWindow (default 5000 ms, at most 60000). Microsecond timestamps are accepted.
 
-    A timestamp ahead of the server is the client's fault; a stale one may just have been
-    slow on the way (the harness runs clocks fast, so a few ms of wall time are seconds), so
-    it is blamed on the client only when it is older than the window by `transit_slack_ms`.
+    Either refusal is blamed on the client only beyond `transit_slack_ms` more: a request
+    slow on the way arrives stale, and a clock synced over a slow round trip runs ahead by
+    up to half of it (the harness runs clocks fast, so milliseconds of wall time are seconds).
     """
     window = values.get("recvWindow", DEFAULT_RECV_WINDOW)
     if window > MAX_RECV_WINDOW:
@@ -136,9 +136,12 @@ def check_timestamp(values: dict[str, Any], now_ms: int, *,
     timestamp = int(values["timestamp"])
     if timestamp >= 10**15:  # 16+ digits: microseconds (X-MBX-TIME-UNIT or not)
         timestamp //= 1000
-    if timestamp >= now_ms + AHEAD_TOLERANCE_MS:
-        raise e.timestamp_error(e.AHEAD_OF_SERVER, reason=f"timestamp {timestamp} is "
-                                f"{timestamp - now_ms} ms ahead of the server's {now_ms}")
+    ahead = timestamp - now_ms
+    if ahead >= AHEAD_TOLERANCE_MS:
+        raise e.timestamp_error(e.AHEAD_OF_SERVER,
+                                invalid=ahead >= AHEAD_TOLERANCE_MS + transit_slack_ms,
+                                reason=f"timestamp {timestamp} is {ahead} ms ahead of the "
+                                f"server's {now_ms}")
     late = now_ms - timestamp
     if late > window:
         raise e.timestamp_error(invalid=late > window + transit_slack_ms,

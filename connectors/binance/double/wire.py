@@ -8,7 +8,7 @@ from connectors.binance.double import errors as e
 from connectors.binance.double import markets, render, stream
 from connectors.binance.double.endpoints import endpoint_for
 from connectors.binance.double.rest import HANDLERS, Context
-from connectors.binance.double.validate import STALE_SLACK_MS, Parsed, check_timestamp, parse
+from connectors.binance.double.validate import TRANSIT_SLACK_MS, Parsed, check_timestamp, parse
 from harness.double import (
     BalanceDelta,
     BalancesChanged,
@@ -49,9 +49,10 @@ class BinanceDouble(BaseWireFormat):
     `exchange` is only needed by WebSocket connections made before any REST request (the
     server hands the exchange to REST handlers only; the double remembers it from the first).
     `push_rejections` also pushes executionReport REJECTED for refused placements, which
-    Binance does only for cancel-replace orders. A timestamp older than the recvWindow is
-    refused (-1021) but blamed on the client only beyond `transit_slack_ms` more (the
-    harness' fast clocks turn milliseconds of transit into seconds).
+    Binance does only for cancel-replace orders. A timestamp outside the window (older than
+    recvWindow, or 1 s ahead) is refused with -1021 but blamed on the client only when it is
+    `transit_slack_ms` further out (the harness' fast clocks turn milliseconds of transit
+    into seconds).
     """
 
     default_exchange = staticmethod(markets.default_exchange)
@@ -60,7 +61,7 @@ class BinanceDouble(BaseWireFormat):
 
     def __init__(self, exchange: Exchange | None = None, *, push_rejections: bool = False,
                  api_key: str = TEST_API_KEY, api_secret: str = TEST_API_SECRET,
-                 transit_slack_ms: int = STALE_SLACK_MS) -> None:
+                 transit_slack_ms: int = TRANSIT_SLACK_MS) -> None:
         self.exchange = exchange
         self.transit_slack_ms = transit_slack_ms
         self.push_rejections = push_rejections

@@ -227,6 +227,9 @@ def test_signature_key_and_timestamp_are_checked(venue: Venue) -> None:
     assert stale[1]["code"] == -1021 and stale[2].invalid_reason is not None
     ahead = venue.signed("GET", "/api/v3/account", timestamp=NOW + 1000)
     assert ahead[1]["code"] == -1021 and "ahead" in ahead[1]["msg"]
+    assert ahead[2].invalid_reason is None  # a sync over a slow round trip runs ahead
+    far_ahead = venue.signed("GET", "/api/v3/account", timestamp=NOW + 11_000)
+    assert far_ahead[1]["code"] == -1021 and far_ahead[2].invalid_reason is not None
     assert venue.signed("GET", "/api/v3/account", timestamp=NOW - 5000)[0] == 200
     unsigned = venue.call(DoubleRequest("GET", "/api/v3/account", "timestamp=1",
                                         headers={"X-MBX-APIKEY": TEST_API_KEY}))
@@ -259,7 +262,10 @@ def test_business_refusals_are_errors_but_valid_requests(venue: Venue) -> None:
     assert query[:2] == (400, {"code": -2013, "msg": "Order does not exist."})
     halted = venue.place(symbol="BNBUSDT", side="BUY", type="MARKET", quantity="1")
     assert halted[1] == {"code": -2010, "msg": "Market is closed."}
-    for _, _, request in (cross, poor, again, cancel, query, halted):
+    # maxPrice is Binance's, but the standard's TradingRule cannot carry it to a connector.
+    beyond = venue.limit(price="1000000.01", qty="0.00001")
+    assert beyond[1] == {"code": -1013, "msg": "Filter failure: PRICE_FILTER"}
+    for _, _, request in (cross, poor, again, cancel, query, halted, beyond):
         assert request.invalid_reason is None, request.invalid_reason
 
 
