@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shlex
 from pathlib import Path
 from typing import Any
@@ -86,11 +85,12 @@ class ResultRecorder:
         if not target:
             return
         path = Path(target)
+        # Only `workerinput` tells an xdist worker: PYTEST_XDIST_WORKER is also inherited by a
+        # session started from inside one (a worker process, a test of the harness), which
+        # must still write its results.
         worker = getattr(self.config, "workerinput", {}).get("workerid")
         if worker:
             path = path.with_name(f"{path.stem}-{worker}{path.suffix}")
-        elif os.environ.get("PYTEST_XDIST_WORKER"):
-            return
         write_raw(path, self.runs())
 
 

@@ -255,10 +255,13 @@ class SubjectPlan:
     @asynccontextmanager
     async def _connector(self, server: Any, cassette: Any, overrides: Mapping[str, Any]
                          ) -> AsyncIterator[Subject]:
-        # `clock_speed` is the one override that is not a ConnectorConfig field.
+        # `clock_speed` is the one override that is not a ConnectorConfig field; a `clock`
+        # override replaces the connector's clock only (subject.clock stays the ScaledClock).
         clock = ScaledClock(float(overrides.get("clock_speed", self.options.clock_speed)))
+        fields = {k: v for k, v in overrides.items() if k != "clock_speed"}
+        connector_clock = fields.pop("clock", clock)
         config = build_config(self.manifest, loopback_urls(self.manifest, server), self.options,
-                              clock, **{k: v for k, v in overrides.items() if k != "clock_speed"})
+                              connector_clock, **fields)
         connector = load_connector_class(self.manifest)(config)
         subject = Subject(self.manifest, connector, clock, server, cassette)
         unsubscribe = connector.subscribe(subject._on_event)

@@ -9,6 +9,7 @@ read those, never an exchange's paths or parameter names.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,26 @@ WAIT = 2.0
 # Config for checks that drive an order through the stream alone: no status polling (the
 # first poll would come after 1000 clock-seconds) and one balance request at start.
 QUIET: dict[str, Any] = {"poll_interval": 1000.0}
+
+
+class SteppingClock:
+    """A connector clock on which waiting takes no wall time: sleep() moves time forward.
+
+    For checks of how long a connector chooses to wait (Retry-After, throttling) without a
+    background task: the time between two requests is then exactly what the connector
+    waited, however fast or slow the machine. (A clock that follows the wall clock would let
+    a slow machine hide a connector that does not wait.)
+    """
+
+    def __init__(self, start: float = 1_763_712_000.0) -> None:
+        self.now = start
+
+    def time(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
 
 
 # cassette data ---------------------------------------------------------------------------------
@@ -102,9 +123,13 @@ def unmatched(subject: Subject) -> list[Any]:
 
 
 def request_log(subject: Subject) -> str:
-    """The requests so far, one line each (for failure messages)."""
-    lines = [f"  {r.view.describe()[:160]} -> {r.interaction_id or r.interaction_index}"
-             for r in subject.server.requests]
+    """The requests so far, one line each, then why the replay refused any (for messages)."""
+    lines = [f"  {r.view.describe()[:160]} -> " + (
+        "NOT IN THE CASSETTE" if r.interaction_index is None
+        else r.interaction_id or f"interaction #{r.interaction_index}")
+        for r in subject.server.requests]
+    lines += ["  replay: " + " | ".join(part.strip() for part in m.splitlines()[:2])[:400]
+              for m in subject.server.mismatches[:3]]
     return "\n".join(lines) or "  (no requests)"
 
 

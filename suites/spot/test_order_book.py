@@ -37,12 +37,15 @@ async def _books_reach(subject: Subject, expected: Mapping[str, Any], timeout: f
         return all(connector.order_book(pair(text)).update_id >= int(want["update_id"])
                    for text, want in expected.items())
 
+    waited = ""
     try:
         await subject.wait_until(reached, timeout, "the order books' final update ids")
-    finally:
-        problems = [f"{text}: {problem}" for text, want in expected.items()
-                    for problem in _book_problems(connector.order_book(pair(text)), want)]
-    assert not problems, "order books differ from the exchange's:\n  " + "\n  ".join(problems)
+    except AssertionError as exc:
+        waited = f"{exc}; "
+    problems = [f"{text}: {problem}" for text, want in expected.items()
+                for problem in _book_problems(connector.order_book(pair(text)), want)]
+    assert not problems, f"{waited}order books differ from the exchange's:\n  " + \
+        "\n  ".join(problems)
 
 
 @check("SPOT-OB-1", "The order book is loaded from the REST snapshot", area="order_book",

@@ -198,8 +198,9 @@ def plugin_run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
     (roots / "plugtoy").mkdir(parents=True)
     (roots / "plugtoy" / "connector.toml").write_text(MANIFEST)
     monkeypatch.setenv(EXTRA_ROOTS_ENV, str(roots))
-    # Under xdist the inner session would think it is a worker and leave raw results alone.
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    # As when this test runs under xdist: the inner session inherits the variable but is no
+    # xdist worker, and must still write its results (it used to write nothing).
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw9")
     pytester.makepyfile(test_plugin_checks=CHECKS)
     raw = pytester.path / "raw.json"
     result = pytester.runpytest("--connector", "plugtoy", "--harness-raw", str(raw),

@@ -44,8 +44,6 @@ def roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (extra / "bad_manifest").mkdir()
     (extra / "bad_manifest" / "connector.toml").write_text('name = "bad_manifest"\n')
     monkeypatch.setenv(EXTRA_ROOTS_ENV, os.pathsep.join([str(CONNECTORS), str(extra)]))
-    # Workers must not think they are xdist workers when these tests themselves run under it.
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     return extra
 
 

@@ -300,8 +300,10 @@ def test_cancel_all_cancels_only_the_orders_this_connector_placed() -> None:
         assert sorted(r.client_order_id for r in results) == sorted(mine)
         assert all(r.success for r in results)
         assert foreign.status == "NEW"
-        # The cancel answer and the stream's CANCELED report: one event each, not two.
+        # The cancel answer and the stream's CANCELED reports: one event each, not two.
         await s.venue.push_user({"ch": "order", **s.venue.orders[mine[0]].report(1.0)})
+        await s.venue.push_user({"ch": "balance", "asset": "X", "total": "1", "available": "1"})
+        await eventually(lambda: s.of(BalanceUpdated), what="the stream to catch up")
         for cid in mine:
             assert s.kinds(cid) == ["OrderCreated", "OrderCancelled"]
         assert s.venue.count("DELETE", "/api/openOrders") == 0  # never without exclusivity

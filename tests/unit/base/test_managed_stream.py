@@ -183,7 +183,8 @@ def test_a_hook_that_says_the_stream_ended_makes_it_reconnect() -> None:
 
     async def body(stream: ManagedStream, server: Server, received: list[Any],
                    timeline: list[str]) -> None:
-        await eventually(lambda: stream.connections >= 2, what="a reconnect")
+        await eventually(lambda: timeline.count("connected") >= 2 and len(seen) >= 2,
+                         what="a resubscription and its first message")
         assert timeline[:3] == ["connected", "disconnected", "connected"]
         # The message after the end was never handed over on the first connection.
         assert seen[:2] == [{"event": "listenKeyExpired"}, {"event": "listenKeyExpired"}]
