@@ -23,7 +23,7 @@ from connectors.binance import parsing, user_stream
 from connectors.binance.auth import sign_rest_request
 from connectors.binance.errors import classify_error
 from harness.base import ExchangeBase, MarketInfo, RestRequest
-from harness.base.exchange import MarketMessage, UserMessage
+from harness.base.hooks import MarketMessage, UserMessage
 from harness.base.stream import StreamConnection
 from harness.standard.config import ConnectorConfig
 from harness.standard.enums import OrderType

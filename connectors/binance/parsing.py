@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from harness.base import MarketInfo
-from harness.base.exchange import MarketMessage
+from harness.base.hooks import MarketMessage
 from harness.standard.enums import OrderState, TradeSide
 from harness.standard.model import (
     Balance,

@@ -12,7 +12,7 @@ from typing import Any
 
 from connectors.binance.auth import sign_ws_params
 from connectors.binance.parsing import PairLookup, decimal, order_state, seconds
-from harness.base.exchange import UserMessage
+from harness.base.hooks import UserMessage
 from harness.base.stream import StreamConnection
 from harness.standard.enums import OrderState, TradeSide
 from harness.standard.model import BalanceChange, Fill, OrderUpdate, TradeFee

@@ -5,8 +5,9 @@ stream loop, the order book tracker (snapshot + diff + resync), throttling by de
 limits, server-time sync and REST retries all live here, once.
 """
 
-from harness.base.exchange import ExchangeBase, MarketInfo
+from harness.base.exchange import ExchangeBase
+from harness.base.hooks import ExchangeHooks, MarketInfo
 from harness.base.rest import RestRequest
 from harness.base.throttler import RateLimit
 
-__all__ = ["ExchangeBase", "MarketInfo", "RateLimit", "RestRequest"]
+__all__ = ["ExchangeBase", "ExchangeHooks", "MarketInfo", "RateLimit", "RestRequest"]

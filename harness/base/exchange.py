@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from abc import abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from harness.base.client_ids import ClientOrderIdFactory
 from harness.base.emitter import EventHub
+from harness.base.hooks import ExchangeHooks, MarketInfo
 from harness.base.order_book_tracker import OrderBookTracker
 from harness.base.order_tracker import OrderTracker
-from harness.base.rest import RestClient, RestRequest
+from harness.base.rest import RestClient
 from harness.base.stream import ManagedStream, StreamConnection
-from harness.base.throttler import RateLimit, Throttler
+from harness.base.throttler import Throttler
 from harness.base.time_sync import TimeSynchronizer
 from harness.standard.api import EventListener, SpotConnector, Unsubscribe
 from harness.standard.config import ConnectorConfig
@@ -34,7 +33,6 @@ from harness.standard.enums import (
 )
 from harness.standard.errors import (
     CancelRejected,
-    ConnectorError,
     OrderNotFound,
     OrderRejected,
 )
@@ -45,36 +43,16 @@ from harness.standard.model import (
     CancellationResult,
     Fill,
     OrderUpdate,
-    PlacementOutcome,
-    PublicTrade,
 )
 from harness.standard.order import TrackedOrder
-from harness.standard.order_book import OrderBook, OrderBookDiff, OrderBookSnapshot
+from harness.standard.order_book import OrderBook, OrderBookDiff
 from harness.standard.pair import TradingPair
 from harness.standard.rules import TradingRule
 
 log = logging.getLogger(__name__)
 
-MarketMessage = OrderBookDiff | PublicTrade
-UserMessage = OrderUpdate | Fill | BalanceChange
-
-
-@dataclass(frozen=True)
-class MarketInfo:
-    """One tradable market as the exchange lists it."""
-
-    symbol: str
-    pair: TradingPair
-    rule: TradingRule
-
-
-class ExchangeBase(SpotConnector):
-    """Base of spot connectors. Subclasses set the class attributes and implement the hooks."""
-
-    default_urls: ClassVar[Mapping[str, str]]
-    rate_limits: ClassVar[Sequence[RateLimit]] = ()
-    client_order_id_prefix: ClassVar[str] = "HB"
-    client_order_id_max_length: ClassVar[int] = 32
+class ExchangeBase(ExchangeHooks, SpotConnector):
+    """Base of spot connectors: the public API, on the hooks of `ExchangeHooks`."""
 
     def __init__(self, config: ConnectorConfig) -> None:
         super().__init__(config)
@@ -102,79 +80,6 @@ class ExchangeBase(SpotConnector):
         # Orders whose placement request has not been answered yet (e.g. waiting out a 429):
         # the exchange may not know them yet, so polling must not count them as not found.
         self._placing: set[str] = set()
-
-    # hooks: what every connector writes ----------------------------------------
-    @abstractmethod
-    def authenticate(self, request: RestRequest) -> RestRequest:
-        """Sign a private request (headers, timestamp, signature)."""
-
-    @abstractmethod
-    def classify_error(self, status: int, headers: Mapping[str, str], body: Any
-                       ) -> ConnectorError | None:
-        """Map an error response to the standard's errors; None if it is not an error."""
-
-    @abstractmethod
-    async def request_server_time_ms(self) -> float: ...
-
-    @abstractmethod
-    async def request_ping(self) -> None: ...
-
-    @abstractmethod
-    async def request_markets(self) -> Iterable[Any]:
-        """The exchange's raw market records; each is parsed by `parse_market`."""
-
-    @abstractmethod
-    def parse_market(self, record: Any) -> MarketInfo | None:
-        """One market, or None if it is not an active spot market. Raise if malformed."""
-
-    @abstractmethod
-    async def request_last_prices(self, pairs: Sequence[TradingPair]
-                                  ) -> dict[TradingPair, Decimal]: ...
-
-    @abstractmethod
-    async def request_order_book_snapshot(self, pair: TradingPair) -> OrderBookSnapshot: ...
-
-    @abstractmethod
-    async def request_place_order(self, order: TrackedOrder) -> PlacementOutcome:
-        """Send a new order. Raise OrderRejected, or UnknownOutcome when unsure."""
-
-    @abstractmethod
-    async def request_cancel(self, order: TrackedOrder) -> OrderUpdate:
-        """Cancel; raise OrderNotFound or CancelRejected when the exchange refuses."""
-
-    async def request_cancel_all(self, pair: TradingPair) -> list[OrderUpdate] | None:
-        """Optional: cancel every open order on `pair` in one request; return the exchange's
-        reports, or None (the default) when the exchange has no bulk cancel. Called only when
-        `config.exclusive_account` says no one else's orders can be hit."""
-        return None
-
-    @abstractmethod
-    async def request_order_status(self, order: TrackedOrder) -> OrderUpdate:
-        """The order's state; raise OrderNotFound when the exchange does not know it."""
-
-    @abstractmethod
-    async def request_order_fills(self, order: TrackedOrder) -> list[Fill]: ...
-
-    @abstractmethod
-    async def request_balances(self) -> dict[str, Balance]: ...
-
-    @abstractmethod
-    def market_stream_url(self) -> str: ...
-
-    @abstractmethod
-    async def subscribe_market_stream(self, connection: StreamConnection) -> None: ...
-
-    @abstractmethod
-    def parse_market_message(self, message: Any) -> list[MarketMessage]: ...
-
-    @abstractmethod
-    def user_stream_url(self) -> str: ...
-
-    @abstractmethod
-    async def subscribe_user_stream(self, connection: StreamConnection) -> None: ...
-
-    @abstractmethod
-    def parse_user_message(self, message: Any) -> list[UserMessage]: ...
 
     def url(self, role: str, path: str = "") -> str:
         """A base URL by role, overridden by the config (that is how the harness redirects)."""

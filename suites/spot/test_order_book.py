@@ -28,22 +28,27 @@ def _book_problems(book: OrderBook, expected: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-async def _books_reach(subject: Subject, expected: Mapping[str, Any], timeout: float = WAIT
-                       ) -> None:
-    """Wait until every book in `expected` has its final update id, then compare the levels."""
+async def _final_update_ids(subject: Subject, expected: Mapping[str, Any]) -> str:
+    """Wait until every book in `expected` reached its last update id: by then the stream's
+    frames before that diff were all read. Returns "" or why the wait ended without it."""
     connector = subject.connector
 
     def reached() -> bool:
         return all(connector.order_book(pair(text)).update_id >= int(want["update_id"])
                    for text, want in expected.items())
 
-    waited = ""
     try:
-        await subject.wait_until(reached, timeout, "the order books' final update ids")
+        await subject.wait_until(reached, WAIT, "the order books' final update ids")
     except AssertionError as exc:
-        waited = f"{exc}; "
+        return f"{exc}; "
+    return ""
+
+
+async def _books_reach(subject: Subject, expected: Mapping[str, Any]) -> None:
+    """Wait for the books' final update ids, then compare their levels with `expected`."""
+    waited = await _final_update_ids(subject, expected)
     problems = [f"{text}: {problem}" for text, want in expected.items()
-                for problem in _book_problems(connector.order_book(pair(text)), want)]
+                for problem in _book_problems(subject.connector.order_book(pair(text)), want)]
     assert not problems, f"{waited}order books differ from the exchange's:\n  " + \
         "\n  ".join(problems)
 
@@ -59,10 +64,7 @@ async def test_order_book_snapshot_is_loaded(subject: Subject) -> None:
        area="order_book", scenario="order_book", requires=["order_book_diffs"])
 async def test_order_book_is_sorted_and_not_crossed(subject: Subject) -> None:
     await subject.start()
-    expected = exp(subject, "books")
-    await subject.wait_until(lambda: all(
-        subject.connector.order_book(pair(text)).update_id >= int(want["update_id"])
-        for text, want in expected.items()), WAIT, "the final update ids")
+    await _final_update_ids(subject, exp(subject, "books"))
     for market in subject.pairs:
         book = subject.connector.order_book(market)
         bids, asks = [p for p, _ in book.bids], [p for p, _ in book.asks]
@@ -90,10 +92,7 @@ async def test_diffs_are_applied_in_order(subject: Subject) -> None:
        scenario="order_book", requires=["order_book_diffs"])
 async def test_stale_diffs_are_dropped(subject: Subject) -> None:
     await subject.start()
-    books = exp(subject, "books")
-    await subject.wait_until(lambda: all(
-        subject.connector.order_book(pair(text)).update_id >= int(want["update_id"])
-        for text, want in books.items()), WAIT, "the final update ids")
+    await _final_update_ids(subject, exp(subject, "books"))
     for text, sides in exp(subject, "stale_levels").items():
         book = subject.connector.order_book(pair(text))
         for side, levels in sides.items():
@@ -138,7 +137,7 @@ async def test_public_trades_are_observed(subject: Subject) -> None:
     await subject.start()
     expected = exp(subject, "trades")
     # The trades come before the books' last diffs: once those are applied, all were read.
-    await _books_reach(subject, exp(subject, "books"))
+    await _final_update_ids(subject, exp(subject, "books"))
     got = [(str(e.pair), e.trade_id, e.price, e.amount)
            for e in subject.events_of(PublicTradeObserved)]
     want = [(t["pair"], str(t["trade_id"]), dec(t["price"]), dec(t["amount"])) for t in expected]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.binance.connector import BinanceSpotConnector
-from harness.base.exchange import UserMessage
+from harness.base.hooks import UserMessage
 from harness.base.stream import StreamConnection
 from harness.standard.config import ConnectorConfig
 from harness.standard.enums import OrderState

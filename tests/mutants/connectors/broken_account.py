@@ -10,7 +10,7 @@ from typing import Any
 from connectors.binance import constants
 from connectors.binance.connector import BinanceSpotConnector
 from harness.base import RestRequest
-from harness.base.exchange import UserMessage
+from harness.base.hooks import UserMessage
 from harness.base.stream import StreamConnection
 from harness.standard.errors import ConnectorError, ExchangeError
 from harness.standard.model import Balance, BalanceChange

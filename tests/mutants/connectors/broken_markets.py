@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import ROUND_UP, Decimal
 from typing import Any
 
 from connectors.binance.connector import BinanceSpotConnector
 from harness.base import MarketInfo
-from harness.base.exchange import MarketMessage
+from harness.base.hooks import MarketMessage
 from harness.base.stream import StreamConnection
 from harness.standard.enums import NetworkStatus
 from harness.standard.model import PublicTrade
-from harness.standard.order_book import OrderBookDiff, OrderBookSnapshot
+from harness.standard.order_book import DiffOutcome, OrderBook, OrderBookDiff, OrderBookSnapshot
 from harness.standard.pair import TradingPair
 
 
@@ -147,32 +147,45 @@ class SwappedBookSides(BinanceSpotConnector):
         return replace(snapshot, bids=snapshot.asks, asks=snapshot.bids)
 
 
+def _renumbering(book: OrderBook, renumber: Callable[[OrderBook, OrderBookDiff], OrderBookDiff]
+                 ) -> Callable[[OrderBookDiff], DiffOutcome]:
+    apply = book.apply_diff
+
+    def apply_renumbered(diff: OrderBookDiff) -> DiffOutcome:
+        return apply(renumber(book, diff) if book.loaded else diff)
+
+    return apply_renumbered
+
+
 class AppliesStaleDiffs(BinanceSpotConnector):
     """A diff older than the book is renumbered so that it is applied."""
 
-    def parse_market_message(self, message: Any) -> list[MarketMessage]:
-        items = super().parse_market_message(message)
-        for index, item in enumerate(items):
-            if isinstance(item, OrderBookDiff):
-                book = self.order_books.books.get(item.pair)
-                if book is not None and book.loaded and item.last_update_id <= book.update_id:
-                    following = book.update_id + 1
-                    items[index] = replace(item, first_update_id=following,
-                                           last_update_id=following)
-        return items
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for book in self.order_books.books.values():
+            book.apply_diff = _renumbering(book, self._freshen)  # type: ignore[method-assign]
+
+    @staticmethod
+    def _freshen(book: OrderBook, diff: OrderBookDiff) -> OrderBookDiff:
+        if diff.last_update_id > book.update_id:
+            return diff
+        return replace(diff, first_update_id=book.update_id + 1,
+                       last_update_id=book.update_id + 1)
 
 
 class NoResyncOnGap(BinanceSpotConnector):
     """A diff that skips update ids is applied as if it continued the book."""
 
-    def parse_market_message(self, message: Any) -> list[MarketMessage]:
-        items = super().parse_market_message(message)
-        for index, item in enumerate(items):
-            if isinstance(item, OrderBookDiff):
-                book = self.order_books.books.get(item.pair)
-                if book is not None and book.loaded and item.first_update_id > book.update_id + 1:
-                    items[index] = replace(item, first_update_id=book.update_id + 1)
-        return items
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for book in self.order_books.books.values():
+            book.apply_diff = _renumbering(book, self._close_gap)  # type: ignore[method-assign]
+
+    @staticmethod
+    def _close_gap(book: OrderBook, diff: OrderBookDiff) -> OrderBookDiff:
+        if diff.first_update_id > book.update_id + 1:
+            return replace(diff, first_update_id=book.update_id + 1)
+        return diff
 
 
 class NoBookReloadOnReconnect(BinanceSpotConnector):

@@ -9,7 +9,7 @@ from typing import Any
 from connectors.binance import constants
 from connectors.binance.connector import BinanceSpotConnector
 from harness.base.client_ids import ClientOrderIdFactory
-from harness.base.exchange import UserMessage
+from harness.base.hooks import UserMessage
 from harness.standard.enums import OrderState, OrderType, PositionAction, TradeSide
 from harness.standard.errors import OrderRejected, UnknownOutcome
 from harness.standard.events import TERMINAL_EVENT_TYPES, Event, OrderCancelled
