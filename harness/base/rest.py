@@ -1,6 +1,8 @@
 """REST calls with throttling, signing, and the standard's retry rules.
 
-- 429/418: wait the server's Retry-After (on the connector's clock), then retry.
+- 429: wait the server's Retry-After (on the connector's clock), then retry.
+- 418 (the exchange has banned us for ignoring 429s): no retry. Every request until the ban
+  ends fails at once without reaching the exchange, because retrying extends a ban.
 - A time error (the exchange says our timestamp is outside its window): resync, retry once.
 - Timeouts, dropped connections and 5xx: the outcome is unknown; raise `UnknownOutcome` and let
   status polling settle it, because retrying a placement could duplicate an order.
@@ -69,6 +71,7 @@ class RestClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._max_retry_after = max_retry_after
         self._session: aiohttp.ClientSession | None = None
+        self.banned_until = 0.0
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -86,6 +89,10 @@ class RestClient:
         time_retried = False
         rate_limited = 0
         while True:
+            banned_for = self.banned_until - self._clock.time()
+            if banned_for > 0:
+                raise RateLimited(f"{request.method} {_path(request.url)} not sent: banned by "
+                                  f"the exchange for {banned_for:.1f} s more", banned_for)
             try:
                 return await self._send_once(request)
             except TimeSyncError:
@@ -97,7 +104,7 @@ class RestClient:
                 await self._resync_time()
             except RateLimited as exc:
                 rate_limited += 1
-                if rate_limited > MAX_RATE_LIMIT_RETRIES:
+                if exc.banned or rate_limited > MAX_RATE_LIMIT_RETRIES:
                     raise
                 wait = min(exc.retry_after, self._max_retry_after)
                 log.warning("%s %s: rate limited, waiting %.3f s as the exchange asked",
@@ -128,7 +135,10 @@ class RestClient:
         body = _decode(text)
         if status in (418, 429):
             retry_after = _retry_after(headers)
-            raise RateLimited(f"HTTP {status} on {_path(request.url)}", retry_after)
+            if status == 418:
+                self.banned_until = self._clock.time() + retry_after
+            raise RateLimited(f"HTTP {status} on {_path(request.url)}", retry_after,
+                              banned=status == 418)
         error = self._classify_error(status, headers, body)
         if error is not None:
             raise error

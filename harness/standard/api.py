@@ -129,7 +129,8 @@ class SpotConnector(ABC):
     @property
     @abstractmethod
     def tracked_orders(self) -> Mapping[str, TrackedOrder]:
-        """Orders not yet in a terminal state, by client order id."""
+        """Orders not yet in a terminal state, by client order id; lost orders (not found
+        by the exchange N times in a row) are left out, though `get_order` still has them."""
 
     @abstractmethod
     def get_order(self, client_order_id: str) -> TrackedOrder | None:

@@ -24,11 +24,13 @@ class TimeSyncError(ConnectorError):
 
 
 class RateLimited(ConnectorError):
-    """The exchange asked us to slow down (HTTP 429/418); `retry_after` is in seconds."""
+    """The exchange asked us to slow down (HTTP 429), or banned us for a while (HTTP 418,
+    `banned`); `retry_after` is in seconds."""
 
-    def __init__(self, message: str, retry_after: float) -> None:
+    def __init__(self, message: str, retry_after: float, *, banned: bool = False) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.banned = banned
 
 
 class ExchangeError(ConnectorError):

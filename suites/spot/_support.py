@@ -118,10 +118,6 @@ def same_route(subject: Subject, request: Any) -> list[Any]:
             if (r.method, r.path) == (request.method, request.path)]
 
 
-def unmatched(subject: Subject) -> list[Any]:
-    return [r for r in subject.server.requests if r.interaction_index is None]
-
-
 def request_log(subject: Subject) -> str:
     """The requests so far, one line each, then why the replay refused any (for messages)."""
     lines = [f"  {r.view.describe()[:160]} -> " + (

@@ -26,21 +26,24 @@ def python_files(folder: str) -> list[Path]:
     return sorted((ROOT / folder).rglob("*.py"))
 
 
+def _within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
 def violations(folder: str, allowed: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
     problems = []
     for path in python_files(folder):
         for name in imports_of(path):
-            top = name.split(".")[0]
-            if any(name == f or name.startswith(f + ".") for f in forbidden):
-                problems.append(f"{path.relative_to(ROOT)} imports {name}")
-            elif top in ("harness", "connectors", "suites") and not any(
-                    name == a or name.startswith(a + ".") for a in allowed):
+            ours = name.split(".")[0] in ("harness", "connectors", "suites")
+            if _within(name, forbidden) or (ours and not _within(name, allowed)):
                 problems.append(f"{path.relative_to(ROOT)} imports {name}")
     return problems
 
 
 def test_harness_never_imports_a_concrete_connector_or_the_suites() -> None:
-    assert violations("harness", ("harness", "connectors"), ("connectors.", "suites")) == []
+    # The registry may locate the `connectors` package itself, never import a connector.
+    problems = violations("harness", ("harness",), ("suites",))
+    assert [p for p in problems if not p.endswith(" imports connectors")] == []
 
 
 def test_the_standard_depends_on_nothing_but_itself() -> None:

@@ -167,19 +167,28 @@ def test_rate_limited_requests_wait_retry_after_on_the_connector_clock() -> None
     with_client(scenario)
 
 
-def test_retry_after_is_capped_and_defaults_to_one_second() -> None:
+def test_retry_after_is_capped_at_max_retry_after() -> None:
     async def scenario(client: RestClient, exchange: Exchange, base: str) -> None:
         exchange.rate_limited, exchange.retry_after = 1, "3600"
         await client.request(RestRequest("GET", f"{base}/limited"))
         first, second = exchange.calls["limited"]
         assert 1.5 <= second - first < 60  # capped at max_retry_after (1.5 s here)
-        exchange.rate_limited, exchange.retry_after = 1, None
-        await client.request(RestRequest("GET", f"{base}/teapot"))
-        first, second = exchange.calls["teapot"]
-        assert 1.0 <= second - first < 30
-        exchange.rate_limited, exchange.retry_after = 1, "soon"
-        await client.request(RestRequest("GET", f"{base}/teapot"))
-        assert exchange.calls["teapot"][-1] - exchange.calls["teapot"][-2] >= 1.0
+
+    with_client(scenario, max_retry_after=1.5)
+
+
+def test_a_418_ban_is_never_retried_and_blocks_requests_until_it_ends() -> None:
+    async def scenario(client: RestClient, exchange: Exchange, base: str) -> None:
+        exchange.rate_limited, exchange.retry_after = 1, "2"
+        with pytest.raises(RateLimited) as caught:
+            await client.request(RestRequest("GET", f"{base}/teapot"))
+        assert caught.value.banned and caught.value.retry_after == 2.0
+        assert len(exchange.calls["teapot"]) == 1
+        with pytest.raises(RateLimited, match="not sent: banned"):
+            await client.request(RestRequest("GET", f"{base}/ok"))
+        assert "ok" not in exchange.calls, "a request during a ban reached the exchange"
+        client.banned_until = 0.0  # the ban is over
+        assert await client.request(RestRequest("GET", f"{base}/teapot")) == {"done": True}
 
     with_client(scenario, max_retry_after=1.5)
 

@@ -1,0 +1,212 @@
+"""A tiny builder for harness cassettes (version 1), used to write the Binance suite cassettes.
+
+Each scenario is a Python function building a Cassette document; `dump` writes YAML with JSON
+bodies as readable literal blocks.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import yaml
+
+SCRUBBED = "SCRUBBED"
+
+
+class _Literal(str):
+    pass
+
+
+def _literal_representer(dumper: yaml.Dumper, data: _Literal) -> Any:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Literal, _literal_representer)
+
+
+def _flow_seq(dumper: yaml.Dumper, data: Any) -> Any:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
+class Flow(list):  # a list dumped inline
+    pass
+
+
+class FlowMap(dict):
+    pass
+
+
+_Dumper.add_representer(Flow, _flow_seq)
+_Dumper.add_representer(FlowMap, lambda d, m: d.represent_mapping("tag:yaml.org,2002:map", m, flow_style=True))
+
+
+def body_text(payload: Any) -> str:
+    if isinstance(payload, str):
+        return payload
+    text = json.dumps(payload, separators=(",", ":"))
+    if len(text) <= 110:
+        return text
+    return _Literal(_pretty(payload) + "\n")
+
+
+def _pretty(payload: Any, indent: int = 0) -> str:
+    """JSON that reads well in a cassette: short members packed on a line, long ones nested."""
+    compact = json.dumps(payload, separators=(",", ":"))
+    if len(compact) + indent <= 96 or not isinstance(payload, (dict, list)):
+        return compact
+    pad = " " * (indent + 2)
+    if isinstance(payload, dict):
+        parts = [f"{json.dumps(k)}:{_pretty(v, indent + 2)}" for k, v in payload.items()]
+        opener, closer = "{", "}"
+    else:
+        parts = [_pretty(v, indent + 2) for v in payload]
+        opener, closer = "[", "]"
+    lines: list[str] = []
+    current = ""
+    for part in parts:
+        if "\n" in part:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(part)
+            continue
+        candidate = f"{current},{part}" if current else part
+        if len(pad) + len(candidate) <= 98:
+            current = candidate
+        else:
+            lines.append(current)
+            current = part
+    if current:
+        lines.append(current)
+    return opener + "\n" + ",\n".join(pad + line for line in lines) + "\n" + " " * indent + closer
+
+
+class Cassette:
+    def __init__(self, connector: str, scenario: str, description: str, *,
+                 inputs: dict[str, Any] | None = None, expect: dict[str, Any] | None = None,
+                 source: str = "documented-example", date: str = "2026-11-21",
+                 api_version: str = "v3", scrubbed: list[str] | None = None) -> None:
+        self.scenario = scenario
+        self.meta: dict[str, Any] = {
+            "connector": connector, "scenario": scenario, "standard_version": "1.0.0",
+            "source": source, "date": date, "exchange_api_version": api_version,
+            "scrubbed": scrubbed or [], "description": description,
+        }
+        if inputs:
+            self.meta["inputs"] = inputs
+        if expect:
+            self.meta["expect"] = expect
+        self.interactions: list[dict[str, Any]] = []
+        self.connections: list[dict[str, Any]] = []
+
+    def http(self, method: str, base: str, path: str, params: dict[str, str] | None = None, *,
+             signed_params: dict[str, str] | None = None, request_headers: dict[str, str] | None = None,
+             status: int = 200, message: str = "OK", body: Any = None,
+             response_headers: dict[str, str] | None = None, id: str | None = None,
+             repeat: bool = False, fault: str | None = None) -> None:
+        query = dict(params or {})
+        query.update(signed_params or {})
+        uri = base + path + (("?" + urlencode(query, safe=",")) if query else "")
+        headers: dict[str, Any] = {"Content-Type": Flow(["application/json;charset=UTF-8"])}
+        for name, value in (response_headers or {}).items():
+            headers[name] = Flow([value])
+        item: dict[str, Any] = {
+            "request": {"method": method, "uri": uri, "body": None,
+                        "headers": FlowMap({k: Flow([v]) for k, v in (request_headers or {}).items()})},
+            "response": {"status": FlowMap({"code": status, "message": message}), "headers": headers,
+                         "body": {"string": body_text(body if body is not None else {})}},
+        }
+        ext: dict[str, Any] = {}
+        if id:
+            ext["id"] = id
+        if repeat:
+            ext["repeat"] = True
+        if fault:
+            ext["fault"] = fault
+        if ext:
+            item["harness"] = ext
+        self.interactions.append(item)
+
+    def ws(self, url: str, frames: list[dict[str, Any]]) -> None:
+        self.connections.append({"url": url, "frames": frames})
+
+    def document(self) -> dict[str, Any]:
+        scrubbed = set(self.meta["scrubbed"])
+        for item in self.interactions:
+            scrubbed |= {name for name, values in item["request"]["headers"].items()
+                         if SCRUBBED in values}
+            if f"={SCRUBBED}" in item["request"]["uri"]:
+                scrubbed |= {part.split("=")[0] for part in item["request"]["uri"].split("?", 1)[1]
+                             .split("&") if part.endswith(f"={SCRUBBED}")}
+        for conn in self.connections:
+            for frame in conn["frames"]:
+                scrubbed |= set(_scrubbed_keys(frame.get("json")))
+        self.meta["scrubbed"] = Flow(sorted(scrubbed, key=str.lower))
+        doc: dict[str, Any] = {"version": 1, "meta": self.meta}
+        if self.interactions:
+            doc["http"] = {"version": 1, "interactions": self.interactions}
+        if self.connections:
+            doc["ws"] = self.connections
+        return doc
+
+    def dump(self, folder: Path) -> Path:
+        path = folder / f"{self.scenario}.yaml"
+        text = yaml.dump(self.document(), Dumper=_Dumper, sort_keys=False, width=100,
+                         allow_unicode=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+def _scrubbed_keys(value: Any) -> list[str]:
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += [key] if item == SCRUBBED else _scrubbed_keys(item)
+    return found
+
+
+def client(payload: Any, *, ignore: list[str] | None = None) -> dict[str, Any]:
+    frame: dict[str, Any] = {"dir": "client", "json": payload}
+    if ignore:
+        frame["match"] = {"ignore": Flow(ignore)}
+    return frame
+
+
+def server(payload: Any = None, *, text: str | None = None, after_client: int | None = None,
+           after_http: str | None = None, delay: float | None = None) -> dict[str, Any]:
+    frame: dict[str, Any] = {"dir": "server"}
+    if text is not None:
+        frame["text"] = text
+    else:
+        frame["json"] = payload
+    after: dict[str, Any] = {}
+    if after_client is not None:
+        after["client"] = after_client
+    if after_http is not None:
+        after["http"] = after_http
+    if delay is not None:
+        after["delay"] = delay
+    if after:
+        frame["after"] = FlowMap(after)
+    return frame
+
+
+def close(code: int = 1000, reason: str = "", *, after_http: str | None = None,
+          after_client: int | None = None, delay: float | None = None) -> dict[str, Any]:
+    frame: dict[str, Any] = {"dir": "server", "close": FlowMap({"code": code, "reason": reason})}
+    after: dict[str, Any] = {}
+    if after_client is not None:
+        after["client"] = after_client
+    if after_http is not None:
+        after["http"] = after_http
+    if delay is not None:
+        after["delay"] = delay
+    if after:
+        frame["after"] = FlowMap(after)
+    return frame
