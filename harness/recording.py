@@ -74,10 +74,14 @@ class ResultRecorder:
         self.results.append(record)
 
     def runs(self) -> list[ConnectorRun]:
+        from harness.scenarios.record import recorded
+
         by_connector: dict[str, ConnectorRun] = {}
         for result in self.results:
             run = by_connector.setdefault(result.connector, ConnectorRun(result.connector))
             run.results.append(result)
+        for name, run in by_connector.items():
+            run.scenarios = recorded(name)  # set by the PROP check (harness.scenarios.api)
         return [by_connector[name] for name in sorted(by_connector)]
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

@@ -207,6 +207,13 @@ class SubjectPlan:
     spec: CheckSpec | None
     options: CheckOptions
 
+    def scenarios(self) -> Any:
+        """The property-based lifecycle scenarios of this connector
+        (a harness.scenarios.api.Scenarios: run(), regressions(), replay())."""
+        from harness.scenarios.api import Scenarios
+
+        return Scenarios(self.manifest)
+
     @asynccontextmanager
     async def replay(self, scenario: str | None = None, **config_overrides: Any
                      ) -> AsyncIterator[Subject]:

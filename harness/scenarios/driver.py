@@ -7,6 +7,7 @@ and the same exchange, it sends the same requests. It records what each step cam
 
 from __future__ import annotations
 
+import asyncio
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -191,16 +192,24 @@ class Driver:
     async def _ws_fault(self, step: Step) -> None:
         _, _, server = self.world.live()
         stream, fault = step.args["stream"], step.args["fault"]
+        count = int(step.args.get("count", 1))
         if fault == "duplicate":
-            server.faults.duplicate_next(kind=stream)
+            server.faults.duplicate_next(count, kind=stream)
         elif fault == "reorder":
-            server.faults.reorder_next(kind=stream)
+            server.faults.reorder_next(count, kind=stream)
         else:
-            server.faults.delay_next(self.world.plan.profile.ws_delay, kind=stream)
+            server.faults.delay_next(self.world.plan.profile.ws_delay, count, kind=stream)
 
     async def _drop_ws(self, step: Step) -> None:
         _, _, server = self.world.live()
-        step.resolved["connections"] = await server.drop_ws(step.args.get("stream"))
+        stream = step.args.get("stream")
+        dropped = [conn for conn in server.connections if stream is None or stream in conn.kinds]
+        step.resolved["connections"] = await server.drop_ws(stream)
+        # The drop is over when the server has let go of those connections: the step that
+        # follows then meets the reconnect, not the dying connection, every time.
+        async with asyncio.timeout(1.0):
+            while any(conn in server.connections for conn in dropped):
+                await asyncio.sleep(0.001)
 
     async def _heal(self, step: Step) -> None:
         from harness.scenarios.quiescence import heal

@@ -20,6 +20,8 @@ from harness.standard.capabilities import Capability
 
 OPERATIONS = ("place", "cancel", "status")
 SERVER_ERRORS = (503, 500, 502)
+WS_FAULTS = st.sampled_from(("duplicate", "reorder", "delay"))
+WS_COUNTS = st.sampled_from((1, 3))  # one operation pushes several events (report, balances)
 
 
 def _has(capability: str) -> Any:
@@ -58,16 +60,17 @@ class FaultRules:
         self._do(Step(StepKind.HTTP_FAULT, {"operation": operation, "fault": "time_error"}))
 
     @_has(Capability.USER_STREAM)
-    @rule(fault=st.sampled_from(("duplicate", "reorder", "delay")))
-    def user_stream_fault(self, fault: str) -> None:
-        self._do(Step(StepKind.WS_FAULT, {"stream": "user", "fault": fault}))
+    @rule(fault=WS_FAULTS, count=WS_COUNTS)
+    def user_stream_fault(self, fault: str, count: int) -> None:
+        self._do(Step(StepKind.WS_FAULT, {"stream": "user", "fault": fault, "count": count}))
 
     @_has(Capability.ORDER_BOOK_DIFFS)
-    @rule(fault=st.sampled_from(("duplicate", "reorder", "delay")), index=st.integers(0, 3))
-    def market_stream_fault(self, fault: str, index: int) -> None:
+    @rule(fault=WS_FAULTS, count=WS_COUNTS, index=st.integers(0, 3))
+    def market_stream_fault(self, fault: str, count: int, index: int) -> None:
         stream = self._stream(index, market=True)
         if stream is not None:
-            self._do(Step(StepKind.WS_FAULT, {"stream": stream, "fault": fault}))
+            self._do(Step(StepKind.WS_FAULT, {"stream": stream, "fault": fault,
+                                              "count": count}))
 
     @rule(index=st.integers(0, 4))
     def drop_streams(self, index: int) -> None:

@@ -225,6 +225,29 @@ def _order_differences(name: str, mine: TrackedOrder, theirs: Order, exchange: E
     return problems
 
 
+def final_disagreements(connector: SpotConnector, exchange: Exchange, ledger: EventLedger
+                        ) -> list[str]:
+    """Disagreements no amount of waiting can fix: an order the connector has ended
+    (terminal states are final) that the exchange has open, or ended differently."""
+    problems: list[str] = []
+    for cid in ledger.placements:
+        mine = connector.get_order(cid)
+        if mine is None or not mine.is_terminal:
+            continue
+        theirs = exchange.order(client_order_id=cid)
+        if theirs is None:
+            if mine.state is not OrderState.FAILED:
+                problems.append(f"4: {ledger.ref_of(cid)} ({cid}) ended {mine.state.value} but "
+                                "the exchange never accepted it")
+        elif _EXPECTED_STATE.get(theirs.status) is not mine.state \
+                or theirs.executed_qty != mine.executed_amount:
+            problems.append(f"4: {ledger.ref_of(cid)} ({cid}) ended {mine.state.value} with "
+                            f"{mine.executed_amount} executed; the exchange has it "
+                            f"{theirs.status.value} with {theirs.executed_qty} executed "
+                            f"(events: {ledger.describe(cid)})")
+    return problems
+
+
 def balance_problems(connector: SpotConnector, exchange: Exchange) -> list[str]:
     """Invariant 5: the connector's balances are the exchange's (absent means zero)."""
     here = connector.balances()

@@ -45,6 +45,10 @@ PRICES = st.sampled_from(list(PriceKind))
 class ScenarioFailure(AssertionError):
     """An invariant broke: the message lists what, and the steps that led there."""
 
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
 
 class LifecycleMachine(FaultRules, RuleBasedStateMachine):
     """Drives one connector through random order lifecycles against its exchange double."""
@@ -85,8 +89,7 @@ class LifecycleMachine(FaultRules, RuleBasedStateMachine):
         return result
 
     def _stream(self, index: int, *, market: bool) -> str | None:
-        kinds = sorted({kind for conn in self.world.live()[2].connections for kind in conn.kinds
-                        if not market or kind != "user"})
+        kinds = [kind for kind in self.world.stream_kinds if not market or kind != "user"]
         return kinds[index % len(kinds)] if kinds else None
 
     def _fail(self, problems: list[str], *, final: bool = False) -> None:
@@ -95,9 +98,10 @@ class LifecycleMachine(FaultRules, RuleBasedStateMachine):
                                                    if final else [])
         self._broken = True
         steps = "\n".join(f"  {line}" for line in describe_steps(world.failing_steps))
-        found = "\n".join(f"  - {problem}" for problem in dict.fromkeys(problems))
+        unique = list(dict.fromkeys(problems))
+        found = "\n".join(f"  - {problem}" for problem in unique)
         raise ScenarioFailure(f"{world.manifest.name}: invariants broken after step "
-                              f"{len(world.failing_steps)}:\n{found}\nsteps:\n{steps}")
+                              f"{len(world.failing_steps)}:\n{found}\nsteps:\n{steps}", unique)
 
     # -- invariants ------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from harness.scenarios.edges import min_size
 from harness.scenarios.invariants import (
     balance_problems,
     book_agreement,
+    final_disagreements,
     order_agreement,
     request_problems,
     tracking_problems,
@@ -31,16 +32,21 @@ PROBE_REPEAT = 0.1  # a stream probe is repeated this often until it shows (wall
 
 
 async def wait_for(condition: Callable[[], list[str]], deadline: float,
-                   wake: asyncio.Event | None = None) -> list[str]:
+                   wake: asyncio.Event | None = None,
+                   hopeless: Callable[[], list[str]] | None = None) -> list[str]:
     """Re-evaluate `condition` (a list of problems) whenever the connector emits an event
     (`wake`) and at least every few ms, until it is empty or `deadline` passes; return what
-    is still wrong (empty on success)."""
+    is still wrong (empty on success). `hopeless` lists problems waiting cannot fix: when it
+    finds any, they are returned at once."""
     loop = asyncio.get_running_loop()
     end = loop.time() + deadline
     while True:
         problems = condition()
         if not problems or loop.time() >= end:
             return problems
+        final = hopeless() if hopeless is not None else []
+        if final:
+            return final
         if wake is None:
             await asyncio.sleep(_TICK)
             continue
@@ -57,6 +63,18 @@ def orders_agree(world: World) -> list[str]:
     return order_agreement(connector, exchange, world.ledger)
 
 
+def streams_up(world: World) -> list[str]:
+    """Every stream kind the double serves has a live connection, and the connector is
+    ready (after a drop: reconnected and subscribed again)."""
+    connector, _, server = world.live()
+    live = {kind for conn in server.connections if not conn.closed for kind in conn.kinds}
+    missing = [kind for kind in world.stream_kinds if kind not in live]
+    problems = [f"4: no live '{kind}' stream connection" for kind in missing]
+    if not connector.ready:
+        problems.append(f"4: the connector is not ready: status {dict(connector.status)}")
+    return problems
+
+
 def everything_agrees(world: World) -> list[str]:
     connector, exchange, _ = world.live()
     problems = []
@@ -71,8 +89,12 @@ def everything_agrees(world: World) -> list[str]:
 
 async def settle(world: World) -> bool:
     """Give the connector a moment to catch up after a step; True when its orders agree."""
-    return not await wait_for(lambda: orders_agree(world), world.plan.profile.settle_deadline,
-                              world.wake)
+    def hopeless() -> list[str]:
+        connector, exchange, _ = world.live()
+        return final_disagreements(connector, exchange, world.ledger)
+
+    return not await wait_for(lambda: streams_up(world) or orders_agree(world),
+                              world.plan.profile.settle_deadline, world.wake, hopeless)
 
 
 async def heal(world: World) -> list[str]:
@@ -80,12 +102,20 @@ async def heal(world: World) -> list[str]:
     connector, _, server = world.live()
     server.faults.clear()
     server.release_held()
-    deadline = world.plan.profile.quiescence_deadline
-    problems = await wait_for(lambda: everything_agrees(world), deadline, world.wake)
+    profile = world.plan.profile
+    deadline = profile.quiescence_deadline
+
+    def hopeless() -> list[str]:
+        connector, exchange, _ = world.live()
+        return [*final_disagreements(connector, exchange, world.ledger),
+                *tracking_problems(connector, world.ledger)]
+
+    problems = await wait_for(lambda: everything_agrees(world), deadline, world.wake, hopeless)
     if not problems:
-        problems = await probe_streams(world, deadline)
+        problems = await probe_streams(world, profile.probe_deadline)
     if not problems:
-        problems = await wait_for(lambda: everything_agrees(world), deadline, world.wake)
+        problems = await wait_for(lambda: everything_agrees(world), deadline, world.wake,
+                                  hopeless)
     problems += tracking_problems(connector, world.ledger)
     problems += request_problems(server)
     return problems

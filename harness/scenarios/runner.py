@@ -77,14 +77,20 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
     result = ScenarioResult(
         connector=manifest.name, passed=error is None, examples=world.examples,
         seed=str(plan.seed),
-        failure=_failure_text(error, plan) if error is not None else "",
+        failure=_failure_text(error, steps, plan) if error is not None else "",
         minimal_steps=describe_steps(steps), regression_cassette=cassette)
     return ScenarioRun(result, plan, seconds, error, steps)
 
 
-def _failure_text(error: BaseException, plan: RunPlan) -> str:
-    text = f"{type(error).__name__}: {error}".strip()
-    return (f"{text}\nreproduce: {plan.reproduce_hint()}")[:FAILURE_LIMIT]
+def _failure_text(error: BaseException, steps: list[Step], plan: RunPlan) -> str:
+    """The broken invariants (numbered as in docs/scenarios.md) and how to reproduce."""
+    problems = getattr(error, "problems", None)
+    if problems:
+        text = (f"invariants broken after step {len(steps)}: "
+                + "; ".join(str(problem) for problem in problems))
+    else:  # hypothesis' own errors (e.g. a failure that did not reproduce: Flaky)
+        text = f"{type(error).__name__}: {error}".strip()
+    return f"{text[:FAILURE_LIMIT]}\nreproduce: {plan.reproduce_hint()}"
 
 
 def _export(manifest: Manifest, plan: RunPlan, steps: list[Step],

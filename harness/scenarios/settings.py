@@ -55,8 +55,11 @@ class ScenarioProfile:
     settle_deadline: float = 0.25
     """How long a step waits for the connector to catch up with the exchange (not a check:
     it keeps steps from overlapping, so an example replays the same way)."""
-    quiescence_deadline: float = 4.0
-    """How long the connector gets to agree with the exchange once every fault is over."""
+    quiescence_deadline: float = 2.0
+    """How long the connector gets to agree with the exchange once every fault is over
+    (it usually takes a few poll intervals: tens of ms)."""
+    probe_deadline: float = 0.5
+    """How long a stream probe (a deposit, a new price level) may take to show."""
     cut_held_after: float | None = 0.01
     """Cut a request a timeout fault holds after this long (the client sees a dropped
     connection: the same unknown outcome as its own timeout, without waiting for it);

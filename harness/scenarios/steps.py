@@ -156,7 +156,10 @@ class Step:
             words = HTTP_FAULT_WORDS[a["fault"]].format(status=a.get("status", 503))
             return f"fault: the next '{a['operation']}' request {words}"
         if kind is StepKind.WS_FAULT:
-            return f"fault: the next '{a['stream']}' stream event {WS_FAULT_WORDS[a['fault']]}"
+            count = int(a.get("count", 1))
+            which = "event" if count == 1 else f"{count} events"
+            verb = WS_FAULT_WORDS[a["fault"]].replace("is ", "are " if count > 1 else "is ")
+            return f"fault: the next {which} of the '{a['stream']}' stream {verb}"
         if kind is StepKind.DROP_WS:
             what = f"'{a['stream']}' stream" if a.get("stream") else "WebSocket"
             return f"fault: every {what} connection drops"

@@ -115,6 +115,8 @@ class World:
     steps: list[Step] = field(default_factory=list)
     failing_steps: list[Step] = field(default_factory=list)
     examples: int = 0
+    stream_kinds: tuple[str, ...] = ()
+    """The double's stream kinds ("user", "depth", ...) as the first ready connector used."""
     connector: SpotConnector | None = None
     server: DoubleServer | None = None
     exchange: Exchange | None = None
@@ -198,6 +200,11 @@ class World:
         except TimeoutError:
             raise AssertionError(f"{self.manifest.name} was not ready {READY_DEADLINE} s after "
                                  f"start(); status {dict(connector.status)}") from None
+        if not self.stream_kinds:
+            # Fixed once: rules pick streams by index, so a step means the same stream in
+            # every example, whatever is connected at that moment.
+            self.stream_kinds = tuple(sorted({kind for conn in self.server.connections
+                                              for kind in conn.kinds}))
         return connector
 
     def _on_event(self, event: Any) -> None:

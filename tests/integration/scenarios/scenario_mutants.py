@@ -45,15 +45,16 @@ class DoubleCountsStreamFills(BinanceSpotConnector):
 
     def __init__(self, config: ConnectorConfig) -> None:
         super().__init__(config)
-        self._seen: set[str] = set()
+        self._seen: set[tuple[str, str]] = set()
 
     def parse_user_message(self, message: Any) -> list[UserMessage]:
         items = super().parse_user_message(message)
         for item in items:
             if isinstance(item, Fill):
-                if item.trade_id in self._seen:
+                key = (item.client_order_id, item.trade_id)
+                if key in self._seen:
                     self._hub.emit(OrderFilled(self.clock.time(), item.client_order_id, item))
-                self._seen.add(item.trade_id)
+                self._seen.add(key)
         return items
 
 
