@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -88,8 +88,10 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
 
     # lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
-        self._spawn(self._initialise_markets(), "markets")
-        self._spawn(self._balance_loop(), "balances")
+        self._spawn(self._repeat("market initialisation", self._refresh_markets,
+                                 self.config.rules_refresh_interval), "markets")
+        self._spawn(self._repeat("balance update", self.update_balances,
+                                 self.config.poll_interval), "balances")
         self._spawn(self._stream(self._market_stream()), "market stream")
         self._spawn(self._stream(self._user_stream()), "user stream")
         self._spawn(self._status_polling_loop(), "status polling")
@@ -359,30 +361,23 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
         task = asyncio.get_running_loop().create_task(coro, name=f"{self.name} {name}")
         self._tasks.append(task)
 
-    async def _initialise_markets(self) -> None:
+    async def _repeat(self, what: str, action: Callable[[], Awaitable[None]],
+                      interval: float) -> None:
+        """Run `action` every `interval`; after a failure, retry sooner (reconnect_delay)."""
         while True:
             try:
-                await self.sync_time()
-                await self._load_markets()
+                await action()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("market initialisation failed (%s); retrying", exc)
+                log.warning("%s failed (%s); retrying", what, exc)
                 await self.clock.sleep(self.config.reconnect_delay)
                 continue
-            await self.clock.sleep(self.config.rules_refresh_interval)
+            await self.clock.sleep(interval)
 
-    async def _balance_loop(self) -> None:
-        while True:
-            try:
-                await self.update_balances()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("balance update failed: %s", exc)
-                await self.clock.sleep(self.config.reconnect_delay)
-                continue
-            await self.clock.sleep(self.config.poll_interval)
+    async def _refresh_markets(self) -> None:
+        await self.sync_time()
+        await self._load_markets()
 
     async def _status_polling_loop(self) -> None:
         while True:
