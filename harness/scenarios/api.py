@@ -49,6 +49,13 @@ class Scenarios:
 
         return regression_paths(self.manifest)
 
+    def recorded_config(self, path: Path) -> dict[str, Any]:
+        """The ConnectorConfig overrides a regression cassette was recorded with."""
+        from harness.cassette.loader import load_cassette
+
+        config = load_cassette(path).meta.inputs.get("config", {})
+        return dict(config) if isinstance(config, dict) else {}
+
     async def replay(self, subject: Any) -> list[str]:
         """Drive a subject replaying a regression cassette through the steps it carries;
         return the broken invariants (1-3 and 6, and the final states it expects)."""

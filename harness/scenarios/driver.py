@@ -205,6 +205,7 @@ class Driver:
         stream = step.args.get("stream")
         dropped = [conn for conn in server.connections if stream is None or stream in conn.kinds]
         step.resolved["connections"] = await server.drop_ws(stream)
+        self.world.reconnected = True
         # The drop is over when the server has let go of those connections: the step that
         # follows then meets the reconnect, not the dying connection, every time.
         async with asyncio.timeout(1.0):

@@ -12,7 +12,7 @@ two ticks): the connector must quantize them, or refuse them without sending.
 >>> amount_for(AmountKind.MIN, spec, Decimal("100"), Decimal("1000"))
 Decimal('0.002')
 >>> amount_for(AmountKind.MIN_NOTIONAL, spec, Decimal("100"), Decimal("1000"))
-Decimal('0.050')
+Decimal('0.05')
 >>> price_for(PriceKind.INSIDE, TradeSide.BUY, spec, Decimal("99"), Decimal("101"))
 Decimal('99.01')
 """

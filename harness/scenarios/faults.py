@@ -10,7 +10,8 @@ hold again (invariant 9).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
@@ -18,20 +19,23 @@ from hypothesis.stateful import precondition, rule
 from harness.scenarios.steps import Step, StepKind
 from harness.standard.capabilities import Capability
 
+F = TypeVar("F", bound=Callable[..., Any])
 OPERATIONS = ("place", "cancel", "status")
 SERVER_ERRORS = (503, 500, 502)
 WS_FAULTS = st.sampled_from(("duplicate", "reorder", "delay"))
 WS_COUNTS = st.sampled_from((1, 3))  # one operation pushes several events (report, balances)
 
 
-def _has(capability: str) -> Any:
-    return precondition(lambda self: self.world.has(capability))
+def _has(capability: str) -> Callable[[F], F]:
+    """The rule runs only for connectors whose manifest declares `capability`."""
+    gate: Callable[[F], F] = precondition(lambda self: self.world.has(capability))
+    return gate
 
 
 class FaultRules:
     """Rules of the lifecycle machine that inject faults (mixed into LifecycleMachine)."""
 
-    world: Any
+    world: ClassVar[Any]
 
     def _do(self, step: Step) -> Any:
         raise NotImplementedError

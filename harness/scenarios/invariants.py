@@ -32,7 +32,6 @@ from harness.standard.events import (
     OrderCompleted,
     OrderCreated,
     OrderFailed,
-    OrderFilled,
 )
 from harness.standard.model import Fill, TradeFee
 from harness.standard.order import TrackedOrder
@@ -207,9 +206,10 @@ def _order_differences(name: str, mine: TrackedOrder, theirs: Order, exchange: E
     expected = _EXPECTED_STATE.get(theirs.status)
     problems: list[str] = []
     if mine.state is not expected:
+        events = ledger.describe(mine.client_order_id)
         problems.append(f"4: {name} is {mine.state.value} with {mine.executed_amount} executed "
                         f"in the connector; the exchange has it {theirs.status.value} with "
-                        f"{theirs.executed_qty} executed (events: {ledger.describe(mine.client_order_id)})")
+                        f"{theirs.executed_qty} executed (events: {events})")
     trades = exchange.trades(theirs.order_id)
     fills = list(mine.fills.values())
     if sorted((f.price, f.amount) for f in fills) != sorted((t.price, t.qty) for t in trades):

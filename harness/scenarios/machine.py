@@ -10,6 +10,7 @@ manifest names an exchange double gets the machine without writing code.
 
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
@@ -71,7 +72,7 @@ class LifecycleMachine(FaultRules, RuleBasedStateMachine):
         self._broken = True  # until the step has run; teardown then skips its checks
         try:
             result = world.run(self._execute(step), f"step {len(world.steps)} "
-                                                    f"({step.describe()})")
+                                                    f"({step.describe()})", "steps")
         except BaseException:
             world.failing_steps = list(world.steps)
             raise
@@ -107,18 +108,22 @@ class LifecycleMachine(FaultRules, RuleBasedStateMachine):
 
     @invariant()
     def lifecycle_holds(self) -> None:
+        started = time.perf_counter()
         connector, _, server = self.world.live()
         ledger = self.world.ledger
         problems = [*self.driver.problems, *event_problems(ledger),
                     *tracking_problems(connector, ledger),
                     *book_problems(connector, self.world.pairs), *request_problems(server)]
+        timings = self.world.timings
+        timings["invariants"] = timings.get("invariants", 0.0) + time.perf_counter() - started
         if problems:
             self._fail(problems)
 
     def teardown(self) -> None:
         try:
             if not self._broken and self.world.connector is not None:
-                problems = self.world.run(heal(self.world), "the final quiescence check")
+                problems = self.world.run(heal(self.world), "the final quiescence check",
+                                          "checks")
                 if problems:
                     self._fail(problems, final=True)
         finally:

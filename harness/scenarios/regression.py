@@ -17,6 +17,7 @@ a stream probe are caught by the machine, not by this replay (docs/scenarios.md)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import tempfile
 from dataclasses import replace
@@ -39,7 +40,7 @@ from harness.cassette.format import (
     Source,
     WsConnection,
 )
-from harness.cassette.loader import dump_cassette
+from harness.cassette.loader import dump_cassette, load_cassette
 from harness.cassette.recorder import RecordingProxy
 from harness.cassette.scrub import Scrubber
 from harness.manifest import Manifest
@@ -57,6 +58,8 @@ from harness.subject import TEST_API_KEY, TEST_API_SECRET, cassette_path, loopba
 
 FOLDER = "regressions"
 QUIET_POLL = 1000.0  # clock seconds: no status or balance polling during the recorded run
+REPLAY_CONFIG = {"poll_interval": QUIET_POLL, "exclusive_account": True}
+"""ConnectorConfig the recorded run had (meta.inputs.config): the replay must use it too."""
 API_STEPS = (StepKind.PLACE, StepKind.CANCEL, StepKind.CANCEL_UNKNOWN, StepKind.CANCEL_ALL)
 REPLAY_DEADLINE = 3.0
 
@@ -94,12 +97,15 @@ def export_regression(manifest: Manifest, plan: RunPlan, steps: list[Step], *,
             driver = Driver(world)
             for step in program:
                 world.run(_recorded_step(world, driver, step), f"recording {step.describe()}")
+            # The replay ends with one more round trip, to know the last frames are handled.
+            world.run(world.live()[0].check_network(), "the closing ping")
         finally:
             world.end_example()
             world.run(proxy.__aexit__(None, None, None), "stopping the recording proxy")
         assert proxy.cassette is not None
         cassette = _replayable(proxy.cassette, program, plan, target)
     dump_cassette(cassette, target)
+    load_cassette(target)  # it must load as any cassette does (raises CassetteError if not)
     return target
 
 
@@ -153,11 +159,11 @@ def _replayable(cassette: Cassette, program: list[Step], plan: RunPlan, target: 
     """Name, steps and the matching rules replay needs: scrubbed JSON fields of client frames
     are ignored, and the last of each repeated GET may be served again."""
     meta = replace(cassette.meta, source=Source.GENERATED, description=(
-        "Minimal failing sequence of the property scenarios (seed "
-        f"{plan.seed}, profile {plan.profile.name}), recorded against the exchange double:\n"
-        + "\n".join(describe_steps(program))),
+        f"Minimal failing sequence of the property scenarios (seed {plan.seed}, profile "
+        f"{plan.profile.name}, {len(program)} steps: {'; '.join(s.describe() for s in program)})"
+        " recorded against the exchange double; the steps are in meta.inputs.steps")[:2000],
         inputs={"steps": [step.to_json() for step in program], "seed": plan.seed,
-                "profile": plan.profile.name})
+                "profile": plan.profile.name, "config": dict(REPLAY_CONFIG)})
     interactions = list(cassette.interactions)
     last_get: dict[tuple[str, str], int] = {}
     for index, item in enumerate(interactions):
@@ -199,11 +205,10 @@ async def replay_steps(subject: Any) -> list[str]:
     refs: dict[int, str] = {}
     for step in steps:
         await _replay_step(connector, ledger, refs, step)
-    try:  # a frame the connector never asks for (it is fixed, say) is not a failure here
+    # A frame the connector never asks for (it is fixed, say) is not a failure here.
+    with contextlib.suppress(AssertionError):
         await subject.wait_until(lambda: not subject.server.ws.unused(), REPLAY_DEADLINE,
                                  "every recorded WebSocket frame to be played")
-    except AssertionError:
-        pass
     await connector.check_network()  # one more round trip: the last frames are processed
     for event in subject.events:
         ledger(event)

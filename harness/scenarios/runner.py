@@ -12,6 +12,7 @@ is exported as a regression cassette (cassettes/<connector>/regressions/) unless
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
@@ -23,11 +24,12 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis.stateful import run_state_machine_as_test
 
 from harness.manifest import Manifest
+from harness.registry import ConnectorLoadError
 from harness.results import ScenarioResult
 from harness.scenarios.machine import machine_for
 from harness.scenarios.settings import RunPlan, plan_from_env
 from harness.scenarios.steps import Step, describe_steps
-from harness.scenarios.world import World, quiet_gc
+from harness.scenarios.world import NoDouble, World, quiet_gc
 from harness.standard.api import SpotConnector
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class ScenarioRun:
     seconds: float
     error: BaseException | None = None
     steps: list[Step] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def examples_per_second(self) -> float:
@@ -63,7 +66,13 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
     started = time.perf_counter()
     error: BaseException | None = None
     world = World(manifest, plan, connector_class)
-    with _quiet_logs(), quiet_gc(), world:
+    try:
+        world.open()
+    except (NoDouble, ConnectorLoadError) as exc:  # a manifest problem: one clear line
+        world.close()
+        result = ScenarioResult(manifest.name, False, 0, str(plan.seed), failure=str(exc))
+        return ScenarioRun(result, plan, time.perf_counter() - started, exc)
+    with _quiet_logs(), quiet_gc(), contextlib.closing(world):
         machine = hypothesis_seed(plan.seed)(machine_for(world))
         try:
             run_state_machine_as_test(machine, settings=plan.hypothesis_settings())
@@ -79,7 +88,7 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
         seed=str(plan.seed),
         failure=_failure_text(error, steps, plan) if error is not None else "",
         minimal_steps=describe_steps(steps), regression_cassette=cassette)
-    return ScenarioRun(result, plan, seconds, error, steps)
+    return ScenarioRun(result, plan, seconds, error, steps, dict(world.timings))
 
 
 def _failure_text(error: BaseException, steps: list[Step], plan: RunPlan) -> str:
@@ -111,7 +120,6 @@ class _quiet_logs:
     """Connector logs are noise at this volume (faults make them warn all the time)."""
 
     def __enter__(self) -> None:
-        self._level = logging.root.level
         self._disabled = logging.root.manager.disable
         logging.disable(logging.ERROR)
 

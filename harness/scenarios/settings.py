@@ -47,7 +47,7 @@ class ScenarioProfile:
     step_count: int
     fixed_seed: int | None
     use_database: bool
-    clock_speed: float = 50.0
+    clock_speed: float = 100.0
     poll_interval: float = 0.5  # clock: status and balance polling
     reconnect_delay: float = 0.2  # clock
     request_timeout: float = 0.5
@@ -58,9 +58,9 @@ class ScenarioProfile:
     quiescence_deadline: float = 2.0
     """How long the connector gets to agree with the exchange once every fault is over
     (it usually takes a few poll intervals: tens of ms)."""
-    probe_deadline: float = 0.5
+    probe_deadline: float = 0.15
     """How long a stream probe (a deposit, a new price level) may take to show."""
-    cut_held_after: float | None = 0.01
+    cut_held_after: float | None = 0.005
     """Cut a request a timeout fault holds after this long (the client sees a dropped
     connection: the same unknown outcome as its own timeout, without waiting for it);
     None lets the client's own request timeout fire."""

@@ -8,8 +8,8 @@ the program that produced its traffic (meta.inputs.steps).
 >>> step = Step(StepKind.PLACE, {"pair": 0, "side": "BUY", "type": "LIMIT",
 ...                              "amount": "min", "price": "cross"})
 >>> step.resolved.update(order="o1", amount="0.001", price="30000.01", pair_name="BTC-USDT")
->>> step.describe()
-'o1 = place LIMIT BUY 0.001 BTC-USDT at 30000.01 (amount: the minimum size; price: at the best opposite price, so it takes)'
+>>> step.describe()[:47]
+'o1 = place LIMIT BUY 0.001 BTC-USDT at 30000.01'
 """
 
 from __future__ import annotations

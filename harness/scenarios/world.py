@@ -16,6 +16,7 @@ import gc
 import importlib
 import inspect
 import logging
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -90,6 +91,21 @@ def load_double(manifest: Manifest) -> DoubleKit:
                      seed if callable(seed) else None)
 
 
+def template_seed(template: Exchange) -> Callable[[Exchange], None]:
+    """For a double without `seed(exchange)`: put back the balances and the other
+    participants' levels a freshly built default exchange has."""
+    balances = {asset: balance.free for asset, balance in template.balances().items()}
+    books = {spec.pair: template.snapshot(spec.pair, None) for spec in template.markets()}
+
+    def seed(exchange: Exchange) -> None:
+        for asset, free in balances.items():
+            exchange.set_balance(asset, free)
+        for pair, snapshot in books.items():
+            exchange.move_book(pair, snapshot.bids, snapshot.asks)
+
+    return seed
+
+
 def _construct(wire_class: Any, exchange: Exchange) -> Any:
     """The wire format, given the exchange and the harness' test credentials when it takes
     them (a double may need the exchange before the first REST request reaches it)."""
@@ -115,6 +131,10 @@ class World:
     steps: list[Step] = field(default_factory=list)
     failing_steps: list[Step] = field(default_factory=list)
     examples: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    """Wall seconds spent per phase (start, steps, checks, stop), for the benchmark."""
+    reconnected: bool = False
+    """Streams were dropped since the last stream probe (quiescence probes them then)."""
     stream_kinds: tuple[str, ...] = ()
     """The double's stream kinds ("user", "depth", ...) as the first ready connector used."""
     connector: SpotConnector | None = None
@@ -124,6 +144,7 @@ class World:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     """Set on every connector event: waits re-check their condition at once."""
     _kit: DoubleKit | None = None
+    _seed: Callable[[Exchange], None] = field(default=lambda exchange: None)
     _unsubscribe: Callable[[], None] | None = None
     _cutter: asyncio.Task[None] | None = None
 
@@ -137,6 +158,7 @@ class World:
         profile = self.plan.profile
         self.clock = ScaledClock(profile.clock_speed)
         self.exchange = self._kit.default_exchange(self.clock)
+        self._seed = self._kit.seed or template_seed(self.exchange)
         self.server = DoubleServer(self.exchange, self._kit.wire_factory(self.exchange),
                                    FaultPlan(),
                                    hold_limit=profile.hold_limit,
@@ -158,9 +180,16 @@ class World:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def run(self, coro: Coroutine[Any, Any, T], what: str = "") -> T:
-        """Run a coroutine on the world's loop under the profile's step deadline."""
-        return self.bridge.run(coro, self.plan.profile.step_deadline, what)
+    def run(self, coro: Coroutine[Any, Any, T], what: str = "", phase: str = "") -> T:
+        """Run a coroutine on the world's loop under the profile's step deadline; its time
+        counts towards `phase` in `timings`."""
+        started = time.perf_counter()
+        try:
+            return self.bridge.run(coro, self.plan.profile.step_deadline, what)
+        finally:
+            if phase:
+                self.timings[phase] = self.timings.get(phase, 0.0) + \
+                    time.perf_counter() - started
 
     # -- one example ---------------------------------------------------------------------
 
@@ -171,15 +200,15 @@ class World:
             gc.collect()  # now, while no connector runs: see `quiet_gc`
         self.examples += 1
         self.steps = []
+        self.reconnected = False
         self.ledger.reset()
-        return self.run(self._begin(urls), "starting the connector")
+        return self.run(self._begin(urls), "starting the connector", "start")
 
     async def _begin(self, urls: dict[str, str] | None) -> SpotConnector:
         assert self.server is not None and self.exchange is not None and self._kit
         assert self.clock is not None and self.connector_class is not None
         await self.server.reset()
-        if self._kit.seed is not None:
-            self._kit.seed(self.exchange)
+        self._seed(self.exchange)
         profile = self.plan.profile
         options = CheckOptions(clock_speed=profile.clock_speed,
                                poll_interval=profile.poll_interval,
@@ -245,7 +274,7 @@ class World:
                     log.error("%s did not stop within 2 s", self.manifest.name)
 
         with contextlib.suppress(Exception):
-            self.run(stop(), "stopping the connector")
+            self.run(stop(), "stopping the connector", "stop")
 
     # -- what rules and invariants read --------------------------------------------------
 

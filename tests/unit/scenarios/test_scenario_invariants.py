@@ -1,0 +1,95 @@
+"""The lifecycle invariants on hand-made event streams: each one bites, a clean stream passes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from harness.scenarios.invariants import event_problems
+from harness.scenarios.ledger import EventLedger, Placement
+from harness.standard.enums import OrderType, TradeSide
+from harness.standard.events import (
+    OrderCancelled,
+    OrderCompleted,
+    OrderCreated,
+    OrderFailed,
+    OrderFilled,
+)
+from harness.standard.model import Fill, TradeFee
+from harness.standard.pair import TradingPair
+
+D = Decimal
+PAIR = TradingPair("BTC", "USDT")
+CID = "CH-Bt1"
+
+
+def ledger(*events: object, amount: str = "2") -> EventLedger:
+    book = EventLedger()
+    book.placed(Placement("o1", CID, PAIR, TradeSide.BUY, OrderType.LIMIT, D(amount), D("10")))
+    for event in events:
+        book(event)  # type: ignore[arg-type]
+    return book
+
+
+def created() -> OrderCreated:
+    return OrderCreated(1.0, CID, "7", PAIR, TradeSide.BUY, OrderType.LIMIT, D("2"), D("10"))
+
+
+def filled(trade: str, amount: str, price: str = "10", fee: str = "0.001") -> OrderFilled:
+    return OrderFilled(2.0, CID, Fill(trade, CID, "7", PAIR, TradeSide.BUY, D(price), D(amount),
+                                      TradeFee("BTC", D(fee)), 2.0))
+
+
+def completed(executed: str = "2", quote: str = "20", fee: str = "0.002") -> OrderCompleted:
+    return OrderCompleted(3.0, CID, "7", D(executed), D(quote), (TradeFee("BTC", D(fee)),))
+
+
+def test_a_clean_lifecycle_breaks_nothing() -> None:
+    assert event_problems(ledger(created(), filled("1", "1"), filled("2", "1"),
+                                 completed())) == []
+    assert event_problems(ledger(created(), OrderCancelled(3.0, CID, "7"))) == []
+
+
+def test_two_terminal_events_break_1() -> None:
+    problems = event_problems(ledger(created(), OrderCancelled(3.0, CID, "7"),
+                                     OrderCancelled(4.0, CID, "7")))
+    assert any(p.startswith("1: o1 (CH-Bt1) emitted 2 terminal events") for p in problems)
+
+
+def test_an_event_after_the_terminal_one_breaks_6() -> None:
+    problems = event_problems(ledger(created(), OrderFailed(2.0, CID, "no", True),
+                                     filled("1", "1")))
+    assert any(p.startswith("6: o1 (CH-Bt1) emitted OrderFilled after its terminal "
+                            "OrderFailed") for p in problems)
+
+
+def test_a_trade_counted_twice_breaks_3() -> None:
+    problems = event_problems(ledger(created(), filled("1", "1"), filled("1", "1")))
+    assert problems == ["3: o1 (CH-Bt1) counted trade(s) 1 more than once: "
+                        "['1: 1@10', '1: 1@10']"]
+
+
+def test_fills_beyond_the_amount_break_2() -> None:
+    problems = event_problems(ledger(created(), filled("1", "1.5"), filled("2", "1")))
+    assert problems == ["2: o1 (CH-Bt1) reported fills of 2.5 in all, more than its amount 2"]
+
+
+def test_a_completion_that_disagrees_with_its_fills_breaks_2() -> None:
+    problems = event_problems(ledger(created(), filled("1", "1"), filled("2", "1", "11"),
+                                     completed(executed="1.5", quote="20", fee="0.003")))
+    assert [p.split(" ")[0:6] for p in problems] == [
+        ["2:", "o1", "(CH-Bt1)", "completed", "with", "executed_amount"],
+        ["2:", "o1", "(CH-Bt1)", "completed", "with", "executed_quote_amount"],
+        ["2:", "o1", "(CH-Bt1)", "completed", "with", "fees"]]
+
+
+def test_a_completion_short_of_the_amount_breaks_2() -> None:
+    problems = event_problems(ledger(created(), completed(executed="0", quote="0", fee="0")))
+    assert problems == ["2: o1 (CH-Bt1) completed with executed_amount 0, but its fills add up "
+                        "to 0 of an amount of 2"]
+
+
+def test_an_event_for_an_order_never_placed_breaks_6() -> None:
+    book = ledger()
+    book(OrderCancelled(1.0, "CH-Bt99", None))
+    assert event_problems(book) == ["6: OrderCancelled for CH-Bt99, an order the connector did "
+                                    "not place (place_order never returned that id)"]

@@ -1,0 +1,42 @@
+"""Profiles chosen by HARNESS_HYPOTHESIS_PROFILE, seeds that reproduce a run."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.scenarios.settings import CI_SEED, ScenarioConfigError, plan_from_env
+
+
+def test_ci_is_the_default_when_ci_is_set_and_is_reproducible() -> None:
+    plan = plan_from_env({"CI": "true"})
+    assert plan.profile.name == "ci"
+    assert plan.seed == CI_SEED == plan_from_env({"CI": "1"}).seed
+    assert plan.max_examples >= 200
+    settings = plan.hypothesis_settings()
+    assert settings.database is None and settings.max_examples == plan.max_examples
+    assert settings.deadline is None and settings.stateful_step_count == 30
+
+
+def test_dev_is_the_default_on_a_workstation_with_a_fresh_seed_per_run() -> None:
+    seeds = {plan_from_env({}).seed for _ in range(5)}
+    assert plan_from_env({}).profile.name == "dev" and len(seeds) > 1
+    assert plan_from_env({}).hypothesis_settings().database is not None
+
+
+def test_the_seed_and_example_count_of_a_run_can_be_given_back() -> None:
+    plan = plan_from_env({"HARNESS_HYPOTHESIS_PROFILE": "nightly",
+                          "HARNESS_HYPOTHESIS_SEED": "1234",
+                          "HARNESS_HYPOTHESIS_EXAMPLES": "7"})
+    assert (plan.profile.name, plan.seed, plan.max_examples) == ("nightly", 1234, 7)
+    assert plan.reproduce_hint() == ("HARNESS_HYPOTHESIS_PROFILE=nightly "
+                                     "HARNESS_HYPOTHESIS_SEED=1234 HARNESS_HYPOTHESIS_EXAMPLES=7")
+    assert plan_from_env({"CI": "1"}, seed=5, max_examples=3, step_count=4).step_count == 4
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"HARNESS_HYPOTHESIS_PROFILE": "fast"}, "is not a profile; use one of dev, ci, nightly"),
+    ({"HARNESS_HYPOTHESIS_SEED": "abc"}, "HARNESS_HYPOTHESIS_SEED='abc' is not an integer"),
+])
+def test_a_bad_setting_is_one_clear_line(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ScenarioConfigError, match=message.replace("(", r"\(")):
+        plan_from_env(env)
