@@ -81,7 +81,7 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
     seconds = time.perf_counter() - started
     steps = list(world.failing_steps) if error is not None else []
     cassette = ""
-    if error is not None and export:
+    if error is not None and export and steps:
         cassette = _export(manifest, plan, steps, connector_class, regressions_root)
     result = ScenarioResult(
         connector=manifest.name, passed=error is None, examples=world.examples,

@@ -78,9 +78,12 @@ PROFILES: dict[str, ScenarioProfile] = {
                            use_database=True),
     "ci": ScenarioProfile("ci", max_examples=200, step_count=30, fixed_seed=CI_SEED,
                           use_database=False),
+    # Real client timeouts: a request cut while held is retried by aiohttp with its old
+    # signed timestamp, so held time times clock speed must stay inside recvWindow (5 s).
     "nightly": ScenarioProfile("nightly", max_examples=2000, step_count=50, fixed_seed=None,
-                               use_database=False, cut_held_after=None,
-                               request_timeout=0.3, quiescence_deadline=8.0),
+                               use_database=False, cut_held_after=None, clock_speed=20.0,
+                               request_timeout=0.2, settle_deadline=0.5,
+                               quiescence_deadline=8.0),
 }
 
 

@@ -163,7 +163,8 @@ class Step:
         if kind is StepKind.DROP_WS:
             what = f"'{a['stream']}' stream" if a.get("stream") else "WebSocket"
             return f"fault: every {what} connection drops"
-        return "faults end; wait until the connector agrees with the exchange, then check"
+        end = "end of the example: " if a.get("final") else ""
+        return f"{end}faults end; wait until the connector agrees with the exchange, then check"
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind.value, "args": _plain(self.args),

@@ -46,7 +46,7 @@ def quiet_gc() -> Iterator[None]:
     """Keep full garbage collections out of the examples.
 
     A full collection over hypothesis' growing search data stops the loop for 50-150 ms;
-    on a clock running 50 times faster that is several seconds, enough to put a correctly
+    on a clock running 100 times faster that is 5-15 s, enough to put a correctly
     synchronized connector's timestamps outside the exchange's window. Young generations
     are still collected as usual; the full ones run between examples (`begin_example`).
     """

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from connectors.binance.double import default_exchange
-
 from harness.registry import load_registry
 from harness.scenarios.runner import run_scenarios
 from harness.scenarios.settings import plan_from_env
