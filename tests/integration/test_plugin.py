@@ -265,8 +265,7 @@ def test_known_failures_flaky_reruns_and_reproduction_are_recorded(
     assert found["PROP-PLUGIN-1"].known_failure is None
     assert found["PROP-PLUGIN-12"].flaky and not found["PROP-PLUGIN-13"].flaky
     assert found["PROP-PLUGIN-2"].reproduce == (
-        "pytest 'test_plugin_checks.py::test_fails[plugtoy]' --connector plugtoy "
-        "-p no:randomly")
+        "pytest 'test_plugin_checks.py::test_fails[plugtoy]' --connector plugtoy")
     assert found["PROP-PLUGIN-11"].duration >= 0.2 * 2  # the deadline, once per attempt
     data = json.loads(raw.read_text())
     assert data[0]["connector"] == "plugtoy"
