@@ -16,6 +16,7 @@ from harness.results import (
     Expectation,
     KnownFailureRef,
     Outcome,
+    read_raw,
     write_raw,
 )
 
@@ -94,7 +95,30 @@ class ResultRecorder:
         worker = getattr(self.config, "workerinput", {}).get("workerid")
         if worker:
             path = path.with_name(f"{path.stem}-{worker}{path.suffix}")
-        write_raw(path, self.runs())
+            write_raw(path, self.runs())
+            return
+        # The xdist controller runs no check itself; it finishes after its workers, so it
+        # folds their files into the one the caller asked for.
+        runs = self.runs()
+        parts = sorted(path.parent.glob(f"{path.stem}-gw*{path.suffix}"))
+        for part in parts:
+            runs.extend(read_raw(part))
+        write_raw(path, merge_runs(runs))
+        for part in parts:
+            part.unlink()
+
+
+def merge_runs(runs: list[ConnectorRun]) -> list[ConnectorRun]:
+    """One run per connector: results of the same connector from several workers joined."""
+    merged: dict[str, ConnectorRun] = {}
+    for run in runs:
+        into = merged.get(run.connector)
+        if into is None:
+            merged[run.connector] = run
+            continue
+        into.results.extend(run.results)
+        into.scenarios = into.scenarios or run.scenarios
+    return [merged[name] for name in sorted(merged)]
 
 
 def _message(report: pytest.TestReport) -> str:
