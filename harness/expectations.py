@@ -29,6 +29,8 @@ def apply_expectations(item: pytest.Item, today: dt.date | None = None) -> None:
     manifest = manifest_of(item)
     if spec is None or manifest is None:
         return
+    # `-k SPOT-ORD` (an area) or `-k SPOT-ORD-3` selects checks by their ids.
+    item.extra_keyword_matches.add(spec.check_id)
     # One connector's checks stay on one xdist worker (with --dist loadgroup).
     item.add_marker(pytest.mark.xdist_group(manifest.name))
     for label_type, value in (("epic", manifest.name), ("feature", spec.area),
