@@ -40,6 +40,14 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "harness_check(spec): a conformance check (declared with harness.checks.check)")
     from harness.recording import ResultRecorder
 
+    selected = config.getoption("connector")
+    if selected:
+        from harness.registry import UnknownConnector, load_registry
+
+        try:
+            _registry(config, load_registry).select(selected)
+        except UnknownConnector as exc:
+            raise pytest.UsageError(f"--connector: {exc}") from None
     recorder = ResultRecorder(config)
     config.stash[RESULTS_KEY] = recorder
     config.pluginmanager.register(recorder, "harness-results")

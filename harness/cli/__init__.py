@@ -36,7 +36,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not hasattr(args, "rest"):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.rest = [*extra, *args.rest]
-    code: int = args.func(args)
+    from harness.registry import ConnectorLoadError, UnknownConnector
+
+    try:
+        code: int = args.func(args)
+    except (UnknownConnector, ConnectorLoadError) as exc:
+        # Errors a user can cause end in one line, not a traceback.
+        print(f"harness: {exc}", file=sys.stderr)
+        return 2
     return code
 
 

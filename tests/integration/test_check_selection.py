@@ -24,3 +24,21 @@ def test_k_with_an_area_prefix_selects_that_areas_checks() -> None:
 def test_k_with_a_check_id_selects_that_check() -> None:
     nodes = collected("-k", "SPOT-CXL-2")
     assert len(nodes) == 1 and "test_cancel.py" in nodes[0]
+
+
+def test_an_unknown_connector_is_one_clear_usage_error() -> None:
+    done = subprocess.run([sys.executable, "-m", "pytest", "suites", "--connector", "nope",
+                           "-q", "-p", "no:cacheprovider"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 4  # pytest's usage error
+    assert "--connector: unknown connector 'nope'; registered: binance" in done.stderr
+
+
+def test_harness_run_with_an_unknown_connector_says_so_in_one_line(tmp_path: Path,
+                                                                   capsys: object) -> None:
+    from harness.cli import main
+
+    assert main(["run", "--connector", "nope", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err  # type: ignore[attr-defined]
+    assert err.strip() == ("harness: unknown connector 'nope'; registered: binance "
+                           "(see `harness list`)")
