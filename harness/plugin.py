@@ -10,12 +10,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-RESULTS_KEY = pytest.StashKey[Any]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,7 +46,6 @@ def pytest_configure(config: pytest.Config) -> None:
         except UnknownConnector as exc:
             raise pytest.UsageError(f"--connector: {exc}") from None
     recorder = ResultRecorder(config)
-    config.stash[RESULTS_KEY] = recorder
     config.pluginmanager.register(recorder, "harness-results")
 
 
@@ -159,11 +155,3 @@ async def _run_async(function: Any, kwargs: dict[str, Any], timeout: float) -> N
         raise AssertionError(
             f"check did not finish within its {timeout} s deadline (a hanging connector "
             "fails the check, never the run; raise it with --check-timeout)") from None
-
-
-def iter_manifest_names(config: pytest.Config) -> Iterator[str]:
-    """Names of the connectors this session checks (for reporters)."""
-    from harness.registry import load_registry
-
-    registry = _registry(config, load_registry)
-    yield from (m.name for m in registry.select(config.getoption("connector")))

@@ -11,13 +11,11 @@ import sys
 import textwrap
 from importlib.metadata import entry_points
 from pathlib import Path
-from types import SimpleNamespace
 
 import hypothesis  # noqa: F401  (imported once here: in-process runs would re-import it, 1 s each)
 import pytest
 
-from harness.plugin import iter_manifest_names
-from harness.registry import EXTRA_ROOTS_ENV, load_registry
+from harness.registry import EXTRA_ROOTS_ENV
 from harness.results import CheckResult, Expectation, Outcome, read_raw
 
 pytest_plugins = ["pytester"]
@@ -296,10 +294,3 @@ def test_no_raw_results_are_written_unless_asked(pytester: pytest.Pytester) -> N
     pytester.makepyfile(test_nothing="def test_x():\n    pass\n")
     assert pytester.runpytest().ret == 0
     assert not list(pytester.path.glob("*.json"))
-
-
-def test_iter_manifest_names_follows_the_connector_option() -> None:
-    registry = load_registry(CONNECTORS, eps=[])
-    config = SimpleNamespace(getoption=lambda name: ["hanging", "fake_exchange"],
-                             _harness_registry=registry)
-    assert list(iter_manifest_names(config)) == ["hanging", "fake_exchange"]  # type: ignore[arg-type]
