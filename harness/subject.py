@@ -161,42 +161,19 @@ def cassette_path(manifest: Manifest, scenario: str) -> Path:
     return manifest.folder.parent.parent / "cassettes" / manifest.name / f"{scenario}.yaml"
 
 
-def request_verifier(manifest: Manifest, cassette: Any = None,
-                     volatile: frozenset[str] | None = None
-                     ) -> Callable[[Any], str | None] | None:
-    """The manifest's signature verifier, applied to the routes the cassette recorded signed.
-
-    A route (method, path) is signed when its recording carries a volatile parameter
-    (timestamp, signature, ...); public routes are not verified, so they need no credentials.
-    """
+def request_verifier(manifest: Manifest) -> Callable[[Any], str | None] | None:
+    """The manifest's signature verifier, bound to the harness' test secret. The replay
+    server applies it only to requests the cassette recorded as signed."""
     target = manifest.cassette_options.get("verifier")
     if not target:
         return None
     verify = load_object(str(target), manifest, "cassettes.verifier")
-    signed = signed_routes(cassette, volatile) if cassette is not None else None
 
     def verifier(request: Any) -> str | None:
-        if signed is not None and (request.method, request.path) not in signed:
-            return None
         result: str | None = verify(request, TEST_API_SECRET)
         return result
 
     return verifier
-
-
-def signed_routes(cassette: Any, volatile: frozenset[str] | None) -> set[tuple[str, str]]:
-    """(method, path) of every recorded request that carries a volatile (signing) parameter."""
-    from urllib.parse import unquote
-
-    from harness.cassette.matchers import DEFAULT_VOLATILE_KEYS, view_of_recorded
-
-    keys = volatile if volatile is not None else DEFAULT_VOLATILE_KEYS
-    routes: set[tuple[str, str]] = set()
-    for interaction in cassette.interactions:
-        view = view_of_recorded(interaction.request, keys)
-        if keys & view.params.keys():
-            routes.add((view.method, unquote(view.path)))
-    return routes
 
 
 @dataclass(frozen=True)

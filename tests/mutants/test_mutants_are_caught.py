@@ -85,6 +85,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "logs_secret": ("SPOT-SEC-1",),
     "unsigned_private_calls": ("SPOT-SEC-2",),
     "signs_public_calls": ("SPOT-SEC-2",),
+    "wrong_signature": ("SPOT-SEC-2",),
 }
 
 # A check each mutant must still pass: its bug is the only thing wrong with it.

@@ -116,3 +116,13 @@ class SignsPublicCalls(BinanceSpotConnector):
     async def _call(self, method: str, path: str, params: Mapping[str, str] | None = None,
                     *, signed: bool = False, limit_id: str = "") -> Any:
         return await super()._call(method, path, params, signed=True, limit_id=limit_id)
+
+
+class WrongSignature(BinanceSpotConnector):
+    """Private requests carry a signature that is not the HMAC of what they send."""
+
+    def authenticate(self, request: RestRequest) -> RestRequest:
+        signed = super().authenticate(request)
+        params = dict(signed.params)
+        params["signature"] = params["signature"][::-1]
+        return replace(signed, params=params)
