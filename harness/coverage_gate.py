@@ -383,12 +383,20 @@ def diff_coverage(
 
 
 def gate_failures(
-    runs: Iterable[ConnectorRun], threshold: float = DIFF_COVERAGE_THRESHOLD
+    runs: Iterable[ConnectorRun], threshold: float = DIFF_COVERAGE_THRESHOLD,
+    coverage_threshold: float = COVERAGE_THRESHOLD,
 ) -> list[str]:
-    """One line per connector whose change is covered below the threshold."""
+    """One line per connector that fails a coverage gate: its code covered below
+    `coverage_threshold`, or its change's lines below `threshold`. A connector whose
+    coverage was not measured fails no gate here (its status says why it is yellow)."""
     failures = []
     for run in sorted(runs, key=lambda run: run.connector):
-        diff = run.coverage.diff_percent if run.coverage else None
+        if run.coverage is None:
+            continue
+        if run.coverage.percent < coverage_threshold:
+            failures.append(f"{run.connector}: coverage {run.coverage.percent:.1f} % < "
+                            f"{coverage_threshold:g} % of its code")
+        diff = run.coverage.diff_percent
         if diff is not None and diff < threshold:
             failures.append(
                 f"{run.connector}: diff coverage {diff:.1f} % < {threshold:g} % of changed lines"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
-from report_factory import green_run, red_run, run_info, yellow_run
+from report_factory import cov, green_run, red_run, run_info, yellow_run
 
 from harness.cli import build_parser, main
 from harness.report.run_info import RUN_INFO_NAME, write_run_info
@@ -36,9 +37,15 @@ def test_report_rebuilds_from_raw_and_exits_one_when_red(
     assert len((tmp_path / "history.jsonl").read_text().splitlines()) == 1
 
 
-def test_report_exits_zero_when_nothing_is_red(tmp_path: Path) -> None:
-    raw(tmp_path, [green_run(), yellow_run()])
+def test_report_exits_zero_when_nothing_is_red_and_no_gate_fails(tmp_path: Path) -> None:
+    known_failures_only = dataclasses.replace(yellow_run(), coverage=cov("beta", percent=85.0))
+    raw(tmp_path, [green_run(), known_failures_only])
     assert main(["report", "--from", str(tmp_path / "raw"), "--out", str(tmp_path / "o")]) == 0
+
+
+def test_report_exits_non_zero_when_a_connector_fails_the_coverage_gate(tmp_path: Path) -> None:
+    raw(tmp_path, [green_run(), yellow_run()])  # beta: 74.25 % of its code covered
+    assert main(["report", "--from", str(tmp_path / "raw"), "--out", str(tmp_path / "o")]) == 1
 
 
 def test_report_merge_of_two_shards(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -358,6 +358,8 @@ def test_gate_failures_name_each_connector_below_the_diff_threshold() -> None:
         green_run("e"),
     ]
     assert gate_failures(runs) == ["b: diff coverage 79.5 % < 80 % of changed lines"]
+    assert gate_failures([ConnectorRun("f", coverage=cov("f", percent=74.0))]) == [
+        "f: coverage 74.0 % < 80 % of its code"]
     assert gate_failures(runs, threshold=90) == [
         "a: diff coverage 80.0 % < 90 % of changed lines",
         "b: diff coverage 79.5 % < 90 % of changed lines",
