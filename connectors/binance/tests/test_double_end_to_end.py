@@ -19,12 +19,12 @@ import pytest
 from connectors.binance import BinanceSpotConnector
 from connectors.binance import connector as connector_module
 from connectors.binance.double import BinanceDouble, connector_urls
+from connectors.binance.tests.events import Recorder
 from harness.double import DoubleServer, Exchange, FaultPlan, Order
 from harness.standard.clock import ScaledClock
 from harness.standard.config import ConnectorConfig
 from harness.standard.enums import OrderType, TradeSide
 from harness.standard.events import (
-    Event,
     OrderCancelled,
     OrderCompleted,
     OrderCreated,
@@ -37,31 +37,6 @@ from harness.subject import SESSION_TAG, TEST_API_KEY, TEST_API_SECRET
 
 BTC_USDT, ETH_USDT = TradingPair("BTC", "USDT"), TradingPair("ETH", "USDT")
 D = Decimal
-
-
-class Recorder:
-    """Collects connector events; `wait` blocks until a condition holds, with a deadline."""
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-        self._changed = asyncio.Event()
-
-    def __call__(self, event: Event) -> None:
-        self.events.append(event)
-        self._changed.set()
-
-    def of(self, client_order_id: str) -> list[type[Event]]:
-        return [type(e) for e in self.events
-                if getattr(e, "client_order_id", None) == client_order_id]
-
-    async def wait(self, condition: Callable[[], bool], what: str, timeout: float = 3.0) -> None:
-        try:
-            async with asyncio.timeout(timeout):
-                while not condition():
-                    self._changed.clear()
-                    await self._changed.wait()
-        except TimeoutError:
-            raise AssertionError(f"timed out waiting for {what}; events: {self.events}") from None
 
 
 async def eventually(check: Callable[[], bool], what: str, timeout: float = 3.0) -> None:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
 from decimal import Decimal
 
 from connectors.binance import BinanceSpotConnector
+from connectors.binance.tests.events import Recorder
 from connectors.binance.tests.loopback import BEST_ASK, BEST_BID, FakeBinance
 from harness.standard.config import ConnectorConfig
 from harness.standard.enums import OrderType, TradeSide
 from harness.standard.events import (
     BalanceUpdated,
-    Event,
     OrderCancelled,
     OrderCompleted,
     OrderCreated,
@@ -25,31 +24,6 @@ from harness.standard.pair import TradingPair
 KEY, SECRET = "loopback-key", "loopback-secret"
 BTC_USDT = TradingPair("BTC", "USDT")
 D = Decimal
-
-
-class Recorder:
-    """Collects events and lets a test wait for a condition on them, with a deadline."""
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-        self._changed = asyncio.Event()
-
-    def __call__(self, event: Event) -> None:
-        self.events.append(event)
-        self._changed.set()
-
-    def of(self, client_order_id: str) -> list[type[Event]]:
-        return [type(e) for e in self.events if getattr(e, "client_order_id", None)
-                == client_order_id]
-
-    async def wait(self, condition: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
-        try:
-            async with asyncio.timeout(timeout):
-                while not condition():
-                    self._changed.clear()
-                    await self._changed.wait()
-        except TimeoutError:
-            raise AssertionError(f"timed out waiting for {what}; events: {self.events}") from None
 
 
 def test_the_connector_trades_against_a_loopback_binance() -> None:

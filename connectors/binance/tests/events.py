@@ -1,0 +1,33 @@
+"""Event recorder for the end-to-end tests: collects a connector's events and waits on them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from harness.standard.events import Event
+
+
+class Recorder:
+    """Collects connector events; `wait` blocks until a condition holds, with a deadline."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self._changed = asyncio.Event()
+
+    def __call__(self, event: Event) -> None:
+        self.events.append(event)
+        self._changed.set()
+
+    def of(self, client_order_id: str) -> list[type[Event]]:
+        return [type(e) for e in self.events
+                if getattr(e, "client_order_id", None) == client_order_id]
+
+    async def wait(self, condition: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
+        try:
+            async with asyncio.timeout(timeout):
+                while not condition():
+                    self._changed.clear()
+                    await self._changed.wait()
+        except TimeoutError:
+            raise AssertionError(f"timed out waiting for {what}; events: {self.events}") from None
