@@ -4,7 +4,8 @@ Runs the machine (ci profile unless HARNESS_HYPOTHESIS_PROFILE says otherwise) o
 connector with an exchange double, or those named, and prints examples per second, the wall
 time, and where the time went: connector start-up, steps (including the wait for the
 connector to catch up), invariants at every step, the quiescence checks at the end of each
-example, stopping, and the rest (hypothesis itself). A benchmark, not a test: the figure is
+example, stopping, and the rest (hypothesis itself); and how much idle waiting the run's
+loop skipped (harness.scenarios.idle_time). A benchmark, not a test: the figure is
 reported whatever it is; the target is 200 examples of up to 30 steps in under 10 s.
 
     harness bench scenarios [--connector NAME] [--examples N] [--steps N] [--seed N]
@@ -53,7 +54,7 @@ def main(args: Any) -> int:
         plan = plan_from_env(max_examples=options.examples, step_count=options.steps,
                              seed=options.seed,
                              profile=None if _profile_set() else "ci")
-        run = run_scenarios(manifest, plan, export=False)
+        run = run_scenarios(manifest, plan, export=False, quiet=True)
         print(format_run(manifest.name, run))
         if not run.result.passed:
             code = 1
@@ -75,6 +76,7 @@ def format_run(name: str, run: Any) -> str:
     accounted = sum(timings.get(phase, 0.0) for phase in PHASES)
     parts = [f"{phase} {timings.get(phase, 0.0):.1f} s" for phase in PHASES]
     parts.append(f"hypothesis and the rest {max(seconds - accounted, 0.0):.1f} s")
+    skipped = getattr(run, "idle_skipped", 0.0)
     verdict = "passed" if result.passed else "FAILED (below)"
     target = (f"target: {TARGET_EXAMPLES} examples in < {TARGET_SECONDS:g} s on 2 cores; "
               f"at this rate {TARGET_EXAMPLES / run.examples_per_second:.1f} s"
@@ -82,7 +84,9 @@ def format_run(name: str, run: Any) -> str:
     text = (f"{name}: {result.examples} examples of up to {run.plan.step_count} steps in "
             f"{seconds:.2f} s = {run.examples_per_second:.1f} examples/s, profile "
             f"{run.plan.profile.name}, seed {result.seed}, {verdict}\n"
-            f"  time: {', '.join(parts)}\n  {target}")
+            f"  time: {', '.join(parts)}\n"
+            f"  idle waits skipped: {skipped:.1f} s (the loop's time jumps when no socket has "
+            f"data)\n  {target}")
     if not result.passed:
         steps = "\n".join(f"    {line}" for line in result.minimal_steps)
         text += f"\n  {result.failure}\n  minimal steps:\n{steps}"

@@ -32,8 +32,8 @@ class StepTimeout(AssertionError):
 class LoopBridge:
     """An event loop that sync code drives one coroutine at a time, each under a deadline."""
 
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.loop = loop or asyncio.new_event_loop()
         self._closed = False
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float, what: str = "") -> T:

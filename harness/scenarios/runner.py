@@ -46,6 +46,8 @@ class ScenarioRun:
     error: BaseException | None = None
     steps: list[Step] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    idle_skipped: float = 0.0
+    """Seconds of idle waiting the run's loop jumped over (harness.scenarios.idle_time)."""
 
     @property
     def examples_per_second(self) -> float:
@@ -88,7 +90,8 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
         seed=str(plan.seed),
         failure=_failure_text(error, steps, plan) if error is not None else "",
         minimal_steps=describe_steps(steps), regression_cassette=cassette)
-    return ScenarioRun(result, plan, seconds, error, steps, dict(world.timings))
+    return ScenarioRun(result, plan, seconds, error, steps, dict(world.timings),
+                       getattr(world.bridge.loop, "skipped", 0.0))
 
 
 def _failure_text(error: BaseException, steps: list[Step], plan: RunPlan) -> str:

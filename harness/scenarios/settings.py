@@ -64,6 +64,10 @@ class ScenarioProfile:
     """Cut a request a timeout fault holds after this long (the client sees a dropped
     connection: the same unknown outcome as its own timeout, without waiting for it);
     None lets the client's own request timeout fire."""
+    idle_jump: float | None = 0.001
+    """When no socket has data, the run's loop jumps its time towards the next timer by at
+    most this many seconds at a time (harness.scenarios.idle_time); None waits in real
+    time."""
     ws_delay: float = 0.02
     reorder_release: float = 0.05
     hold_limit: float = 5.0

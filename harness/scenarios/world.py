@@ -26,6 +26,7 @@ from harness.manifest import Manifest
 from harness.options import CheckOptions
 from harness.registry import ConnectorLoadError, load_connector_class, load_object
 from harness.scenarios.bridge import LoopBridge
+from harness.scenarios.idle_time import IdleSkippingLoop
 from harness.scenarios.ledger import EventLedger
 from harness.scenarios.settings import RunPlan
 from harness.scenarios.steps import Step
@@ -126,7 +127,7 @@ class World:
     manifest: Manifest
     plan: RunPlan
     connector_class: Callable[..., SpotConnector] | None = None
-    bridge: LoopBridge = field(default_factory=LoopBridge)
+    bridge: LoopBridge = field(init=False)
     ledger: EventLedger = field(default_factory=EventLedger)
     steps: list[Step] = field(default_factory=list)
     failing_steps: list[Step] = field(default_factory=list)
@@ -148,6 +149,10 @@ class World:
     _unsubscribe: Callable[[], None] | None = None
     _cutter: asyncio.Task[None] | None = None
 
+    def __post_init__(self) -> None:
+        jump = self.plan.profile.idle_jump
+        self.bridge = LoopBridge(IdleSkippingLoop(jump) if jump is not None else None)
+
     # -- the run -------------------------------------------------------------------------
 
     def open(self) -> World:
@@ -156,7 +161,7 @@ class World:
         if self.connector_class is None:
             self.connector_class = load_connector_class(self.manifest)
         profile = self.plan.profile
-        self.clock = ScaledClock(profile.clock_speed)
+        self.clock = ScaledClock(profile.clock_speed, monotonic=self.bridge.loop.time)
         self.exchange = self._kit.default_exchange(self.clock)
         self._seed = self._kit.seed or template_seed(self.exchange)
         self.server = DoubleServer(self.exchange, self._kit.wire_factory(self.exchange),

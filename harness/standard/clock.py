@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -38,16 +39,20 @@ class ScaledClock:
     50.0
     """
 
-    def __init__(self, speed: float = 1.0, start: float | None = None) -> None:
+    def __init__(self, speed: float = 1.0, start: float | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        """`monotonic` is the wall time the clock scales: an event loop's `time` when that
+        loop skips idle waits (harness.scenarios.idle_time), so both agree."""
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.speed = speed
-        self._origin_wall = time.monotonic()
+        self._monotonic = monotonic
+        self._origin_wall = monotonic()
         self._origin = time.time() if start is None else start
         self.offset = 0.0
 
     def time(self) -> float:
-        return self._origin + (time.monotonic() - self._origin_wall) * self.speed + self.offset
+        return self._origin + (self._monotonic() - self._origin_wall) * self.speed + self.offset
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(seconds, 0.0) / self.speed)
