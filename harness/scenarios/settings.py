@@ -4,10 +4,10 @@
     HARNESS_HYPOTHESIS_SEED=<int>               replay a run: the seed every result prints
     HARNESS_HYPOTHESIS_EXAMPLES=<int>           override the profile's example count
 
-`ci` is reproducible (a fixed seed unless one is given, no example database) and runs at
-least 200 examples per connector; `dev` draws a fresh seed per run and keeps failing
-examples in .hypothesis/ (gitignored) so the next run tries them first; `nightly` explores
-longer, with a fresh (printed, stored) seed and real client-side timeouts.
+`ci` is reproducible (a fixed seed unless one is given, no example database) and runs 500
+examples per connector (at least 200 were asked for); `dev` draws a fresh seed per run and
+keeps failing examples in .hypothesis/ (gitignored) so the next run tries them first;
+`nightly` explores longer, with a fresh (printed, stored) seed and real client-side timeouts.
 
 The hypothesis side of each profile is registered as `harness-<name>` (see
 `hypothesis_settings`); it is never loaded globally, so other hypothesis tests keep theirs.
@@ -80,7 +80,9 @@ class ScenarioProfile:
 PROFILES: dict[str, ScenarioProfile] = {
     "dev": ScenarioProfile("dev", max_examples=50, step_count=20, fixed_seed=None,
                            use_database=True),
-    "ci": ScenarioProfile("ci", max_examples=200, step_count=30, fixed_seed=CI_SEED,
+    # 500, not the 200 the benchmark times: on the fixed seed two of the six sequence-only
+    # bugs in tests/integration/scenarios need 250-300 examples to show.
+    "ci": ScenarioProfile("ci", max_examples=500, step_count=30, fixed_seed=CI_SEED,
                           use_database=False),
     # Real client timeouts: a request cut while held is retried by aiohttp with its old
     # signed timestamp, so held time times clock speed must stay inside recvWindow (5 s).

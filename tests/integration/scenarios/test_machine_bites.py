@@ -1,7 +1,7 @@
 """Proof that the lifecycle machine bites: each broken Binance connector (one bug each, see
 scenario_mutants.py) is found, and shrunk to a handful of steps.
 
-Derandomized: the ci profile's fixed seed, with a larger example budget than the bugs need
+Run exactly as CI runs PROP-LIFE-1: the ci profile, its fixed seed and its example budget
 (the search stops at the first failure, so the budget only matters when a bug hides).
 """
 
@@ -16,7 +16,6 @@ from harness.scenarios.runner import run_scenarios
 from harness.scenarios.settings import plan_from_env
 from harness.scenarios.steps import describe_steps
 
-EXAMPLES = 500
 MAX_STEPS = 6
 
 # mutant -> what the broken invariant says
@@ -32,7 +31,7 @@ CAUGHT_BY = {
 
 @pytest.mark.parametrize("mutant", sorted(CAUGHT_BY))
 def test_the_machine_finds_the_bug_and_shrinks_it_to_a_few_steps(mutant: str) -> None:
-    plan = plan_from_env({}, profile="ci", max_examples=EXAMPLES)
+    plan = plan_from_env({}, profile="ci")
     run = run_scenarios(load_registry().get("binance"), plan, connector_class=MUTANTS[mutant],
                         export=False, quiet=True)
     assert not run.result.passed, f"{mutant}: {run.result.examples} examples found nothing"
