@@ -1,10 +1,12 @@
-"""Event recorder for the end-to-end tests: collects a connector's events and waits on them."""
+"""For the end-to-end tests: an event recorder, and a connector started until it is ready."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
+from harness.standard.api import SpotConnector
 from harness.standard.events import Event
 
 
@@ -31,3 +33,22 @@ class Recorder:
                     await self._changed.wait()
         except TimeoutError:
             raise AssertionError(f"timed out waiting for {what}; events: {self.events}") from None
+
+
+@asynccontextmanager
+async def ready(connector: SpotConnector, diagnose: Callable[[], str],
+                timeout: float = 5.0) -> AsyncIterator[Recorder]:
+    """Start `connector` with a Recorder subscribed, wait until it is ready (else fail with
+    `diagnose()`, what the server saw), and stop it on the way out."""
+    recorder = Recorder()
+    connector.subscribe(recorder)
+    await connector.start()
+    try:
+        try:
+            async with asyncio.timeout(timeout):
+                await connector.wait_ready()
+        except TimeoutError:
+            raise AssertionError(f"not ready: {dict(connector.status)}; {diagnose()}") from None
+        yield recorder
+    finally:
+        await connector.stop()

@@ -19,7 +19,7 @@ import pytest
 from connectors.binance import BinanceSpotConnector
 from connectors.binance import connector as connector_module
 from connectors.binance.double import BinanceDouble, connector_urls
-from connectors.binance.tests.events import Recorder
+from connectors.binance.tests.events import Recorder, ready
 from harness.double import DoubleServer, Exchange, FaultPlan, Order
 from harness.standard.clock import ScaledClock
 from harness.standard.config import ConnectorConfig
@@ -73,19 +73,8 @@ async def running() -> AsyncIterator[Setup]:
             poll_interval=0.5, reconnect_delay=0.05, session_tag=SESSION_TAG,
             exclusive_account=True)
         connector = BinanceSpotConnector(config)
-        recorder = Recorder()
-        connector.subscribe(recorder)
-        await connector.start()
-        try:
-            try:
-                async with asyncio.timeout(5):
-                    await connector.wait_ready()
-            except TimeoutError:
-                raise AssertionError(f"not ready: {dict(connector.status)}\n"
-                                     f"{server.request_log.describe()}") from None
+        async with ready(connector, server.request_log.describe) as recorder:
             yield Setup(server, exchange, connector, recorder)
-        finally:
-            await connector.stop()
 
 
 def test_the_connector_trades_against_the_binance_double() -> None:

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 
 from connectors.binance import BinanceSpotConnector
-from connectors.binance.tests.events import Recorder
+from connectors.binance.tests.events import Recorder, ready
 from connectors.binance.tests.loopback import BEST_ASK, BEST_BID, FakeBinance
 from harness.standard.config import ConnectorConfig
 from harness.standard.enums import OrderType, TradeSide
@@ -36,24 +36,14 @@ async def _scenario() -> None:
                                  urls=server.urls, poll_interval=0.1, reconnect_delay=0.05,
                                  session_tag="t", exclusive_account=True)
         connector = BinanceSpotConnector(config)
-        recorder = Recorder()
-        connector.subscribe(recorder)
-        await connector.start()
-        try:
-            try:
-                async with asyncio.timeout(5):
-                    await connector.wait_ready()
-            except TimeoutError:
-                raise AssertionError(f"not ready: {dict(connector.status)}; "
-                                     f"server problems: {server.problems[:3]}") from None
+        async with ready(connector, lambda: f"server problems: {server.problems[:3]}") \
+                as recorder:
             await _check_market_data(connector)
             await _check_a_fill_from_the_user_stream(connector, recorder, server)
             await _check_a_fill_found_by_status_polling(connector, recorder, server)
             await _check_cancels(connector, recorder, server)
             await _check_the_user_stream_comes_back(connector, server)
             assert server.problems == []
-        finally:
-            await connector.stop()
 
 
 async def _check_market_data(connector: BinanceSpotConnector) -> None:
