@@ -58,7 +58,8 @@ class Scenarios:
 
     async def replay(self, subject: Any) -> list[str]:
         """Drive a subject replaying a regression cassette through the steps it carries;
-        return the broken invariants (1-3 and 6, and the final states it expects)."""
+        return the broken invariants (1-3 and 6, and orders that ended unlike the exchange
+        recorded them)."""
         from harness.scenarios.regression import replay_steps
 
         return await replay_steps(subject)

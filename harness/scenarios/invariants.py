@@ -17,7 +17,8 @@ machine's: after each fault ends, all of them hold again.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -229,21 +230,42 @@ def final_disagreements(connector: SpotConnector, exchange: Exchange, ledger: Ev
                         ) -> list[str]:
     """Disagreements no amount of waiting can fix: an order the connector has ended
     (terminal states are final) that the exchange has open, or ended differently."""
+    outcomes: dict[str, OrderOutcome | None] = {}
+    for cid in ledger.placements:
+        theirs = exchange.order(client_order_id=cid)
+        outcomes[cid] = None if theirs is None else OrderOutcome(theirs.status,
+                                                                 theirs.executed_qty)
+    return ended_differently(connector, ledger, outcomes)
+
+
+@dataclass(frozen=True)
+class OrderOutcome:
+    """Where the exchange has an order: its status and executed quantity."""
+
+    status: OrderStatus
+    executed: Decimal
+
+
+def ended_differently(connector: SpotConnector, ledger: EventLedger,
+                      outcomes: Mapping[str, OrderOutcome | None]) -> list[str]:
+    """Orders the connector has ended (terminal states are final) that the exchange has
+    open or ended otherwise; `outcomes` is the exchange's side by client order id (None:
+    never accepted); orders it does not name are not compared."""
     problems: list[str] = []
     for cid in ledger.placements:
         mine = connector.get_order(cid)
-        if mine is None or not mine.is_terminal:
+        if mine is None or not mine.is_terminal or cid not in outcomes:
             continue
-        theirs = exchange.order(client_order_id=cid)
+        theirs = outcomes[cid]
         if theirs is None:
             if mine.state is not OrderState.FAILED:
                 problems.append(f"4: {ledger.ref_of(cid)} ({cid}) ended {mine.state.value} but "
                                 "the exchange never accepted it")
         elif _EXPECTED_STATE.get(theirs.status) is not mine.state \
-                or theirs.executed_qty != mine.executed_amount:
+                or theirs.executed != mine.executed_amount:
             problems.append(f"4: {ledger.ref_of(cid)} ({cid}) ended {mine.state.value} with "
                             f"{mine.executed_amount} executed; the exchange has it "
-                            f"{theirs.status.value} with {theirs.executed_qty} executed "
+                            f"{theirs.status.value} with {theirs.executed} executed "
                             f"(events: {ledger.describe(cid)})")
     return problems
 

@@ -9,9 +9,12 @@ the steps' own), and before every step that acts on the exchange the driver ping
 (check_network), so the frames that step caused play after that ping on replay.
 
 Replay (PROP-REG-1, suites/properties/test_regressions.py): the connector starts on the
-cassette, the check makes the same public-API calls and pings, and invariants 1-3 and 6 are
-asserted on the events. Bugs that only show in agreement with the exchange (4, 5, 7) or in
-a stream probe are caught by the machine, not by this replay (docs/scenarios.md).
+cassette, the check makes the same public-API calls and pings, invariants 1-3 and 6 are
+asserted on the events, and every order the connector ended must have ended as the exchange
+had it when the run was recorded (meta.expect.exchange_orders: an order failed that the
+exchange accepted, partial fills ignored). Orders still open in the connector are not
+compared (the recorded run does no polling, so a correct connector may still be waiting),
+nor are balances and books (5, 7) or stream probes: those the machine finds.
 """
 
 from __future__ import annotations
@@ -43,10 +46,12 @@ from harness.cassette.format import (
 from harness.cassette.loader import dump_cassette, load_cassette
 from harness.cassette.recorder import RecordingProxy
 from harness.cassette.scrub import Scrubber
+from harness.double import Exchange
+from harness.double.orders import OrderStatus
 from harness.manifest import Manifest
 from harness.replay.relay import HttpForwarder, base_of
 from harness.scenarios.driver import Driver
-from harness.scenarios.invariants import event_problems
+from harness.scenarios.invariants import OrderOutcome, ended_differently, event_problems
 from harness.scenarios.ledger import EventLedger, Placement
 from harness.scenarios.quiescence import heal, settle
 from harness.scenarios.settings import RunPlan
@@ -99,11 +104,12 @@ def export_regression(manifest: Manifest, plan: RunPlan, steps: list[Step], *,
                 world.run(_recorded_step(world, driver, step), f"recording {step.describe()}")
             # The replay ends with one more round trip, to know the last frames are handled.
             world.run(world.live()[0].check_network(), "the closing ping")
+            outcomes = _exchange_outcomes(world.live()[1], driver.refs)
         finally:
             world.end_example()
             world.run(proxy.__aexit__(None, None, None), "stopping the recording proxy")
         assert proxy.cassette is not None
-        cassette = _replayable(proxy.cassette, program, plan, target)
+        cassette = _replayable(proxy.cassette, program, plan, target, outcomes)
     dump_cassette(cassette, target)
     load_cassette(target)  # it must load as any cassette does (raises CassetteError if not)
     return target
@@ -154,8 +160,19 @@ class _FaultRecordingForwarder(HttpForwarder):
         return response
 
 
-def _replayable(cassette: Cassette, program: list[Step], plan: RunPlan, target: Path
-                ) -> Cassette:
+def _exchange_outcomes(exchange: Exchange, refs: dict[int, str]) -> dict[str, Any]:
+    """Where the exchange had each placed order when the recorded run ended (None: never
+    accepted), by the order's reference (o1, o2, ...): replay compares with these."""
+    outcomes: dict[str, Any] = {}
+    for index, client_id in sorted(refs.items()):
+        order = exchange.order(client_order_id=client_id)
+        outcomes[f"o{index}"] = None if order is None else {
+            "status": order.status.value, "executed": str(order.executed_qty)}
+    return outcomes
+
+
+def _replayable(cassette: Cassette, program: list[Step], plan: RunPlan, target: Path,
+                outcomes: dict[str, Any]) -> Cassette:
     """Name, steps and the matching rules replay needs: scrubbed JSON fields of client frames
     are ignored, and the last of each repeated GET may be served again."""
     meta = replace(cassette.meta, source=Source.GENERATED, description=(
@@ -163,7 +180,8 @@ def _replayable(cassette: Cassette, program: list[Step], plan: RunPlan, target: 
         f"{plan.profile.name}, {len(program)} steps: {'; '.join(s.describe() for s in program)})"
         " recorded against the exchange double; the steps are in meta.inputs.steps")[:2000],
         inputs={"steps": [step.to_json() for step in program], "seed": plan.seed,
-                "profile": plan.profile.name, "config": dict(REPLAY_CONFIG)})
+                "profile": plan.profile.name, "config": dict(REPLAY_CONFIG)},
+        expect={"exchange_orders": outcomes})
     interactions = list(cassette.interactions)
     last_get: dict[tuple[str, str], int] = {}
     for index, item in enumerate(interactions):
@@ -194,7 +212,8 @@ def _scrubbed_keys(value: Any) -> set[str]:
 
 async def replay_steps(subject: Any) -> list[str]:
     """Make the cassette's public-API calls (and its pings) on a started subject; return
-    the broken invariants among 1-3 and 6."""
+    the broken invariants among 1-3 and 6, and the orders that ended unlike the exchange
+    recorded them."""
     steps = [Step.from_json(item) for item in subject.inputs.get("steps", [])]
     if not steps:
         where = subject.cassette.path if subject.cassette is not None else "the cassette"
@@ -212,7 +231,30 @@ async def replay_steps(subject: Any) -> list[str]:
     await connector.check_network()  # one more round trip: the last frames are processed
     for event in subject.events:
         ledger(event)
-    return event_problems(ledger)
+    return [*event_problems(ledger),
+            *ended_differently(connector, ledger, recorded_outcomes(subject, refs))]
+
+
+def recorded_outcomes(subject: Any, refs: dict[int, str]) -> dict[str, OrderOutcome | None]:
+    """meta.expect.exchange_orders (where the exchange had each order when the recorded run
+    ended) by the replay's client order ids; an order the cassette does not name is left
+    out (a cassette exported before outcomes were recorded names none)."""
+    recorded = dict(subject.expect.get("exchange_orders") or {})
+    outcomes: dict[str, OrderOutcome | None] = {}
+    for index, client_id in refs.items():
+        ref = f"o{index}"
+        if ref not in recorded:
+            continue
+        entry = recorded[ref]
+        try:
+            outcomes[client_id] = None if entry is None else OrderOutcome(
+                OrderStatus(entry["status"]), Decimal(str(entry["executed"])))
+        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            where = subject.cassette.path if subject.cassette is not None else "the cassette"
+            raise ValueError(f"{where}: meta.expect.exchange_orders.{ref} must be null or "
+                             "{status: NEW|PARTIALLY_FILLED|FILLED|CANCELED|EXPIRED|..., "
+                             f"executed: <decimal>}}; got {entry!r} ({exc})") from None
+    return outcomes
 
 
 async def _replay_step(connector: Any, ledger: EventLedger, refs: dict[int, str],

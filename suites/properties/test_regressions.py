@@ -3,7 +3,9 @@
 When PROP-LIFE-1 fails, its minimal failing sequence is recorded against the exchange double
 as cassettes/<connector>/regressions/<name>.yaml (meta.inputs.steps holds the steps). This
 check replays every such cassette: the connector starts on it, the same public-API calls are
-made, and invariants 1-3 and 6 are asserted on the events (docs/scenarios.md). Replay them:
+made, invariants 1-3 and 6 are asserted on the events, and no order the connector ended may
+end otherwise than the exchange had it when the run was recorded (meta.expect.exchange_orders;
+docs/scenarios.md). Replay them:
 
     pytest suites/properties/test_regressions.py --connector binance
 """
@@ -18,8 +20,8 @@ from harness.checks import check
 from harness.subject import SubjectPlan
 
 
-@check("PROP-REG-1", "Every regression cassette replays without breaking invariants 1-3 and 6",
-       area="scenarios", timeout=120.0)
+@check("PROP-REG-1", "Every regression cassette replays without breaking invariants 1-3 and "
+       "6, and no order ends unlike the exchange recorded it", area="scenarios", timeout=120.0)
 async def test_regression_cassettes_replay_cleanly(subject_plan: SubjectPlan) -> None:
     scenarios = subject_plan.scenarios()
     paths = scenarios.regressions()
