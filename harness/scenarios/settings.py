@@ -48,7 +48,10 @@ class ScenarioProfile:
     fixed_seed: int | None
     use_database: bool
     clock_speed: float = 100.0
-    poll_interval: float = 0.5  # clock: status and balance polling
+    poll_interval: float = 2.0
+    """Clock seconds between status and balance polls: still more eager than a production
+    connector (Hummingbot's are 5-120 s). Idle waits cost no wall time (idle_time), so a
+    shorter interval would only add requests: at 0.5 s a ci run sent 40 % more."""
     reconnect_delay: float = 0.2  # clock
     request_timeout: float = 0.5
     step_deadline: float = 10.0

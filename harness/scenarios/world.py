@@ -39,7 +39,9 @@ from harness.subject import TEST_API_KEY, TEST_API_SECRET, build_config, loopbac
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 READY_DEADLINE = 5.0
-FULL_GC_EVERY = 25
+FULL_GC_EVERY = 100
+"""Examples between two full collections: each costs ~65 ms over hypothesis' data, and
+what they free grows by only ~3 MB per 100 examples (measured on the ci profile)."""
 
 
 @contextlib.contextmanager
