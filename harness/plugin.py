@@ -119,9 +119,13 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     timeout = plan.options.timeout if plan is not None else 60.0
     reruns = pyfuncitem.config.getoption("harness_reruns")
     attempt = functools.partial(_run_async, pyfuncitem.obj, kwargs, timeout)
+    # A check's connector, replay servers and clock share the loop over loopback: its idle
+    # waits (deadlines, polls, Retry-After) are skipped. Other async tests keep real time.
+    loop_factory = _idle_skipping_loop if plan is not None else None
     for attempt_number in range(reruns + 1):
         try:
-            asyncio.run(attempt())
+            with asyncio.Runner(loop_factory=loop_factory) as runner:
+                runner.run(attempt())
         except (pytest.skip.Exception, KeyboardInterrupt):
             raise
         except BaseException:
@@ -135,6 +139,12 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 
 
 FLAKY_KEY = pytest.StashKey[bool]()
+
+
+def _idle_skipping_loop() -> asyncio.AbstractEventLoop:
+    from harness.idle_time import IdleSkippingLoop
+
+    return IdleSkippingLoop()
 
 
 async def _run_async(function: Any, kwargs: dict[str, Any], timeout: float) -> None:

@@ -241,7 +241,8 @@ class SubjectPlan:
                          ) -> AsyncIterator[Subject]:
         # `clock_speed` is the one override that is not a ConnectorConfig field; a `clock`
         # override replaces the connector's clock only (subject.clock stays the ScaledClock).
-        clock = ScaledClock(float(overrides.get("clock_speed", self.options.clock_speed)))
+        clock = ScaledClock(float(overrides.get("clock_speed", self.options.clock_speed)),
+                            monotonic=asyncio.get_running_loop().time)
         fields = {k: v for k, v in overrides.items() if k != "clock_speed"}
         connector_clock = fields.pop("clock", clock)
         config = build_config(self.manifest, loopback_urls(self.manifest, server), self.options,

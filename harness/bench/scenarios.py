@@ -5,7 +5,7 @@ connector with an exchange double, or those named, and prints examples per secon
 time, and where the time went: connector start-up, steps (including the wait for the
 connector to catch up), invariants at every step, the quiescence checks at the end of each
 example, stopping, and the rest (hypothesis itself); and how much idle waiting the run's
-loop skipped (harness.scenarios.idle_time). A benchmark, not a test: the figure is
+loop skipped (harness.idle_time). A benchmark, not a test: the figure is
 reported whatever it is; the target is 200 examples of up to 30 steps in under 10 s.
 
     harness bench scenarios [--connector NAME] [--examples N] [--steps N] [--seed N]

@@ -47,7 +47,7 @@ class ScenarioRun:
     steps: list[Step] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     idle_skipped: float = 0.0
-    """Seconds of idle waiting the run's loop jumped over (harness.scenarios.idle_time)."""
+    """Seconds of idle waiting the run's loop jumped over (harness.idle_time)."""
 
     @property
     def examples_per_second(self) -> float:

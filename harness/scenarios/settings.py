@@ -69,7 +69,7 @@ class ScenarioProfile:
     None lets the client's own request timeout fire."""
     idle_jump: float | None = 0.001
     """When no socket has data, the run's loop jumps its time towards the next timer by at
-    most this many seconds at a time (harness.scenarios.idle_time); None waits in real
+    most this many seconds at a time (harness.idle_time); None waits in real
     time."""
     ws_delay: float = 0.02
     reorder_release: float = 0.05

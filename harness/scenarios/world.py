@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from harness.double import DoubleServer, Exchange, FaultPlan
+from harness.idle_time import IdleSkippingLoop
 from harness.manifest import Manifest
 from harness.options import CheckOptions
 from harness.registry import ConnectorLoadError, load_connector_class, load_object
 from harness.scenarios.bridge import LoopBridge
-from harness.scenarios.idle_time import IdleSkippingLoop
 from harness.scenarios.ledger import EventLedger
 from harness.scenarios.settings import RunPlan
 from harness.scenarios.steps import Step

@@ -42,7 +42,7 @@ class ScaledClock:
     def __init__(self, speed: float = 1.0, start: float | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         """`monotonic` is the wall time the clock scales: an event loop's `time` when that
-        loop skips idle waits (harness.scenarios.idle_time), so both agree."""
+        loop skips idle waits (harness.idle_time), so both agree."""
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.speed = speed

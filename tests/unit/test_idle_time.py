@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from harness.scenarios.idle_time import IdleSkippingLoop
+from harness.idle_time import IdleSkippingLoop
 from harness.standard.clock import ScaledClock
 
 T = TypeVar("T")
