@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import hashlib
 import tempfile
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -239,7 +240,11 @@ def recorded_outcomes(subject: Any, refs: dict[int, str]) -> dict[str, OrderOutc
     """meta.expect.exchange_orders (where the exchange had each order when the recorded run
     ended) by the replay's client order ids; an order the cassette does not name is left
     out (a cassette exported before outcomes were recorded names none)."""
-    recorded = dict(subject.expect.get("exchange_orders") or {})
+    where = subject.cassette.path if subject.cassette is not None else "the cassette"
+    recorded = subject.expect.get("exchange_orders") or {}
+    if not isinstance(recorded, Mapping):
+        raise ValueError(f"{where}: meta.expect.exchange_orders must map order references "
+                         f"(o1, o2, ...) to outcomes; got {type(recorded).__name__}")
     outcomes: dict[str, OrderOutcome | None] = {}
     for index, client_id in refs.items():
         ref = f"o{index}"
@@ -250,7 +255,6 @@ def recorded_outcomes(subject: Any, refs: dict[int, str]) -> dict[str, OrderOutc
             outcomes[client_id] = None if entry is None else OrderOutcome(
                 OrderStatus(entry["status"]), Decimal(str(entry["executed"])))
         except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
-            where = subject.cassette.path if subject.cassette is not None else "the cassette"
             raise ValueError(f"{where}: meta.expect.exchange_orders.{ref} must be null or "
                              "{status: NEW|PARTIALLY_FILLED|FILLED|CANCELED|EXPIRED|..., "
                              f"executed: <decimal>}}; got {entry!r} ({exc})") from None

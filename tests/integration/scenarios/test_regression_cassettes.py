@@ -94,6 +94,10 @@ def test_a_malformed_recorded_outcome_is_one_clear_error(tmp_path: Path) -> None
     cassette.write_text(yaml.safe_dump(data, sort_keys=False))
     with pytest.raises(ValueError, match=r"meta.expect.exchange_orders.o1 must be null or"):
         replay(manifest, cassette)
+    data["meta"]["expect"]["exchange_orders"] = ["o1"]
+    cassette.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ValueError, match=r"exchange_orders must map order references"):
+        replay(manifest, cassette)
 
 
 def manifest_scenarios(manifest: Manifest) -> list[Path]:
