@@ -89,6 +89,9 @@ def parse_market(record: Mapping[str, Any]) -> MarketInfo | None:
         min_price_increment=decimal(price_filter["tickSize"]),
         min_base_increment=decimal(lot_size["stepSize"]),
         min_notional=decimal(notional["minNotional"]) if notional else Decimal(0),
+        # PRICE_FILTER: a minPrice or maxPrice of 0 disables that bound (Binance's filters doc)
+        min_price=decimal(price_filter.get("minPrice", "0")),
+        max_price=decimal(price_filter.get("maxPrice", "0")),
     )
     return MarketInfo(symbol, pair, rule)
 

@@ -231,8 +231,9 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
             return f"{order.pair} is not a trading pair of this exchange"
         if order.order_type is not OrderType.MARKET and order.price is None:
             return f"a {order.order_type.value} order needs a price"
-        reference = order.price if order.price is not None else self._reference_price(order)
-        return rule.violation(order.amount, reference)
+        if order.price is not None:
+            return rule.violation(order.amount, order.price)
+        return rule.violation(order.amount, self._reference_price(order), reference=True)
 
     def _reference_price(self, order: TrackedOrder) -> Decimal | None:
         """For MARKET orders the notional check uses the side of the book the order takes."""

@@ -19,7 +19,7 @@ from suites.spot._support import (
 )
 
 RULE_FIELDS = ("min_order_size", "max_order_size", "min_price_increment",
-               "min_base_increment", "min_notional")
+               "min_base_increment", "min_notional", "min_price", "max_price")
 
 
 @check("SPOT-RUL-1", "Trading rules equal the exchange's filters", area="trading_rules",
@@ -129,3 +129,9 @@ async def test_order_is_quantized_before_sending(subject: Subject) -> None:
     assert carries_decimal(sent[0], amount) and carries_decimal(sent[0], price), (
         f"the placement request {sent[0].view.describe()[:200]} does not carry the quantized "
         f"amount {amount} and price {price}")
+
+
+@check("SPOT-RUL-7", "An order priced outside the exchange's price bounds fails locally, with "
+       "no request sent", area="trading_rules", scenario="trading_rules")
+async def test_order_outside_price_bounds_fails_locally(subject: Subject) -> None:
+    await _fails_locally(subject, "above_max_price")

@@ -38,6 +38,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "rules_without_increments": ("SPOT-RUL-1", "SPOT-RUL-3", "SPOT-RUL-6"),
     "malformed_rule_aborts": ("SPOT-RUL-2",),
     "quantize_rounds_up": ("SPOT-RUL-3",),
+    "ignores_price_bounds": ("SPOT-RUL-1", "SPOT-RUL-7"),
     "ping_wrong_endpoint": ("SPOT-NET-1",),
     "network_always_connected": ("SPOT-NET-2", "SPOT-NET-3"),
     "swallows_cancellation": ("SPOT-NET-4",),
@@ -51,7 +52,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "drops_public_trades": ("SPOT-OB-7",),
     "subscribes_first_pair_only": ("SPOT-OB-8",),
     # orders, cancels, fills (broken_orders.py)
-    "no_local_rule_check": ("SPOT-RUL-4", "SPOT-RUL-5"),
+    "no_local_rule_check": ("SPOT-RUL-4", "SPOT-RUL-5", "SPOT-RUL-7"),
     "exchange_id_from_client_id": ("SPOT-ORD-1",),
     "sells_as_buys": ("SPOT-ORD-2",),
     "limit_maker_sent_as_limit": ("SPOT-ORD-3",),

@@ -9,10 +9,10 @@ from cassette_builder import Cassette, close, server
 RULES = {
     "BTC-USDT": {"min_order_size": "0.0001", "max_order_size": "9000",
                  "min_price_increment": "0.01", "min_base_increment": "0.00001",
-                 "min_notional": "5"},
+                 "min_notional": "5", "min_price": "0.01", "max_price": "1000000"},
     "ETH-USDT": {"min_order_size": "0.0001", "max_order_size": "100000",
                  "min_price_increment": "0.01", "min_base_increment": "0.0001",
-                 "min_notional": "10"},
+                 "min_notional": "10", "min_price": "0.01", "max_price": "1000000"},
 }
 
 
@@ -70,6 +70,9 @@ def trading_rules() -> Cassette:
                      "below_min_notional": {"pair": "BTC-USDT", "side": "BUY",
                                             "type": "LIMIT", "amount": "0.0001",
                                             "price": "30000"},
+                     # PRICE_FILTER maxPrice is 1000000.00: one tick above it.
+                     "above_max_price": {"pair": "BTC-USDT", "side": "SELL", "type": "LIMIT",
+                                         "amount": "0.0001", "price": "1000000.01"},
                  },
                  expect={"rules": RULES})
     exchange_info_(c)

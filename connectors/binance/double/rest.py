@@ -191,19 +191,10 @@ def _filter_error(problem: Rejection, order_type: OrderType, spec: MarketSpec,
     if name is None:  # a non-positive quoteOrderQty is the only shape check left
         return e.filter_failure("NOTIONAL", problem.message)
     # Refused as Binance does, but not blamed on the client: a MARKET order's notional
-    # depends on the book at arrival, which the client may not have seen yet; and the
-    # standard's TradingRule carries no price bounds, so no connector can know them.
+    # depends on the book at arrival, which the client may not have seen yet. (A price
+    # outside minPrice..maxPrice is blamed: TradingRule carries the bounds.)
     market_notional = order_type is OrderType.MARKET and name == "NOTIONAL"
-    return e.filter_failure(name, problem.message,
-                            invalid=not (market_notional or _out_of_bounds(spec, price)))
-
-
-def _out_of_bounds(spec: MarketSpec, price: Decimal | None) -> bool:
-    """A positive, on-tick price outside PRICE_FILTER's minPrice..maxPrice."""
-    if price is None or price <= 0 or price % spec.tick_size:
-        return False
-    return bool((spec.min_price and price < spec.min_price)
-                or (spec.max_price and price > spec.max_price))
+    return e.filter_failure(name, problem.message, invalid=not market_notional)
 
 
 def _find(parsed: Parsed, exchange: Exchange, spec: MarketSpec) -> Order | None:

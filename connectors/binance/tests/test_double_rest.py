@@ -262,11 +262,15 @@ def test_business_refusals_are_errors_but_valid_requests(venue: Venue) -> None:
     assert query[:2] == (400, {"code": -2013, "msg": "Order does not exist."})
     halted = venue.place(symbol="BNBUSDT", side="BUY", type="MARKET", quantity="1")
     assert halted[1] == {"code": -2010, "msg": "Market is closed."}
-    # maxPrice is Binance's, but the standard's TradingRule cannot carry it to a connector.
+    for _, _, request in (cross, poor, again, cancel, query, halted):
+        assert request.invalid_reason is None, request.invalid_reason
+
+
+def test_a_price_beyond_the_price_filter_is_the_clients_fault(venue: Venue) -> None:
+    # TradingRule carries minPrice..maxPrice, so a connector can refuse this itself.
     beyond = venue.limit(price="1000000.01", qty="0.00001")
     assert beyond[1] == {"code": -1013, "msg": "Filter failure: PRICE_FILTER"}
-    for _, _, request in (cross, poor, again, cancel, query, halted, beyond):
-        assert request.invalid_reason is None, request.invalid_reason
+    assert beyond[2].invalid_reason is not None
 
 
 def test_a_market_order_by_quote_quantity_spends_at_most_it(venue: Venue) -> None:

@@ -76,6 +76,16 @@ class MalformedRuleAborts(BinanceSpotConnector):
         return markets
 
 
+class IgnoresPriceBounds(BinanceSpotConnector):
+    """PRICE_FILTER's minPrice and maxPrice are dropped, so any price is sent."""
+
+    def parse_market(self, record: Any) -> MarketInfo | None:
+        info = super().parse_market(record)
+        if info is None:
+            return None
+        return replace(info, rule=replace(info.rule, min_price=Decimal(0), max_price=Decimal(0)))
+
+
 class QuantizeRoundsUp(BinanceSpotConnector):
     """quantize_price/quantize_amount round up to the tick and step."""
 
