@@ -81,8 +81,9 @@ def price_for(kind: PriceKind, side: TradeSide, spec: MarketSpec, best_bid: Deci
               best_ask: Decimal | None) -> Decimal:
     """A limit price of `kind` for an order on `side`, given the book's best prices.
 
-    Prices stay within the market's price filter (min_price, max_price): the standard's
-    trading rules do not carry it, so a connector cannot be blamed for crossing it."""
+    Prices stay within the market's price bounds (min_price, max_price) but for BEYOND_MAX,
+    one tick above the maximum: the trading rule carries the bounds, so the connector must
+    refuse it without sending (a market without a maximum gets HUGE instead)."""
     tick = _tick(spec)
     bid, ask = _touches(best_bid, best_ask, tick)
     own, other = (bid, ask) if side is TradeSide.BUY else (ask, bid)
@@ -102,6 +103,8 @@ def price_for(kind: PriceKind, side: TradeSide, spec: MarketSpec, best_bid: Deci
         return max(own + away * 2 * tick, tick) + tick / 2
     if kind is PriceKind.ONE_TICK:
         return max(tick, _up(spec.min_price, tick))
+    if kind is PriceKind.BEYOND_MAX and spec.max_price > 0:
+        return _down(spec.max_price, tick) + tick
     huge = _down(other * 1000, tick)  # HUGE: as far as the price filter allows
     return min(huge, _down(spec.max_price, tick)) if spec.max_price > 0 else huge
 

@@ -62,6 +62,7 @@ class PriceKind(StrEnum):
     OFF_TICK = "off_tick"
     ONE_TICK = "one_tick"
     HUGE = "huge"
+    BEYOND_MAX = "beyond_max"
 
 
 AMOUNT_WORDS = {
@@ -83,6 +84,7 @@ PRICE_WORDS = {
     PriceKind.OFF_TICK: "between two ticks",
     PriceKind.ONE_TICK: "one tick",
     PriceKind.HUGE: "absurdly far from the book",
+    PriceKind.BEYOND_MAX: "one tick above the maximum price, so it must be refused unsent",
 }
 HTTP_FAULT_WORDS = {
     "server_error": "answers HTTP {status} without executing",
