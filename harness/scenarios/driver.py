@@ -63,7 +63,7 @@ class Driver:
         tracked = connector.get_order(client_id)
         self.world.ledger.placed(Placement(
             f"o{index}", client_id, pair, side, order_type,
-            tracked.amount if tracked is not None else amount, price))
+            tracked.amount if tracked is not None else amount, price, asked_amount=amount))
         step.resolved.update(order=f"o{index}", client_order_id=client_id, pair_name=str(pair),
                              amount=str(amount), price=None if price is None else str(price))
         return OrderRef(index)

@@ -226,6 +226,44 @@ def _order_differences(name: str, mine: TrackedOrder, theirs: Order, exchange: E
     return problems
 
 
+def terms_problems(exchange: Exchange, ledger: EventLedger) -> list[str]:
+    """Invariant 4 on the terms, at every step: the exchange has each order as the machine
+    asked for it: the same pair, side and type, with the amount and the price the standard's
+    quantization gives (rounded down to the step and tick: never up, never by a whole one)."""
+    problems: list[str] = []
+    for cid, asked in ledger.placements.items():
+        theirs = exchange.order(client_order_id=cid)
+        if theirs is None:
+            continue
+        wrong = []
+        if (theirs.pair, theirs.side, theirs.order_type) != (asked.pair, asked.side,
+                                                             asked.order_type):
+            wrong.append(f"{theirs.side.value} {theirs.order_type.value} on {theirs.pair}")
+        spec = exchange.market(asked.pair)
+        step, tick = (spec.step_size, spec.tick_size) if spec is not None else (_ZERO, _ZERO)
+        amount = asked.asked_amount if asked.asked_amount is not None else asked.amount
+        if theirs.quote_qty is None and not _rounded_down(theirs.qty, amount, step):
+            wrong.append(f"an amount of {theirs.qty}, not {amount} rounded down to the step "
+                         f"{step}")
+        if asked.price is not None and theirs.price is not None \
+                and not _rounded_down(theirs.price, asked.price, tick):
+            wrong.append(f"a price of {theirs.price}, not {asked.price} rounded down to the "
+                         f"tick {tick}")
+        if wrong:
+            price = f" at {asked.price}" if asked.price is not None else ""
+            problems.append(f"4: {ledger.ref_of(cid)} ({cid}) was asked as {asked.side.value} "
+                            f"{asked.order_type.value} {amount} {asked.pair}{price}; the "
+                            f"exchange has {', '.join(wrong)}")
+    return problems
+
+
+def _rounded_down(sent: Decimal, asked: Decimal, increment: Decimal) -> bool:
+    """`sent` is `asked` rounded down to `increment` (any value at or under it without one)."""
+    if increment <= 0:
+        return sent <= asked
+    return asked - increment < sent <= asked
+
+
 def final_disagreements(connector: SpotConnector, exchange: Exchange, ledger: EventLedger
                         ) -> list[str]:
     """Disagreements no amount of waiting can fix: an order the connector has ended

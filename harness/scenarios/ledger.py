@@ -34,6 +34,8 @@ class Placement:
     order_type: OrderType
     amount: Decimal
     price: Decimal | None
+    asked_amount: Decimal | None = None
+    """The amount the machine asked for, before the connector quantized it (`amount`)."""
 
 
 @dataclass

@@ -22,6 +22,7 @@ from harness.scenarios.invariants import (
     book_problems,
     event_problems,
     request_problems,
+    terms_problems,
     tracking_problems,
 )
 from harness.scenarios.quiescence import heal, settle
@@ -109,10 +110,10 @@ class LifecycleMachine(FaultRules, RuleBasedStateMachine):
     @invariant()
     def lifecycle_holds(self) -> None:
         started = time.perf_counter()
-        connector, _, server = self.world.live()
+        connector, exchange, server = self.world.live()
         ledger = self.world.ledger
         problems = [*self.driver.problems, *event_problems(ledger),
-                    *tracking_problems(connector, ledger),
+                    *tracking_problems(connector, ledger), *terms_problems(exchange, ledger),
                     *book_problems(connector, self.world.pairs), *request_problems(server)]
         timings = self.world.timings
         timings["invariants"] = timings.get("invariants", 0.0) + time.perf_counter() - started

@@ -93,3 +93,31 @@ def test_an_event_for_an_order_never_placed_breaks_6() -> None:
     book(OrderCancelled(1.0, "CH-Bt99", None))
     assert event_problems(book) == ["6: OrderCancelled for CH-Bt99, an order the connector did "
                                     "not place (place_order never returned that id)"]
+
+
+def test_terms_an_order_must_reach_the_exchange_with() -> None:
+    from harness.double import Exchange, MarketSpec
+    from harness.scenarios.invariants import terms_problems
+
+    exchange = Exchange(clock=lambda: 1_000)
+    exchange.add_market(MarketSpec(PAIR, "BTCUSDT", D("0.01"), D("0.001")))
+    exchange.set_balance("USDT", D("1000"))
+    exchange.set_balance("BTC", D("10"))
+
+    def asked(side: TradeSide, order_type: OrderType, amount: str, price: str) -> list[str]:
+        book = EventLedger()
+        book.placed(Placement("o1", CID, PAIR, side, order_type, D(amount), D(price),
+                              asked_amount=D(amount)))
+        return terms_problems(exchange, book)
+
+    exchange.place(CID, PAIR, TradeSide.BUY, OrderType.LIMIT, D("0.123"), D("10.05"))
+    assert asked(TradeSide.BUY, OrderType.LIMIT, "0.1234", "10.059") == []  # rounded down
+    assert "SELL" in asked(TradeSide.SELL, OrderType.LIMIT, "0.123", "10.05")[0]
+    assert "BUY LIMIT on BTC-USDT" in asked(TradeSide.BUY, OrderType.LIMIT_MAKER, "0.123",
+                                            "10.05")[0]
+    assert "not 10.04 rounded down" in asked(TradeSide.BUY, OrderType.LIMIT, "0.123",
+                                             "10.04")[0]  # rounded up
+    assert "not 10.07 rounded down" in asked(TradeSide.BUY, OrderType.LIMIT, "0.123",
+                                             "10.07")[0]  # down by more than a tick
+    assert "an amount of 0.123, not 0.122" in asked(TradeSide.BUY, OrderType.LIMIT, "0.122",
+                                                    "10.05")[0]

@@ -1,0 +1,144 @@
+"""The lifecycle machine also finds the spot suite's broken connectors that its world can show.
+
+tests/mutants/ holds one broken Binance connector per spot check. The machine runs each the
+way CI runs PROP-LIFE-1 (ci profile, its seed and budget); REACHABLE lists those it must
+find, with the invariant that must say so; OUT_OF_REACH says, for every other one, why the
+machine cannot see that bug (the example-based check does). A mutant added to tests/mutants
+must be put in one of the two.
+
+The runs are independent, so they go to two processes (this machine has two cores).
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import tomllib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+MUTANTS_DIR = Path(__file__).resolve().parents[2] / "mutants" / "connectors"
+MAX_STEPS = 8
+
+# mutant -> how the machine's failure starts ("start" = the connector never became ready)
+REACHABLE = {
+    "applies_stale_diffs": "invariants broken",  # 7: the local book differs
+    "cancelled_reported_as_filled": "invariants broken after step 2: 2: o1",
+    "event_after_terminal": "invariants broken after step 2: 1: o1",
+    "exchange_id_from_client_id": "invariants broken",  # 8: queries by a wrong id
+    "fee_in_quote_asset": "invariants broken",  # 2: fees differ from the exchange's
+    "ignores_price_bounds": "invariants broken after step 1: 8: invalid request",
+    "ignores_stream_balances": "invariants broken after step 2: 4: the user stream is silent",
+    "limit_maker_sent_as_limit": "invariants broken after step 1: 4: o1",
+    "lowercase_symbols": "invariants broken after step 1: 8: invalid request",
+    "market_as_limit": "invariants broken after step 1: 4: o1",
+    "no_book_reload_on_reconnect": "invariants broken",  # 4: not ready after a drop
+    "no_local_rule_check": "invariants broken after step 1: 8: invalid request",
+    "no_resync_on_gap": "invariants broken",  # 7: the local book differs
+    "polling_skips_fills": "invariants broken",  # 2: fills missing
+    "retries_unknown_placement": "invariants broken",  # 4: a duplicate order
+    "reuses_client_ids": "invariants broken after step 2: 1: o2",
+    "rules_without_increments": "invariants broken after step 1: 8: invalid request",
+    "sells_as_buys": "invariants broken after step 1: 4: o1",
+    "signs_public_calls": "start",
+    "subscribes_first_pair_only": "invariants broken",  # 7: a book never updated
+    "swapped_book_sides": "invariants broken after step 0: 7:",
+    "two_terminal_events": "invariants broken after step 1: 1: o1",
+    "unknown_outcome_fails": "invariants broken",  # 4: failed, yet the exchange has it
+    "unsigned_private_calls": "start",
+    "user_stream_no_resubscribe": "invariants broken after step 2: 4: the user stream is silent",
+    "wrong_signature": "start",
+}
+
+OUT_OF_REACH = {
+    # What the machine never does or never looks at.
+    "lists_inactive_symbols": "the double lists only trading markets",
+    "symbol_fetch_raises": "the machine injects no exchangeInfo failures",
+    "wrong_last_prices": "the machine never asks for last traded prices",
+    "malformed_rule_aborts": "the double's exchangeInfo is never malformed",
+    "quantize_rounds_up": "only the public quantize_price/amount round up; placement does not",
+    "ping_wrong_endpoint": "it pings another valid endpoint; only the cassette pins which",
+    "network_always_connected": "the machine never asks check_network while the exchange is down",
+    "swallows_cancellation": "the machine never cancels a task of the connector",
+    "wait_ready_returns_early": "the machine waits for readiness by the streams, not wait_ready",
+    "ready_before_user_stream": "the user stream comes up in the same turn; no delay is injected",
+    "stop_keeps_streams": "seen, but not reproducibly (hypothesis reports it flaky): it shows "
+                          "only at the stop between examples",
+    "drops_public_trades": "no invariant watches the public trade stream",
+    "logs_secret": "the machine does not read the connector's logs",
+    "ignores_retry_after": "the double's 429 does not punish an early retry; SPOT-RES-1 times it",
+    "no_throttle": "the machine's request rate stays under the declared limits",
+    "no_time_resync": "the machine's time errors are single; a retry without resync passes",
+    "stream_stuck_after_garbage": "the double never sends garbage frames",
+    "wrong_balance_total": "seen, but not reproducibly (hypothesis reports it flaky)",
+    "balances_never_removed": "the double never drops an asset from the account",
+    # Not found within the ci budget (500 examples on its seed); the likely reason follows.
+    "cancel_event_on_failed_cancel": "needs a 5xx armed on cancel, then a cancel of a resting "
+                                     "order, a rare combination",
+    "cancel_all_reports_success": "needs a failing cancel inside cancel_all, a rare combination",
+    "cancels_foreign_orders": "its stray cancel names an id the double does not know: refused, "
+                              "and the machine's own orders are untouched",
+    "tracks_rejected_orders": "a rejection taken for an unknown outcome heals through status "
+                              "polling; SPOT-ORD-7/8 require the failure at once",
+    "gives_up_after_one_not_found": "the double answers every status query, so not-found "
+                                    "counts stay low",
+    "fails_lost_orders": "the double answers every status query, so no order gets lost",
+    "double_counts_fills": "the double count needs the same trade by REST and by stream; "
+                           "REST trades are fetched rarely when the stream is up",
+    "drops_fill_before_ack": "fills arrive before the acknowledgement only in a narrow window "
+                             "(tests/integration/scenarios has a variant the machine finds)",
+    "ignores_partial_fills": "fills dropped from the stream can be fetched again by REST "
+                             "(tests/integration/scenarios has a variant the machine finds)",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    found: bool
+    failure: str
+    steps: int
+    examples: int
+
+
+def _hunt(name: str) -> Finding:
+    """Run the machine (ci profile) over the mutant `name`, in a fresh process."""
+    from harness.registry import load_registry
+    from harness.scenarios.runner import run_scenarios
+    from harness.scenarios.settings import plan_from_env
+
+    manifest = tomllib.loads((MUTANTS_DIR / name / "connector.toml").read_text())
+    module, _, attribute = manifest["connector"].partition(":")
+    broken = getattr(importlib.import_module(module), attribute)
+    run = run_scenarios(load_registry().get("binance"), plan_from_env({}, profile="ci"),
+                        connector_class=broken, export=False, quiet=True)
+    return Finding(not run.result.passed, run.result.failure, len(run.steps),
+                   run.result.examples)
+
+
+@pytest.fixture(scope="module")
+def findings() -> dict[str, Finding]:
+    names = sorted(REACHABLE)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        return dict(zip(names, pool.map(_hunt, names), strict=True))
+
+
+def test_every_spot_mutant_is_either_reachable_or_explained() -> None:
+    mutants = {path.parent.name for path in MUTANTS_DIR.glob("*/connector.toml")}
+    assert set(REACHABLE) | set(OUT_OF_REACH) == mutants
+    assert not set(REACHABLE) & set(OUT_OF_REACH)
+
+
+@pytest.mark.parametrize("mutant", sorted(REACHABLE))
+def test_the_machine_finds_the_spot_mutant(findings: dict[str, Finding], mutant: str) -> None:
+    finding = findings[mutant]
+    assert finding.found, f"{mutant}: {finding.examples} examples found nothing"
+    expected = REACHABLE[mutant]
+    if expected == "start":
+        assert "was not ready" in finding.failure, finding.failure
+    else:
+        assert finding.failure.startswith(expected), finding.failure
+        assert 1 <= finding.steps <= MAX_STEPS or "after step 0" in expected, finding.failure
