@@ -6,7 +6,10 @@ find, with the invariant that must say so; OUT_OF_REACH says, for every other on
 machine cannot see that bug (the example-based check does). A mutant added to tests/mutants
 must be put in one of the two.
 
-The runs are independent, so they go to two processes (this machine has two cores).
+The runs are independent, so they go to two processes (this machine has two cores). A
+timing-dependent bug may be found and then not fail again on replay (hypothesis reports
+it as flaky, and cannot shrink it): still found, so only then the invariant and step count
+are not asserted.
 """
 
 from __future__ import annotations
@@ -136,6 +139,10 @@ def test_every_spot_mutant_is_either_reachable_or_explained() -> None:
 def test_the_machine_finds_the_spot_mutant(findings: dict[str, Finding], mutant: str) -> None:
     finding = findings[mutant]
     assert finding.found, f"{mutant}: {finding.examples} examples found nothing"
+    if finding.failure.startswith("FlakyFailure"):
+        # Found, but a bug that hangs on timing did not fail again on replay, so hypothesis
+        # could not shrink it: the report says so (and reproduces it by seed).
+        return
     expected = REACHABLE[mutant]
     if expected == "start":
         assert "was not ready" in finding.failure, finding.failure
