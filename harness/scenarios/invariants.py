@@ -37,6 +37,7 @@ from harness.standard.events import (
 from harness.standard.model import Fill, TradeFee
 from harness.standard.order import TrackedOrder
 from harness.standard.pair import TradingPair
+from harness.standard.rules import round_down_to
 
 _ZERO = Decimal(0)
 _TERMINAL_EVENT_OF = {OrderState.FILLED: OrderCompleted, OrderState.CANCELED: OrderCancelled,
@@ -242,11 +243,11 @@ def terms_problems(exchange: Exchange, ledger: EventLedger) -> list[str]:
         spec = exchange.market(asked.pair)
         step, tick = (spec.step_size, spec.tick_size) if spec is not None else (_ZERO, _ZERO)
         amount = asked.asked_amount if asked.asked_amount is not None else asked.amount
-        if theirs.quote_qty is None and not _rounded_down(theirs.qty, amount, step):
+        if theirs.quote_qty is None and theirs.qty != round_down_to(amount, step):
             wrong.append(f"an amount of {theirs.qty}, not {amount} rounded down to the step "
                          f"{step}")
         if asked.price is not None and theirs.price is not None \
-                and not _rounded_down(theirs.price, asked.price, tick):
+                and theirs.price != round_down_to(asked.price, tick):
             wrong.append(f"a price of {theirs.price}, not {asked.price} rounded down to the "
                          f"tick {tick}")
         if wrong:
@@ -255,13 +256,6 @@ def terms_problems(exchange: Exchange, ledger: EventLedger) -> list[str]:
                             f"{asked.order_type.value} {amount} {asked.pair}{price}; the "
                             f"exchange has {', '.join(wrong)}")
     return problems
-
-
-def _rounded_down(sent: Decimal, asked: Decimal, increment: Decimal) -> bool:
-    """`sent` is `asked` rounded down to `increment` (any value at or under it without one)."""
-    if increment <= 0:
-        return sent <= asked
-    return asked - increment < sent <= asked
 
 
 def final_disagreements(connector: SpotConnector, exchange: Exchange, ledger: EventLedger
