@@ -56,6 +56,13 @@ class Manifest:
     cassette_options: Mapping[str, Any] = field(default_factory=dict)
     known_failures: tuple[KnownFailure, ...] = ()
     source: str = "built-in"
+    # Which exchange this connector implements (default: its own name). Connectors of one
+    # exchange (ours, Hummingbot's, ccxt's) share that exchange's cassettes/<exchange>/.
+    exchange: str = ""
+
+    @property
+    def exchange_name(self) -> str:
+        return self.exchange or self.name
 
     @property
     def folder(self) -> Path:
@@ -160,6 +167,8 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
     if "production" not in urls:
         raise read.fail("urls.production", "missing; declare the production base URLs")
 
+    exchange = read.string("exchange", required=False, pattern=_NAME,
+                           hint=" (the exchange's name, e.g. binance: a-z, 0-9, _)")
     known = tuple(_known_failure(read, index, entry)
                   for index, entry in enumerate(data.get("known_failures", [])))
     return Manifest(
@@ -169,6 +178,7 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
         pairs=tuple(pairs), order_types=frozenset(order_types),
         capabilities=frozenset(capabilities), urls=urls, secrets=read.table("secrets"),
         cassette_options=read.table("cassettes"), known_failures=known, source=source,
+        exchange=exchange or name,
     )
 
 

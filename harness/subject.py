@@ -158,7 +158,8 @@ def cassette_path(manifest: Manifest, scenario: str) -> Path:
     root = manifest.cassette_options.get("root")
     if root:
         return (manifest.folder / str(root) / f"{scenario}.yaml").resolve()
-    return manifest.folder.parent.parent / "cassettes" / manifest.name / f"{scenario}.yaml"
+    return (manifest.folder.parent.parent / "cassettes" / manifest.exchange_name
+            / f"{scenario}.yaml")
 
 
 def request_verifier(manifest: Manifest) -> Callable[[Any], str | None] | None:

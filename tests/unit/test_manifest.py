@@ -93,6 +93,20 @@ def test_optional_fields_have_defaults(tmp_path: Path) -> None:
     assert m.display_name == "toy" and m.double == "" and m.maintainer == ""
     assert m.standard is Standard.PERPETUAL and m.known_failures == ()
     assert m.order_types == frozenset() and m.source == "built-in"
+    assert m.exchange == "toy" and m.exchange_name == "toy"
+
+
+def test_connectors_of_one_exchange_share_its_cassettes(tmp_path: Path) -> None:
+    from harness.subject import cassette_path
+
+    text = ('name = "other_toy"\nexchange = "toy"\nstandard = "spot"\nconnector = "a.b:C"\n'
+            'pairs = ["BTC-USDT"]\n[urls.production]\nrest = "https://x.example"\n')
+    folder = tmp_path / "connectors" / "other_toy"
+    folder.mkdir(parents=True)
+    (folder / "connector.toml").write_text(text)
+    m = load_manifest(folder / "connector.toml")
+    assert m.exchange_name == "toy"
+    assert cassette_path(m, "ping") == tmp_path / "cassettes" / "toy" / "ping.yaml"
 
 
 def test_a_known_failure_date_may_be_a_string(tmp_path: Path) -> None:
@@ -130,6 +144,7 @@ CASES = [
      "missing; declare the production base URLs"),
     (("maintainer", None, 'urls.mirror = "https://mirror.example"'), "urls.mirror",
      "must be a table of role = URL"),
+    (("maintainer", None, 'exchange = "Binance Spot"'), "exchange", "is not valid (the exchange"),
     (("[cassettes]", "[unused]", "cassettes = 3"), "cassettes", "must be a table ([cassettes])"),
     (("check =", None), "known_failures[0].check",
      "a known failure needs check, reason, link and expires"),
