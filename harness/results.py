@@ -121,6 +121,12 @@ class ConnectorRun:
     coverage: CoverageResult | None = None
     scenarios: ScenarioResult | None = None
     incomplete: bool = False
+    exchange: str = ""  # which exchange it implements (manifest); "" = its own name
+    version: str = ""  # the connector's version: a digest of its folder (harness.identity)
+
+    @property
+    def exchange_name(self) -> str:
+        return self.exchange or self.connector
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,6 +137,8 @@ class ConnectorRun:
             "coverage": asdict(self.coverage) if self.coverage else None,
             "scenarios": asdict(self.scenarios) if self.scenarios else None,
             "incomplete": self.incomplete,
+            "exchange": self.exchange,
+            "version": self.version,
         }
 
     @classmethod
@@ -147,6 +155,8 @@ class ConnectorRun:
             coverage=CoverageResult(**coverage) if coverage else None,
             scenarios=ScenarioResult(**scenarios) if scenarios else None,
             incomplete=bool(data.get("incomplete", False)),
+            exchange=str(data.get("exchange", "")),
+            version=str(data.get("version", "")),
         )
 
 

@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.identity import identify
 from harness.manifest import Manifest
 from harness.registry import Registry, load_registry
 from harness.results import ConnectorRun, read_raw
@@ -91,7 +92,8 @@ def run_connectors(plan: RunPlan, progress: Progress = lambda name, state: None,
                         load_error="interrupted before its checks finished", incomplete=True)
             for future in pending:
                 future.cancel()
-    ordered = [runs[m.name] for m in manifests if m.name in runs]
+    # Runs made here (timeouts, interrupts) lack what the worker records: fill it in.
+    ordered = [identify(runs[m.name], m) for m in manifests if m.name in runs]
     return RunOutcome(ordered, list(registry.errors), complete, started,
                       dt.datetime.now(dt.UTC))
 

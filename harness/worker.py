@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from harness.coverage_gate import DiffError, diff_coverage, measure
+from harness.identity import identify
 from harness.registry import ConnectorLoadError, load_connector_class, load_registry
 from harness.results import ConnectorRun, read_raw, write_raw
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     run = next((r for r in runs if r.connector == manifest.name), None)
     if run is None:
         run = ConnectorRun(manifest.name)
-    run.standard = manifest.standard.value
+    identify(run, manifest)
     run.load_error = load_error
     if not args.no_coverage:
         run.coverage = measurement.results.get(manifest.name)

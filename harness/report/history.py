@@ -1,4 +1,9 @@
-"""history.jsonl: one line per run (id, time, commit, per-connector status and counts).
+"""history.jsonl: one line per run (id, time, commit, versions, and per connector its
+status, counts, exchange, standard, version and the status of each check).
+
+The per-check statuses are what "broken since", the diff between runs and "who fails this
+check since when" are computed from (harness.report.timeline). Lines written before a field
+existed read with it empty.
 
 The file keeps the last HISTORY_LIMIT runs; rebuilding the reports of a run replaces its line
 instead of adding a second one. The dashboard embeds it when it is built.
@@ -9,12 +14,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from harness.report.atomic import write_text
 from harness.report.run_info import RunInfo, iso
+from harness.report.status_json import check_status_value
+from harness.results import ConnectorRun
 from harness.status import ConnectorStatus, Status
 
 HISTORY_LIMIT = 100
@@ -28,6 +35,11 @@ class ConnectorPoint:
     failed: int
     known: int
     total: int
+    exchange: str = ""
+    standard: str = ""
+    version: str = ""  # the connector's version (harness.identity)
+    # check id -> green, yellow, red or skip; empty in lines written before it was recorded
+    checks: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,8 @@ class HistoryEntry:
     commit: str
     complete: bool
     connectors: dict[str, ConnectorPoint]
+    harness_version: str = ""
+    standard_version: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +58,8 @@ class HistoryEntry:
             "timestamp": self.timestamp,
             "commit": self.commit,
             "complete": self.complete,
+            "harness_version": self.harness_version,
+            "standard_version": self.standard_version,
             "connectors": {
                 name: {
                     "status": point.status.value,
@@ -51,6 +67,10 @@ class HistoryEntry:
                     "failed": point.failed,
                     "known": point.known,
                     "total": point.total,
+                    "exchange": point.exchange,
+                    "standard": point.standard,
+                    "version": point.version,
+                    "checks": dict(sorted(point.checks.items())),
                 }
                 for name, point in sorted(self.connectors.items())
             },
@@ -63,6 +83,8 @@ class HistoryEntry:
             timestamp=str(data["timestamp"]),
             commit=str(data.get("commit", "unknown")),
             complete=bool(data.get("complete", True)),
+            harness_version=str(data.get("harness_version", "")),
+            standard_version=str(data.get("standard_version", "")),
             connectors={
                 name: ConnectorPoint(
                     status=Status(point["status"]),
@@ -70,23 +92,46 @@ class HistoryEntry:
                     failed=int(point.get("failed", 0)),
                     known=int(point.get("known", 0)),
                     total=int(point.get("total", 0)),
+                    exchange=str(point.get("exchange", "")),
+                    standard=str(point.get("standard", "")),
+                    version=str(point.get("version", "")),
+                    checks={str(k): str(v) for k, v in point.get("checks", {}).items()},
                 )
                 for name, point in data.get("connectors", {}).items()
             },
         )
 
 
-def entry_for(info: RunInfo, statuses: Sequence[ConnectorStatus]) -> HistoryEntry:
-    """The history line of one run."""
+def _point(status: ConnectorStatus, run: ConnectorRun | None) -> ConnectorPoint:
+    if run is None:
+        return ConnectorPoint(status.status, status.passed, status.failed, status.known,
+                              status.total)
+    return ConnectorPoint(
+        status.status,
+        status.passed,
+        status.failed,
+        status.known,
+        status.total,
+        exchange=run.exchange_name,
+        standard=run.standard,
+        version=run.version,
+        checks={result.check_id: check_status_value(result) for result in run.results},
+    )
+
+
+def entry_for(
+    info: RunInfo, statuses: Sequence[ConnectorStatus], runs: Sequence[ConnectorRun] = ()
+) -> HistoryEntry:
+    """The history line of one run (with each check's status for the connectors in `runs`)."""
+    by_name = {run.connector: run for run in runs}
     return HistoryEntry(
         run_id=info.run_id,
         timestamp=iso(info.started),
         commit=info.commit,
         complete=info.complete,
-        connectors={
-            s.connector: ConnectorPoint(s.status, s.passed, s.failed, s.known, s.total)
-            for s in statuses
-        },
+        connectors={s.connector: _point(s, by_name.get(s.connector)) for s in statuses},
+        harness_version=info.harness_version,
+        standard_version=info.standard_version,
     )
 
 

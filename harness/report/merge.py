@@ -65,6 +65,8 @@ def combine_runs(runs: Sequence[ConnectorRun]) -> list[ConnectorRun]:
                 coverage=run.coverage,
                 scenarios=run.scenarios,
                 incomplete=run.incomplete,
+                exchange=run.exchange,
+                version=run.version,
             )
             continue
         into.load_error = into.load_error or run.load_error
@@ -73,6 +75,8 @@ def combine_runs(runs: Sequence[ConnectorRun]) -> list[ConnectorRun]:
         if run.scenarios is not None and (into.scenarios is None or into.scenarios.passed):
             into.scenarios = run.scenarios
         into.incomplete = into.incomplete or run.incomplete
+        into.exchange = into.exchange or run.exchange
+        into.version = into.version or run.version
     return [combined[name] for name in sorted(combined)]
 
 

@@ -86,6 +86,8 @@ def connector_json(run: ConnectorRun, status: ConnectorStatus) -> dict[str, Any]
         "status": status.status.value,
         "reasons": list(status.reasons),
         "standard": run.standard,
+        "exchange": run.exchange_name,
+        "version": run.version,
         "load_error": run.load_error,
         "incomplete": run.incomplete,
         "counts": {

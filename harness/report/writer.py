@@ -87,7 +87,7 @@ def write_reports_for(
     statuses = compute_statuses(runs)
     gates = list(gate_failures) if gate_failures is not None else coverage_gate.gate_failures(runs)
     history = appended(
-        read_history(out_dir / HISTORY_NAME), entry_for(info, statuses), history_limit
+        read_history(out_dir / HISTORY_NAME), entry_for(info, statuses, runs), history_limit
     )
     files: dict[Path, str | bytes] = {}
     files[out_dir / JUNIT_NAME] = render_junit(runs, statuses, info)

@@ -20,9 +20,10 @@ from harness.status import Status, compute_statuses
 
 def test_each_run_appends_one_line(tmp_path: Path) -> None:
     path = tmp_path / "history.jsonl"
-    statuses = compute_statuses(three_runs())
-    append_history(path, entry_for(run_info("r1"), statuses))
-    append_history(path, entry_for(run_info("r2", offset_minutes=5), statuses))
+    runs = three_runs()
+    statuses = compute_statuses(runs)
+    append_history(path, entry_for(run_info("r1"), statuses, runs))
+    append_history(path, entry_for(run_info("r2", offset_minutes=5), statuses, runs))
     lines = path.read_text().splitlines()
     assert len(lines) == 2
     first = json.loads(lines[0])
@@ -33,8 +34,24 @@ def test_each_run_appends_one_line(tmp_path: Path) -> None:
         "failed": 1,
         "known": 0,
         "total": 3,
+        "exchange": "gamma",
+        "standard": "spot",
+        "version": "",
+        "checks": {"SPOT-BAL-1": "green", "SPOT-OB-1": "green", "SPOT-ORD-3": "red"},
     }
+    assert first["harness_version"] and first["standard_version"] == "1.0.0"
     assert [e.run_id for e in read_history(path)] == ["r1", "r2"]
+
+
+def test_a_line_written_before_checks_were_recorded_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "history.jsonl"
+    old = {"run_id": "r0", "timestamp": "2026-11-01T10:00:00Z", "commit": "abc",
+           "complete": True, "connectors": {"alpha": {"status": "green", "passed": 1,
+                                                      "failed": 0, "known": 0, "total": 1}}}
+    path.write_text(json.dumps(old) + "\n")
+    (entry,) = read_history(path)
+    point = entry.connectors["alpha"]
+    assert point.checks == {} and point.version == "" and entry.harness_version == ""
 
 
 def test_rebuilding_a_run_replaces_its_line(tmp_path: Path) -> None:
