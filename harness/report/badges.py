@@ -1,4 +1,5 @@
-"""Per-connector badges: a flat SVG and a shields.io endpoint JSON, both in reports/badges/.
+"""Badges: a flat SVG and a shields.io endpoint JSON, both in reports/badges/, per connector
+(<connector>.svg) and per exchange and market (<exchange>-<market>.svg, e.g. binance-spot).
 
 Embed the SVG directly, or let shields.io render the JSON:
 https://img.shields.io/endpoint?url=<public URL of badges/<connector>.json>
@@ -12,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from harness.status import ConnectorStatus, Status
+from harness.report.exchange_table import ExchangeRow, market_label
+from harness.status import ConnectorStatus, Status, worst
 
 COLOURS = {Status.GREEN: "#4c1", Status.YELLOW: "#dfb317", Status.RED: "#e05d44"}
 # shields.io's named colours for exactly the hex values above.
@@ -75,20 +77,49 @@ def badge_message(status: ConnectorStatus) -> str:
     return status.badge_message
 
 
+def _endpoint(label: str, message: str, status: Status) -> str:
+    document = {
+        "schemaVersion": 1,
+        "label": label,
+        "message": message,
+        "color": SHIELDS_COLOURS[status],
+    }
+    return json.dumps(document, indent=1) + "\n"
+
+
 def endpoint_json(status: ConnectorStatus) -> str:
     """shields.io endpoint badge JSON for one connector."""
-    return (
-        json.dumps(
-            {
-                "schemaVersion": 1,
-                "label": status.connector,
-                "message": badge_message(status),
-                "color": SHIELDS_COLOURS[status.status],
-            },
-            indent=1,
-        )
-        + "\n"
-    )
+    return _endpoint(status.connector, badge_message(status), status.status)
+
+
+def market_badge(statuses: Sequence[ConnectorStatus]) -> tuple[str, Status]:
+    """Message and colour of an exchange-and-market badge: one implementation's own message,
+    or how many implementations are at each status ("1 green, 1 red"); the colour is the
+    worst, so a badge never looks better than what it sums up."""
+    colour = worst(s.status for s in statuses) or Status.RED
+    if len(statuses) == 1:
+        return badge_message(statuses[0]), colour
+    counts = [
+        f"{sum(1 for s in statuses if s.status is status)} {status.value}"
+        for status in (Status.GREEN, Status.YELLOW, Status.RED)
+        if any(s.status is status for s in statuses)
+    ]
+    return ", ".join(counts), colour
+
+
+def market_badge_files(badges_dir: Path, rows: Sequence[ExchangeRow]) -> dict[Path, str]:
+    """One badge (SVG and endpoint JSON) per exchange and market that has an implementation."""
+    files: dict[Path, str] = {}
+    for row in rows:
+        for market, impls in row.cells.items():
+            if not impls:
+                continue
+            label = f"{row.exchange.name} {market_label(market).lower()}"
+            message, status = market_badge([impl.status for impl in impls])
+            stem = f"{safe_name(row.exchange.id)}-{safe_name(market)}"
+            files[badges_dir / f"{stem}.svg"] = badge_svg(label, message, COLOURS[status])
+            files[badges_dir / f"{stem}.json"] = _endpoint(label, message, status)
+    return files
 
 
 def badge_files(badges_dir: Path, statuses: Sequence[ConnectorStatus]) -> dict[Path, str]:

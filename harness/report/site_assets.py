@@ -26,7 +26,7 @@ header.top h1 { margin: 0 0 4px; font-size: 20px; font-weight: 600; letter-spaci
 header.top h1 a { color: #fff; }
 header.top .meta { color: #c9d1d9; font-size: 12.5px; }
 header.top .meta code { color: #fff; }
-main { padding: 20px 32px 40px; max-width: 1400px; }
+main { padding: 20px 32px 40px; }
 .banner { border-radius: 6px; padding: 10px 14px; margin: 0 0 14px; font-weight: 500; }
 .banner.warn { background: var(--yellow-bg); color: var(--yellow-fg);
   border: 1px solid #ecd77c; }
@@ -59,7 +59,8 @@ th { background: #f6f8fa; font-size: 11.5px; text-transform: uppercase;
 th.area { text-align: center; }
 td.name a { font-weight: 600; font-size: 14.5px; }
 td.overall, table.checks td:first-child { width: 1%; white-space: nowrap; }
-td.name .why { color: var(--muted); font-size: 12px; margin-top: 2px; max-width: 420px; }
+td.name .why { color: var(--muted); font-size: 12px; margin-top: 2px; max-width: 520px;
+  overflow-wrap: anywhere; }
 td.cell { text-align: center; font-variant-numeric: tabular-nums; font-weight: 600;
   min-width: 84px; border-left: 1px solid var(--paper); }
 td.cell a { color: inherit; display: block; }
@@ -114,6 +115,37 @@ code.repro { display: block; background: #24292f; color: #e6edf3; padding: 7px 1
 .areas { display: flex; flex-wrap: wrap; gap: 8px; }
 .areas .cell { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px;
   min-width: 150px; }
+.mark { display: inline-block; border-radius: 999px; padding: 1px 8px; font-weight: 700;
+  font-size: 12px; white-space: nowrap; background: var(--none-bg); color: var(--none-fg); }
+.mark[data-status="green"] { background: var(--green-bg); color: var(--green-fg); }
+.mark[data-status="yellow"] { background: var(--yellow-bg); color: var(--yellow-fg); }
+.mark[data-status="red"] { background: var(--red-bg); color: var(--red-fg); }
+.chip .mark { background: none; padding: 0; }
+table.exchanges th.exchange { font-size: 14px; text-transform: none; letter-spacing: 0;
+  color: var(--ink); background: var(--paper); width: 14%; }
+table.exchanges thead th { width: 28%; }
+table.exchanges th.exchange .note { font-weight: 400; font-size: 12px; }
+table.exchanges td.market { vertical-align: top; }
+.impl { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 2px 8px;
+  border: 1px solid var(--line); border-left-width: 4px; border-radius: 6px;
+  padding: 4px 8px; margin: 2px 6px 2px 0; color: var(--ink); background: var(--paper); }
+.impl[data-status="green"] { border-left-color: var(--green); }
+.impl[data-status="yellow"] { border-left-color: var(--yellow); }
+.impl[data-status="red"] { border-left-color: var(--red); }
+.impl .impl-name { font-weight: 600; }
+.impl .checks { color: var(--muted); font-size: 12.5px; font-variant-numeric: tabular-nums; }
+.impl .since, td.since { color: var(--red-fg); font-size: 12px; }
+.uncovered { color: var(--none-fg); font-style: italic; }
+h2.title { font-size: 22px; }
+h2.title .identity { font-size: 14px; font-weight: 400; }
+p.statement { font-size: 15px; margin: 0 0 4px; }
+details.rest > summary { cursor: pointer; font-weight: 600; margin: 6px 0 10px; }
+table.runs td.changes { font-size: 12.5px; }
+.change.new-failure b { color: var(--red-fg); }
+.change.fix b { color: var(--green-fg); }
+code.changed { background: var(--yellow-bg); padding: 0 3px; border-radius: 3px; }
+td.detail { max-width: 640px; }
+td.detail pre.msg, td.detail code.repro { overflow-wrap: anywhere; }
 footer { color: var(--muted); font-size: 12px; padding: 0 32px 28px; }
 @media (max-width: 700px) { main, header.top, footer { padding-left: 14px;
   padding-right: 14px; } }

@@ -1,23 +1,32 @@
-"""<connector>.html: every check of one connector, failing ones first, each with its
-reproduce command; its reasons, coverage, scenarios and history."""
+"""<connector>.html: one connector: since when it is broken, its last runs (versions and what
+changed), its reasons, coverage and scenarios, then every check, failing ones first with
+their reproduce commands, the rest behind one control."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
 
+from harness.report.badges import safe_name
+from harness.report.exchange_table import market_label
 from harness.report.history import HistoryEntry
 from harness.report.run_info import RunInfo
 from harness.report.site_html import (
     STATUS_ORDER,
+    area_label,
     area_order,
     area_status,
+    check_page_name,
+    full_reason,
+    mark,
     meta,
     page,
+    since_text,
     slug,
-    strip,
 )
+from harness.report.site_runs import runs_table
 from harness.report.status_json import check_status_value
+from harness.report.timeline import FAILING, red_streak
 from harness.results import CheckResult, ConnectorRun, Outcome
 from harness.status import ConnectorStatus
 
@@ -94,7 +103,7 @@ def _scenario_failure(run: ConnectorRun) -> str:
     return html
 
 
-def _areas(run: ConnectorRun, row_ids: dict[int, str]) -> str:
+def _areas(run: ConnectorRun, anchors: dict[int, str]) -> str:
     boxes = []
     for area in area_order([run]):
         indexed = [(i, r) for i, r in enumerate(run.results) if r.area == area]
@@ -102,13 +111,13 @@ def _areas(run: ConnectorRun, row_ids: dict[int, str]) -> str:
         ran = [r for r in results if r.outcome is not Outcome.SKIP]
         passed = sum(1 for r in ran if r.outcome is Outcome.PASS)
         links = " ".join(
-            f'<a href="#{row_ids[i]}">{escape(r.check_id)}</a>'
+            f'<a href="#{anchors[i]}">{escape(r.check_id)}</a>'
             for i, r in indexed
             if check_status_value(r) not in ("green", "skip")
         )
         boxes.append(
             f'<div class="cell" id="area-{slug(area)}" data-status="{area_status(results)}">'
-            f"<b>{escape(area)}</b><br>{passed}/{len(ran)} passed"
+            f"<b>{escape(area_label(area))}</b><br>{passed}/{len(ran)} passed"
             + (f"<br>{links}" if links else "")
             + "</div>"
         )
@@ -127,33 +136,79 @@ def _known(result: CheckResult) -> str:
     )
 
 
-def _check_rows(run: ConnectorRun, row_ids: dict[int, str]) -> str:
+def row_ids(run: ConnectorRun) -> dict[int, str]:
+    """Stable anchors for check rows, from their ids (check-SPOT-ORD-3), unique per page."""
+    ids: dict[int, str] = {}
+    used: set[str] = set()
+    for index, result in enumerate(run.results):
+        anchor = base = f"check-{safe_name(result.check_id)}"
+        suffix = 2
+        while anchor in used:
+            anchor, suffix = f"{base}-{suffix}", suffix + 1
+        used.add(anchor)
+        ids[index] = anchor
+    return ids
+
+
+def _check_row(result: CheckResult, anchor: str) -> str:
+    value = check_status_value(result)
+    flags = " · flaky" if result.flaky else ""
+    flags += "" if result.required else " · optional"
+    link = escape(check_page_name(result.check_id))
+    row = (
+        f'<tr class="check" id="{anchor}" data-status="{value}" '
+        f'data-check="{escape(result.check_id)}">'
+        f"<td>{mark(value)}</td>"
+        f'<td class="id"><a href="{link}" title="this check across every connector">'
+        f"{escape(result.check_id)}</a></td><td>{escape(result.title)}"
+        f'<span class="muted">{flags}</span></td><td>{escape(area_label(result.area))}</td>'
+        f"<td>{result.outcome.value}</td><td>{result.expected.value}</td>"
+        f'<td class="num">{result.duration:.3f} s</td></tr>'
+    )
+    detail = ""
+    if result.message and result.outcome is not Outcome.PASS:
+        detail += f'<pre class="msg">{escape(result.message)}</pre>'
+    detail += _known(result)
+    if result.reproduce:
+        detail += f'<code class="repro">{escape(result.reproduce)}</code>'
+    if detail:
+        row += f'<tr class="detail"><td></td><td colspan="6">{detail}</td></tr>'
+    return row
+
+
+_CHECKS_HEAD = (
+    '<thead><tr><th>Status</th><th>ID</th><th>Title</th><th>Area</th><th>Outcome</th>'
+    '<th>Expected</th><th class="num">Duration</th></tr></thead>'
+)
+
+
+def _checks(run: ConnectorRun, anchors: dict[int, str]) -> str:
+    """Failing checks (red, yellow) in full; the others in one table behind one control."""
     order = sorted(
         range(len(run.results)),
         key=lambda i: (STATUS_ORDER[check_status_value(run.results[i])], i),
     )
-    rows = []
-    for index in order:
-        result = run.results[index]
-        value = check_status_value(result)
-        flags = " · flaky" if result.flaky else ""
-        flags += "" if result.required else " · optional"
-        rows.append(
-            f'<tr class="check" id="{row_ids[index]}" data-status="{value}">'
-            f'<td><span class="pill" data-status="{value}">{value}</span></td>'
-            f'<td class="id">{escape(result.check_id)}</td><td>{escape(result.title)}'
-            f'<span class="muted">{flags}</span></td><td>{escape(result.area)}</td>'
-            f"<td>{result.outcome.value}</td><td>{result.expected.value}</td>"
-            f'<td class="num">{result.duration:.3f} s</td></tr>'
+    failing = [i for i in order if check_status_value(run.results[i]) in FAILING]
+    rest = [i for i in order if i not in failing]
+    html = ""
+    if failing:
+        rows = "".join(_check_row(run.results[i], anchors[i]) for i in failing)
+        html += (
+            f'<div class="card"><table class="checks failing">{_CHECKS_HEAD}<tbody>{rows}'
+            "</tbody></table></div>"
         )
-        detail = ""
-        if result.message and result.outcome is not Outcome.PASS:
-            detail += f'<pre class="msg">{escape(result.message)}</pre>'
-        detail += _known(result)
-        if result.reproduce:
-            detail += f'<code class="repro">{escape(result.reproduce)}</code>'
-        rows.append(f'<tr class="detail"><td></td><td colspan="6">{detail}</td></tr>')
-    return "".join(rows)
+    else:
+        html += '<p class="muted">No check is failing.</p>'
+    if rest:
+        rows = "".join(_check_row(run.results[i], anchors[i]) for i in rest)
+        passed = sum(1 for i in rest if run.results[i].outcome is Outcome.PASS)
+        html += (
+            f'<details class="rest"><summary>{passed} passing and {len(rest) - passed} '
+            "skipped checks, with their reproduce commands</summary>"
+            f'<div class="card"><table class="checks">{_CHECKS_HEAD}<tbody>{rows}</tbody>'
+            "</table></div></details>"
+        )
+    return html
 
 
 def _missing(run: ConnectorRun) -> str:
@@ -175,10 +230,16 @@ def render_connector_page(
     info: RunInfo,
     history: Sequence[HistoryEntry],
 ) -> str:
-    row_ids = {index: f"check-{index + 1}" for index in range(len(run.results))}
+    anchors = row_ids(run)
     name = escape(run.connector)
     value = status.status.value
-    reasons = "".join(f"<li>{escape(reason)}</li>" for reason in status.reasons)
+    reasons = "".join(f"<li>{escape(full_reason(reason, run))}</li>" for reason in status.reasons)
+    broken = since_text(red_streak(history, run.connector))
+    since = f'<p class="banner bad">{mark("red", broken)}</p>' if broken else ""
+    identity = (
+        f"{escape(market_label(run.standard))} · exchange {escape(run.exchange_name)} · "
+        f"connector version <code>{escape(run.version or 'unknown')}</code>"
+    )
     load = (
         f'<h2>Could not load</h2><pre class="msg">{escape(run.load_error)}</pre>'
         if run.load_error
@@ -186,24 +247,17 @@ def render_connector_page(
     )
     body = (
         '<p><a href="index.html">← All connectors</a></p>'
-        f'<h2 style="font-size:22px">{name} <span class="pill" data-status="{value}">{value}'
-        f'</span> <span class="muted" style="font-size:14px;font-weight:400">'
-        f"{escape(run.standard)}</span></h2>"
+        f'<h2 class="title">{name} {mark(value)} <span class="muted identity">'
+        f"{identity}</span></h2>"
+        + since
         + (f'<ul class="reasons">{reasons}</ul>' if reasons else "")
         + _facts(run, status)
         + load
         + _scenario_failure(run)
-        + f"<h2>Last runs</h2><p>{strip(history, run.connector)}</p>"
-        + (f"<h2>Areas</h2>{_areas(run, row_ids)}" if run.results else "")
+        + (f"<h2>Areas</h2>{_areas(run, anchors)}" if run.results else "")
         + "<h2>Checks</h2>"
-        + (
-            '<div class="card"><table class="checks"><thead><tr><th>Status</th><th>ID</th>'
-            "<th>Title</th><th>Area</th><th>Outcome</th><th>Expected</th>"
-            f'<th class="num">Duration</th></tr></thead><tbody>{_check_rows(run, row_ids)}'
-            "</tbody></table></div>"
-            if run.results
-            else '<p class="muted">No check ran.</p>'
-        )
+        + (_checks(run, anchors) if run.results else '<p class="muted">No check ran.</p>')
+        + runs_table(history, run.connector)
         + _missing(run)
     )
     header = f'<h1><a href="index.html">Connector harness</a> / {name}</h1>{meta(info)}'

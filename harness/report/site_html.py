@@ -1,4 +1,5 @@
-"""Pieces the dashboard's pages share: names, the page frame, status of an area, history strip."""
+"""Pieces the dashboard's pages share: names, labels, the page frame, status marks, the
+status of an area, the history strip."""
 
 from __future__ import annotations
 
@@ -11,12 +12,18 @@ from harness.report.history import HistoryEntry, connector_strip
 from harness.report.run_info import RunInfo, iso
 from harness.report.site_assets import CSS
 from harness.report.status_json import SKIP, check_status_value
+from harness.report.timeline import Streak
 from harness.results import CheckResult, ConnectorRun
-from harness.status import Status
+from harness.status import Status, first_line
 
 NONE = "none"  # a connector with no check in an area
 STRIP_LENGTH = 20
 STATUS_ORDER = {Status.RED.value: 0, Status.YELLOW.value: 1, Status.GREEN.value: 2, SKIP: 3}
+
+
+# Never colour alone: each status also shows a symbol and its word.
+SYMBOLS = {"green": "✓", "yellow": "!", "red": "✗", SKIP: "○", NONE: "○"}
+_ACRONYMS = {"ws": "WebSocket", "rest": "REST", "amm": "AMM", "clmm": "CLMM", "api": "API"}
 
 
 def slug(text: str) -> str:
@@ -25,6 +32,46 @@ def slug(text: str) -> str:
 
 def page_name(connector: str) -> str:
     return f"{safe_name(connector)}.html"
+
+
+def check_page_name(check_id: str) -> str:
+    """The page of one check across every connector: SPOT-ORD-3 -> check-SPOT-ORD-3.html.
+
+    Connector names have no hyphen, so a check page never shadows a connector page.
+    """
+    return f"check-{safe_name(check_id)}.html"
+
+
+def area_label(area: str) -> str:
+    """An area for people: order_book -> Order book, ws_reconnect -> WebSocket reconnect."""
+    words = [_ACRONYMS.get(word, word) for word in re.split(r"[_\s]+", area.strip()) if word]
+    if not words:
+        return area
+    first = words[0]
+    return " ".join([first[:1].upper() + first[1:], *words[1:]])
+
+
+def mark(value: str, text: str = "") -> str:
+    """A status as symbol and word on its colour, e.g. "✗ red"."""
+    return (
+        f'<span class="mark" data-status="{escape(value)}">'
+        f"{SYMBOLS.get(value, '?')} {escape(text or value)}</span>"
+    )
+
+
+def full_reason(reason: str, run: ConnectorRun) -> str:
+    """`reason` with a message that the status cut short given whole (its first line).
+
+    Status reasons keep messages short for terminals; the dashboard has room for them.
+    """
+    texts = [r.message for r in run.results if r.message]
+    texts += [run.load_error] if run.load_error else []
+    texts += [run.scenarios.failure] if run.scenarios and run.scenarios.failure else []
+    for text in texts:
+        short, whole = first_line(text), first_line(text, limit=len(text) + 1)
+        if short != whole and short in reason:
+            return reason.replace(short, whole)
+    return reason
 
 
 def area_order(runs: Iterable[ConnectorRun]) -> list[str]:
@@ -43,6 +90,17 @@ def area_status(results: Sequence[CheckResult]) -> str:
 def when(moment: str) -> str:
     """2026-11-05T10:15:00.250Z -> 2026-11-05 10:15:00 UTC."""
     return moment.split(".")[0].rstrip("Z").replace("T", " ") + " UTC"
+
+
+def since_text(streak: Streak | None, what: str = "broken") -> str:
+    """"just broke", "broken since 2026-11-05 10:00:00 UTC (3 runs)", or ""."""
+    if streak is None:
+        return ""
+    if streak.just_began:
+        return "just broke" if what == "broken" else f"{what} since this run"
+    prefix = "at least since" if streak.from_start else "since"
+    runs = "1 run" if streak.runs == 1 else f"{streak.runs} runs"
+    return f"{what} {prefix} {when(streak.since)} ({runs})"
 
 
 def page(title: str, header: str, body: str, script: str = "") -> str:

@@ -15,7 +15,8 @@ from pathlib import Path
 from harness import coverage_gate
 from harness.report.allure import allure_files
 from harness.report.atomic import write_all
-from harness.report.badges import badge_files
+from harness.report.badges import badge_files, market_badge_files
+from harness.report.exchange_table import exchange_rows, load_exchange_table
 from harness.report.history import (
     HISTORY_LIMIT,
     HISTORY_NAME,
@@ -93,8 +94,11 @@ def write_reports_for(
     files[out_dir / JUNIT_NAME] = render_junit(runs, statuses, info)
     files[out_dir / SUMMARY_NAME] = render_summary(runs, statuses, info, gates)
     files.update(badge_files(out_dir / BADGES_DIR, statuses))
+    exchanges = load_exchange_table()
+    rows = exchange_rows(exchanges, runs, statuses)
+    files.update(market_badge_files(out_dir / BADGES_DIR, rows))
     files.update(allure_files(out_dir / ALLURE_DIR, info, statuses))
-    files.update(site_files(out_dir / SITE_DIR, runs, statuses, info, history, gates))
+    files.update(site_files(out_dir / SITE_DIR, runs, statuses, info, history, gates, exchanges))
     files[out_dir / RAW_DIR_NAME / RUN_INFO_NAME] = render_run_info(info)
     files[out_dir / HISTORY_NAME] = render_history(history)
     files[out_dir / STATUS_NAME] = render_status(build_status(runs, statuses, info, gates))

@@ -162,3 +162,64 @@ def run_info(run_id: str = "run-1", *, complete: bool = True, offset_minutes: in
         seed="12345",
         hypothesis_profile="ci",
     )
+
+
+LONG_MESSAGE = (
+    "AssertionError: expected the order request to carry the amount 0.01000000 by value, "
+    "as the exchange's filters round it down to the step size of the pair; the connector "
+    "sent 0.010000001 instead, which the exchange rejects with code -1013. Fix the rounding."
+)
+
+
+def market_run(
+    name: str,
+    exchange: str,
+    standard: str = "spot",
+    *,
+    failing: tuple[str, ...] = (),
+    extra: tuple[str, ...] = (),
+    version: str = "v1",
+) -> ConnectorRun:
+    """A connector of some exchange and market; `failing` checks fail unexpectedly."""
+    prefix = {"spot": "SPOT", "perpetual": "PERP", "gateway": "GW"}[standard]
+    areas = {"OB-1": "order_book", "ORD-3": "orders", "RUL-1": "trading_rules"}
+    ids = [*(f"{prefix}-{suffix}" for suffix in areas), *extra]
+    results = []
+    for check_id in ids:
+        area = areas.get(check_id.split("-", 1)[1], "orders")
+        bad = check_id in failing
+        results.append(
+            check(
+                check_id,
+                connector=name,
+                area=area,
+                outcome=Outcome.FAIL if bad else Outcome.PASS,
+                message=LONG_MESSAGE if bad else "",
+            )
+        )
+    return ConnectorRun(
+        connector=name,
+        standard=standard,
+        exchange=exchange,
+        version=version,
+        results=results,
+        coverage=cov(name),
+        scenarios=scen(name),
+    )
+
+
+def market_runs(generation: int) -> list[ConnectorRun]:
+    """Six connectors of three exchanges over three markets, as they were in run
+    `generation` (0, 1, 2...): ccxt_binance breaks at run 2; bybit is red throughout;
+    SPOT-NEW-1 appears at run 1; binance's version changes at run 2."""
+    later = generation >= 1
+    return [
+        market_run("binance", "binance", extra=("SPOT-NEW-1",) if later else (),
+                   version="v2" if generation >= 2 else "v1"),
+        market_run("ccxt_binance", "binance",
+                   failing=("SPOT-ORD-3",) if generation >= 2 else ()),
+        market_run("bybit", "bybit", failing=("SPOT-OB-1",)),
+        market_run("bybit_perpetual", "bybit", "perpetual"),
+        market_run("uniswap_amm", "uniswap", "gateway"),
+        market_run("kraken_ccxt", "kraken", extra=("SPOT-NEW-1",) if later else ()),
+    ]
