@@ -82,8 +82,9 @@ td.cell a { color: inherit; display: block; }
   margin-top: 4px; min-width: 70px; }
 .bar > span { display: block; height: 4px; border-radius: 2px; background: #57606a; }
 .strip { display: inline-flex; gap: 2px; align-items: center; vertical-align: middle; }
-.tick { display: inline-block; width: 7px; height: 16px; border-radius: 2px;
-  background: var(--grey); }
+.tick { display: inline-block; width: 12px; height: 16px; border-radius: 2px;
+  background: var(--grey); color: #fff; font-size: 9px; line-height: 16px;
+  text-align: center; font-weight: 700; overflow: hidden; }
 .tick[data-status="green"] { background: var(--green); }
 .tick[data-status="yellow"] { background: var(--yellow); }
 .tick[data-status="red"] { background: var(--red); }

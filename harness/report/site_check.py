@@ -15,6 +15,7 @@ from harness.report.site_connector import row_ids
 from harness.report.site_html import (
     STATUS_ORDER,
     STRIP_LENGTH,
+    SYMBOLS,
     area_label,
     check_page_name,
     mark,
@@ -61,7 +62,10 @@ def _check_strip(history: Sequence[HistoryEntry], connector: str, check_id: str)
             continue
         value = point.checks.get(check_id, "none")
         title = f"{entry.timestamp} · {value}"
-        ticks.append(f'<span class="tick" data-status="{value}" title="{escape(title)}"></span>')
+        ticks.append(
+            f'<span class="tick" data-status="{value}" title="{escape(title)}">'
+            f"{SYMBOLS.get(value, '?')}</span>"
+        )
     ticks = ticks[-STRIP_LENGTH:]
     if not ticks:
         return '<span class="muted">—</span>'

@@ -234,7 +234,10 @@ def render_connector_page(
     name = escape(run.connector)
     value = status.status.value
     reasons = "".join(f"<li>{escape(full_reason(reason, run))}</li>" for reason in status.reasons)
-    broken = since_text(red_streak(history, run.connector))
+    streak = red_streak(history, run.connector)
+    broken = since_text(streak)
+    if streak is not None and streak.just_began:
+        broken += ": red in this run, not in the run before"
     since = f'<p class="banner bad">{mark("red", broken)}</p>' if broken else ""
     identity = (
         f"{escape(market_label(run.standard))} · exchange {escape(run.exchange_name)} · "

@@ -137,7 +137,7 @@ def strip(entries: Sequence[HistoryEntry], connector: str) -> str:
         extra = "" if entry.complete else " incomplete"
         ticks.append(
             f'<span class="tick{extra}" data-status="{point.status.value}" '
-            f'title="{escape(title)}"></span>'
+            f'title="{escape(title)}">{SYMBOLS.get(point.status.value, "?")}</span>'
         )
     if not ticks:
         return '<span class="muted">—</span>'
