@@ -150,3 +150,20 @@ def test_a_badge_per_exchange_and_market(reports: Path) -> None:
     assert perp["message"] == "green 3/3" and perp["color"] == "brightgreen"
     assert "Binance spot" in (badges / "binance-spot.svg").read_text()
     assert not (badges / "binance-perpetual.json").exists()  # not covered: no badge
+
+
+def test_runs_from_an_older_history_line_are_shown_without_a_guessed_diff(tmp_path: Path) -> None:
+    old = {
+        "run_id": "r-old", "timestamp": "2026-11-01T10:00:00Z", "commit": "abc",
+        "complete": False,
+        "connectors": {"binance": {"status": "red", "passed": 1, "failed": 1, "known": 0,
+                                   "total": 2}},
+    }  # fmt: skip
+    (tmp_path / "history.jsonl").write_text(json.dumps(old) + "\n")
+    write_reports_for(market_runs(0), tmp_path, run_info("r-new"))
+    page = probe((tmp_path / "site" / "binance.html").read_text())
+    rows = [e for e in page.elements if e.tag == "tr" and "data-run" in e.attrs]
+    assert [r.attrs["data-run"] for r in rows] == ["r-new", "r-old"]
+    assert "checks not recorded" in rows[0].text and "(incomplete)" in rows[1].text
+    assert "unknown" in rows[1].text  # the versions it did not record
+    assert "just broke" not in (tmp_path / "site" / "index.html").read_text()  # green now
