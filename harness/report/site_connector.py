@@ -202,9 +202,15 @@ def _checks(run: ConnectorRun, anchors: dict[int, str]) -> str:
     if rest:
         rows = "".join(_check_row(run.results[i], anchors[i]) for i in rest)
         passed = sum(1 for i in rest if run.results[i].outcome is Outcome.PASS)
+        skipped = len(rest) - passed
+        counted = " and ".join(
+            text
+            for count, text in ((passed, f"{passed} passing"), (skipped, f"{skipped} skipped"))
+            if count
+        )
         html += (
-            f'<details class="rest"><summary>{passed} passing and {len(rest) - passed} '
-            "skipped checks, with their reproduce commands</summary>"
+            f'<details class="rest"><summary>{counted} check{"s" if len(rest) > 1 else ""}, '
+            "with their reproduce commands</summary>"
             f'<div class="card"><table class="checks">{_CHECKS_HEAD}<tbody>{rows}</tbody>'
             "</table></div></details>"
         )

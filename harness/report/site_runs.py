@@ -86,7 +86,7 @@ def runs_table(history: Sequence[HistoryEntry], connector: str) -> str:
             f'<td class="changes">{_changes(row)}</td></tr>'
         )
     return (
-        f'<h2 id="runs">Last {len(rows)} runs</h2>'
+        f'<h2 id="runs">{"Last run" if len(rows) == 1 else f"Last {len(rows)} runs"}</h2>'
         '<div class="card"><table class="runs"><thead><tr><th class="num">Run (UTC)</th>'
         "<th>Status, checks passed</th><th>Harness</th><th>Standard</th><th>Connector</th>"
         "<th>Commit</th><th>Changes since the run before</th></tr></thead>"

@@ -107,6 +107,9 @@ def test_last_runs_carry_versions_and_the_diff_to_the_run_before(reports: Path) 
     changed = [e.text for e in page.elements if e.attrs.get("class") == "changed"]
     assert changed == ["v2"]  # the connector's version changed in r2, nothing else did
     assert "0.1.0" in runs[0].text and "1.0.0" in runs[0].text
+    (rest,) = find(page, "details", **{"class": "rest"})
+    assert "4 passing checks, with their reproduce commands" in rest.text
+    assert find(page, "h2", id="runs")[0].text == "Last 3 runs"
 
     broke = probe((reports / "site" / "ccxt_binance.html").read_text())
     newest = next(e for e in broke.elements if e.attrs.get("data-run") == "r2")
@@ -166,4 +169,5 @@ def test_runs_from_an_older_history_line_are_shown_without_a_guessed_diff(tmp_pa
     assert [r.attrs["data-run"] for r in rows] == ["r-new", "r-old"]
     assert "checks not recorded" in rows[0].text and "(incomplete)" in rows[1].text
     assert "unknown" in rows[1].text  # the versions it did not record
+    assert find(page, "h2", id="runs")[0].text == "Last 2 runs"
     assert "just broke" not in (tmp_path / "site" / "index.html").read_text()  # green now
