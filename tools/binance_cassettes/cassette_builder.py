@@ -97,7 +97,8 @@ class Cassette:
     def __init__(self, connector: str, scenario: str, description: str, *,
                  inputs: dict[str, Any] | None = None, expect: dict[str, Any] | None = None,
                  source: str = "documented-example", date: str = "2026-11-21",
-                 api_version: str = "v3", scrubbed: list[str] | None = None) -> None:
+                 api_version: str = "v3", scrubbed: list[str] | None = None,
+                 fault: list[str] | None = None) -> None:
         self.scenario = scenario
         self.meta: dict[str, Any] = {
             "connector": connector, "scenario": scenario, "standard_version": "1.0.0",
@@ -108,6 +109,8 @@ class Cassette:
             self.meta["inputs"] = inputs
         if expect:
             self.meta["expect"] = expect
+        if fault:  # the exchange rules this scenario breaks on purpose (docs/cassettes.md)
+            self.meta["fault"] = Flow(fault)
         self.interactions: list[dict[str, Any]] = []
         self.connections: list[dict[str, Any]] = []
         self.state: dict[str, Any] = {}  # what a header hook counts (weights, orders)

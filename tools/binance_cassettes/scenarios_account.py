@@ -149,7 +149,8 @@ def fill_before_ack() -> Cassette:
                  " the NEW report comes late; " + QUIET,
                  inputs={"order": BUY},
                  expect={"exchange_order_id": "55", "trade_ids": ["400", "401"],
-                         "executed_amount": "0.01"})
+                         "executed_amount": "0.01"},
+                 fault=["fill_before_ack"])
     frames = [
         user_event(_er("CH-Bt1", 55, x="TRADE", X="PARTIALLY_FILLED", last_qty="0.00500000",
                        cum_qty="0.00500000", last_price="30000.00000000", trade_id=400,
@@ -189,7 +190,9 @@ def events_after_terminal() -> Cassette:
     c = Cassette("binance", "events_after_terminal",
                  "after the FILLED report: the same trade again, a CANCELED report, an extra"
                  " trade, then a balance update; " + QUIET,
-                 inputs={"order": BUY}, expect={"exchange_order_id": "57"})
+                 inputs={"order": BUY}, expect={"exchange_order_id": "57"},
+                 fault=["duplicate_frame", "fill_after_terminal", "event_after_terminal",
+                        "overfill"])
     frames = [
         user_event(_er("CH-Bt1", 57, x="TRADE", X="FILLED", last_qty="0.01000000",
                        cum_qty="0.01000000", last_price="30000.00000000", trade_id=600,
@@ -301,7 +304,8 @@ def user_stream_garbage() -> Cassette:
     c = Cassette("binance", "user_stream_garbage",
                  "after the check's ping the user stream sends text that is not JSON, JSON of no"
                  " known shape, a truncated executionReport, then a balance update; " + QUIET,
-                 expect={"updates": [{"asset": "BTC", "total": "2.2", "available": "1.2"}]})
+                 expect={"updates": [{"asset": "BTC", "total": "2.2", "available": "1.2"}]},
+                 fault=["garbage_frame"])
     frames = [
         server(text="this is not JSON {", after_http="go"),
         server({"unexpected": True}),
