@@ -238,3 +238,21 @@ def test_fault_labels_are_validated() -> None:
 def test_an_unknown_fault_label_is_a_lint_problem(tmp_path: Path) -> None:
     path = plant(tmp_path, "cancel_order", lambda doc: doc["meta"].update(fault=["oops"]))
     assert [line.split(":", 2)[1] for line in lint_file(path)] == ["meta.fault[0]"]
+
+
+def test_a_reader_that_cannot_be_imported_is_one_line_and_exit_1(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import dataclasses
+
+    from harness.cli import cassettes_cmd
+    from harness.registry import Registry, load_registry
+
+    binance = load_registry().get("binance")
+    broken = dataclasses.replace(binance, cassette_options={"market_reader": "nowhere:read"})
+    monkeypatch.setattr(cassettes_cmd, "load_registry",
+                        lambda: Registry({"binance": broken}))
+    assert main(["cassettes", "lint", str(BINANCE / "cancel_order.yaml")]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("cassettes.market_reader: cannot import nowhere: ModuleNotFoundError:"
+                           " No module named 'nowhere'")
+    assert out[-1] == "cassettes lint: 1 cassette(s) checked, no problems"
