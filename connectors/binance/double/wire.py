@@ -100,8 +100,7 @@ class BinanceDouble(BaseWireFormat):
             if err.invalid and request.invalid_reason is None:
                 request.mark_invalid(err.reason)
             return DoubleResponse.json(err.body, err.status, self._headers(exchange, weight))
-        headers = self._headers(exchange, 0 if parsed.endpoint.operation in (
-            "place", "cancel", "cancel_all") else weight)
+        headers = self._headers(exchange, weight)  # rest-api.md: orders and cancels weigh 1
         if parsed.endpoint.operation == "place":
             headers.update(self._order_counts(exchange))
         return DoubleResponse.json(body, 200, headers)

@@ -333,6 +333,7 @@ def test_order_answers_count_orders_per_window_and_weight_grows(venue: Venue) ->
         return dict(response.headers)
 
     first, second = headers(), headers()
+    assert int(second["X-MBX-USED-WEIGHT-1M"]) == int(first["X-MBX-USED-WEIGHT-1M"]) + 1
     assert (first["X-MBX-ORDER-COUNT-10S"], second["X-MBX-ORDER-COUNT-10S"]) == ("1", "2")
     assert second["X-MBX-ORDER-COUNT-1D"] == "2"
     venue.now += 10_000
