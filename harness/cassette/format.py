@@ -71,6 +71,7 @@ class Meta:
     description: str = ""
     inputs: Mapping[str, Any] = field(default_factory=dict)  # scenario parameters for checks
     expect: Mapping[str, Any] = field(default_factory=dict)  # what checks must see surfaced
+    fault: tuple[str, ...] = ()  # the exchange rules broken on purpose (fault_labels.py)
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,8 @@ def to_document(cassette: Cassette) -> dict[str, Any]:
         meta_doc["inputs"] = dict(meta.inputs)
     if meta.expect:
         meta_doc["expect"] = dict(meta.expect)
+    if meta.fault:
+        meta_doc["fault"] = list(meta.fault)
     doc: dict[str, Any] = {"version": FORMAT_VERSION, "meta": meta_doc}
     if cassette.interactions:
         doc["http"] = {

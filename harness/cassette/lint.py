@@ -13,7 +13,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -225,7 +225,11 @@ def _path_consistency(path: Path, doc: Any) -> list[tuple[str, str]]:
     return found
 
 
-def lint_file(path: Path) -> list[str]:
+ExtraRule = Callable[[Path, Any], list[tuple[str, str]]]
+"""A further check of a parsed cassette: (location, reason) per problem (market_rules.py)."""
+
+
+def lint_file(path: Path, rules: Sequence[ExtraRule] = ()) -> list[str]:
     """Every problem of one cassette file, one line each (`file:location: reason`)."""
     try:
         doc = read_document(path)
@@ -234,6 +238,8 @@ def lint_file(path: Path) -> list[str]:
     found = [(p.location, p.message) for p in validate_document(doc)]
     found += _path_consistency(path, doc)
     found += scan_secrets(doc)
+    for rule in rules:
+        found += rule(path, doc)
     return [f"{path}:{location}: {reason}" for location, reason in found]
 
 
@@ -250,12 +256,13 @@ def collect(paths: Sequence[str | Path], root: Path) -> list[Path]:
     return found
 
 
-def lint_paths(paths: Sequence[str | Path] = (), root: Path | None = None) -> LintReport:
+def lint_paths(paths: Sequence[str | Path] = (), root: Path | None = None,
+               rules: Sequence[ExtraRule] = ()) -> LintReport:
     """Lint every cassette; the report holds all problems of all files."""
     report = LintReport()
     for path in collect(paths, root or Path.cwd()):
         report.files += 1
-        problems = lint_file(path)
+        problems = lint_file(path, rules)
         if problems:
             report.bad_files.add(str(path))
             report.problems += problems

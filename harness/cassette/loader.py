@@ -203,6 +203,7 @@ def _build(doc: Mapping[str, Any], path: Path | None) -> Cassette:
             description=(meta.get("description") or "").strip(),
             inputs=dict(meta.get("inputs") or {}),
             expect=dict(meta.get("expect") or {}),
+            fault=tuple(meta.get("fault") or ()),
         ),
         interactions=tuple(_interaction(item) for item in interactions),
         ws=tuple(

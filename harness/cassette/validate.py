@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from harness.cassette.fault_labels import fault_label_problems
 from harness.cassette.format import FORMAT_VERSION, Fault, MatchMode, Source
 
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOP_KEYS = ("version", "meta", "http", "ws")
 _META_REQUIRED = ("connector", "scenario", "standard_version", "source", "date")
-_META_OPTIONAL = ("exchange_api_version", "scrubbed", "description", "inputs", "expect")
+_META_OPTIONAL = ("exchange_api_version", "scrubbed", "description", "inputs", "expect",
+                  "fault")
 _PAYLOADS = ("json", "text", "close", "fault")
 _RESERVED_CLOSE_CODES = frozenset({1004, 1005, 1006, 1015})
 
@@ -142,6 +144,9 @@ def _meta(check: _Checker, meta: Any) -> None:
     for key in ("inputs", "expect"):
         if key in meta and not isinstance(meta[key], Mapping):
             check.add(f"meta.{key}", "must be a mapping of name: value")
+    if "fault" in meta:
+        for where, message in fault_label_problems(meta["fault"]):
+            check.add(f"meta.fault{where}", message)
 
 
 def _http(check: _Checker, http: Any) -> None:

@@ -8,10 +8,44 @@ from cassette_builder import SCRUBBED, Cassette, Flow, FlowMap, client, server
 REST = "https://api.binance.com"
 WS_PUBLIC = "wss://stream.binance.com:9443/ws"
 WS_API = "wss://ws-api.binance.com:443/ws-api/v3"
-T0 = 1763712000000  # 2025-11-21T08:00:00Z, ms
+T0 = 1795248000000  # 2026-11-21T08:00:00Z, ms: the day of meta.date
 SIGNED = {"recvWindow": "5000", "timestamp": "0", "signature": SCRUBBED}
 AUTH = {"X-MBX-APIKEY": SCRUBBED}
-WEIGHT = {"X-MBX-USED-WEIGHT-1M": "21"}
+# rest-api.md, the "Weight:" of each endpoint the cassettes use.
+_WEIGHTS = {("GET", "/api/v3/time"): 1, ("GET", "/api/v3/ping"): 1,
+            ("GET", "/api/v3/exchangeInfo"): 20, ("GET", "/api/v3/account"): 20,
+            ("POST", "/api/v3/order"): 1, ("DELETE", "/api/v3/order"): 1,
+            ("GET", "/api/v3/order"): 4}
+ORDERS_PER_10S = 100  # exchangeInfo rateLimits: ORDERS, SECOND, 10
+
+
+def request_weight(method: str, path: str, params: dict[str, str]) -> int:
+    """rest-api.md: depth by its limit, myTrades 5 with orderId (else 20), ticker/price 2 for
+    one symbol (else 4), the rest fixed."""
+    if path == "/api/v3/depth":
+        limit = int(params.get("limit", "100"))
+        return 5 if limit <= 100 else 25 if limit <= 500 else 50 if limit <= 1000 else 250
+    if path == "/api/v3/myTrades":
+        return 5 if "orderId" in params else 20
+    if path == "/api/v3/ticker/price":
+        return 2 if "symbol" in params else 4
+    return _WEIGHTS[(method, path)]
+
+
+def WEIGHT(c: Cassette, method: str, path: str, params: dict[str, str], status: int,
+           fault: str | None) -> dict[str, str]:
+    """rest-api.md LIMITS: every answer carries the IP's used weight, growing with each
+    request of the scenario; every successful order response also carries the unfilled order
+    counts (X-MBX-ORDER-COUNT-10S / -1D). A scenario's requests fall in one minute and one
+    day; after 100 orders the client's throttle waits, so the 10 s window starts again."""
+    c.state["weight"] = c.state.get("weight", 0) + request_weight(method, path, params)
+    headers = {"X-MBX-USED-WEIGHT-1M": str(c.state["weight"])}
+    if (method, path) == ("POST", "/api/v3/order") and status == 200 and fault is None:
+        c.state["orders"] = c.state.get("orders", 0) + 1
+        in_window = (c.state["orders"] - 1) % ORDERS_PER_10S + 1
+        headers.update({"X-MBX-ORDER-COUNT-10S": str(in_window),
+                        "X-MBX-ORDER-COUNT-1D": str(c.state["orders"])})
+    return headers
 
 
 def flow(value: Any) -> Any:
@@ -41,9 +75,11 @@ def symbol(name: str, base: str, quote: str, *, status: str = "TRADING", spot: b
         "quoteAsset": quote, "quotePrecision": 8, "quoteAssetPrecision": 8,
         "baseCommissionPrecision": 8, "quoteCommissionPrecision": 8,
         "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"],
-        "icebergAllowed": True, "ocoAllowed": True, "otoAllowed": True,
+        # rest-api.md exchangeInfo, current: opoAllowed and pegInstructionsAllowed included.
+        "icebergAllowed": True, "ocoAllowed": True, "otoAllowed": True, "opoAllowed": True,
         "quoteOrderQtyMarketAllowed": True, "allowTrailingStop": True,
-        "cancelReplaceAllowed": True, "amendAllowed": True, "isSpotTradingAllowed": spot,
+        "cancelReplaceAllowed": True, "amendAllowed": True, "pegInstructionsAllowed": True,
+        "isSpotTradingAllowed": spot,
         "isMarginTradingAllowed": True, "filters": filters, "permissions": [],
         "permissionSets": [["SPOT", "MARGIN"]] if spot else [["MARGIN"]],
         "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
@@ -256,7 +292,8 @@ def execution_report(cid: str, order_id: int, *, x: str, X: str, side: str = "BU
                      commission: str = "0", commission_asset: str | None = None,
                      cum_quote: str = "0.00000000", orig_cid: str = "", maker: bool = False,
                      at: int = 150) -> dict[str, Any]:
-    """user-data-stream.md executionReport."""
+    """user-data-stream.md executionReport. No `v` (prevented match id): Binance sends it only
+    when self-trade prevention expired the order."""
     last_quote = "0.00000000"
     if trade_id != -1:
         from decimal import Decimal
@@ -265,7 +302,9 @@ def execution_report(cid: str, order_id: int, *, x: str, X: str, side: str = "BU
             "o": type_, "f": "GTC", "q": qty, "p": price, "P": "0.00000000", "F": "0.00000000",
             "g": -1, "C": orig_cid, "x": x, "X": X, "r": "NONE", "i": order_id, "l": last_qty,
             "z": cum_qty, "L": last_price, "n": commission, "N": commission_asset,
-            "T": T0 + at, "t": trade_id, "v": 3, "I": 8641984 + at, "w": X == "NEW",
+            "T": T0 + at, "t": trade_id, "I": 8641984 + at,
+            # w: "is the order on the book?" - an open LIMIT order rests there.
+            "w": X in ("NEW", "PARTIALLY_FILLED") and type_ != "MARKET",
             "m": maker, "M": False, "O": T0 + 100, "Z": cum_quote, "Y": last_quote,
             "Q": "0.00000000", "W": T0 + 100, "V": "EXPIRE_MAKER"}
 
@@ -291,7 +330,7 @@ def order_params(cid: str, *, side: str = "BUY", type_: str = "LIMIT", quantity:
 def place_(c: Cassette, params: dict[str, str], *, status: int = 200, body: Any = None,
            id: str | None = "place", fault: str | None = None, repeat: bool = False) -> None:
     c.http("POST", REST, "/api/v3/order", params, signed_params=SIGNED, request_headers=AUTH,
-           status=status, message="OK" if status == 200 else _reason(status), body=body,
+           status=status, body=body,
            id=id, fault=fault, repeat=repeat, response_headers=WEIGHT)
 
 
@@ -302,14 +341,14 @@ def order_ref(cid: str) -> dict[str, str]:
 def status_(c: Cassette, cid: str, *, status: int = 200, body: Any = None, id: str | None = None,
             repeat: bool = False) -> None:
     c.http("GET", REST, "/api/v3/order", order_ref(cid), signed_params=SIGNED,
-           request_headers=AUTH, status=status, message=_reason(status), body=body, id=id,
+           request_headers=AUTH, status=status, body=body, id=id,
            repeat=repeat, response_headers=WEIGHT)
 
 
 def cancel_(c: Cassette, cid: str, *, status: int = 200, body: Any = None, id: str | None = None,
             repeat: bool = False) -> None:
     c.http("DELETE", REST, "/api/v3/order", order_ref(cid), signed_params=SIGNED,
-           request_headers=AUTH, status=status, message=_reason(status), body=body, id=id,
+           request_headers=AUTH, status=status, body=body, id=id,
            repeat=repeat, response_headers=WEIGHT)
 
 
@@ -322,14 +361,9 @@ def trades_(c: Cassette, order_id: int, trades: list[dict[str, Any]], *, id: str
 
 def ping_(c: Cassette, *, id: str | None = "go", status: int = 200, fault: str | None = None,
           body: Any = None) -> None:
-    c.http("GET", REST, "/api/v3/ping", status=status, message=_reason(status),
+    c.http("GET", REST, "/api/v3/ping", status=status,
            body=body if body is not None else {}, id=id, fault=fault, response_headers=WEIGHT)
 
 
 def error(code: int, msg: str) -> dict[str, Any]:
     return {"code": code, "msg": msg}
-
-
-def _reason(status: int) -> str:
-    return {200: "OK", 400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error",
-            502: "Bad Gateway", 503: "Service Unavailable"}.get(status, "Error")

@@ -6,6 +6,8 @@ bodies as readable literal blocks.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -87,11 +89,16 @@ def _pretty(payload: Any, indent: int = 0) -> str:
     return opener + "\n" + ",\n".join(pad + line for line in lines) + "\n" + " " * indent + closer
 
 
+HeaderHook = Callable[["Cassette", str, str, dict[str, str], int, "str | None"],
+                      dict[str, str]]
+
+
 class Cassette:
     def __init__(self, connector: str, scenario: str, description: str, *,
                  inputs: dict[str, Any] | None = None, expect: dict[str, Any] | None = None,
                  source: str = "documented-example", date: str = "2026-11-21",
-                 api_version: str = "v3", scrubbed: list[str] | None = None) -> None:
+                 api_version: str = "v3", scrubbed: list[str] | None = None,
+                 fault: list[str] | None = None) -> None:
         self.scenario = scenario
         self.meta: dict[str, Any] = {
             "connector": connector, "scenario": scenario, "standard_version": "1.0.0",
@@ -102,18 +109,31 @@ class Cassette:
             self.meta["inputs"] = inputs
         if expect:
             self.meta["expect"] = expect
+        if fault:  # the exchange rules this scenario breaks on purpose (docs/cassettes.md)
+            self.meta["fault"] = Flow(fault)
         self.interactions: list[dict[str, Any]] = []
         self.connections: list[dict[str, Any]] = []
+        self.state: dict[str, Any] = {}  # what a header hook counts (weights, orders)
 
     def http(self, method: str, base: str, path: str, params: dict[str, str] | None = None, *,
              signed_params: dict[str, str] | None = None, request_headers: dict[str, str] | None = None,
-             status: int = 200, message: str = "OK", body: Any = None,
-             response_headers: dict[str, str] | None = None, id: str | None = None,
-             repeat: bool = False, fault: str | None = None) -> None:
+             status: int = 200, message: str | None = None, body: Any = None,
+             response_headers: dict[str, str] | HeaderHook | None = None,
+             id: str | None = None, repeat: bool = False, fault: str | None = None) -> None:
+        """One interaction. The reason phrase defaults to the status's standard one; a body
+        that is an HTML page is labelled text/html; `response_headers` may be a hook that
+        computes them (e.g. used weight growing as the scenario spends it)."""
         query = dict(params or {})
         query.update(signed_params or {})
         uri = base + path + (("?" + urlencode(query, safe=",")) if query else "")
-        headers: dict[str, Any] = {"Content-Type": Flow(["application/json;charset=UTF-8"])}
+        if message is None:
+            message = HTTPStatus(status).phrase
+        html = isinstance(body, str) and body.lstrip().startswith("<")
+        content_type = "text/html" if html else "application/json;charset=UTF-8"
+        headers: dict[str, Any] = {"Content-Type": Flow([content_type])}
+        if callable(response_headers):
+            response_headers = response_headers(self, method, path, dict(params or {}), status,
+                                                fault)
         for name, value in (response_headers or {}).items():
             headers[name] = Flow([value])
         item: dict[str, Any] = {

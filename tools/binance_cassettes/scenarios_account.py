@@ -12,6 +12,7 @@ def _er(cid, oid, **kw):
     return execution_report(cid, oid, **kw)
 
 
+# A resting LIMIT order that fills as maker trades at its own price (30000), never better.
 def fills_by_polling() -> Cassette:
     c = Cassette("binance", "fills_by_polling",
                  "status polls: NEW, PARTIALLY_FILLED (trade 100), FILLED (trade 101)",
@@ -19,9 +20,9 @@ def fills_by_polling() -> Cassette:
                  expect={"exchange_order_id": "50",
                          "fills": [{"trade_id": "100", "price": "30000", "amount": "0.004",
                                     "fee_asset": "BTC", "fee_amount": "0.000004"},
-                                   {"trade_id": "101", "price": "29999.5", "amount": "0.006",
+                                   {"trade_id": "101", "price": "30000", "amount": "0.006",
                                     "fee_asset": "BNB", "fee_amount": "0.00021"}],
-                         "executed_amount": "0.01", "executed_quote_amount": "299.997",
+                         "executed_amount": "0.01", "executed_quote_amount": "300",
                          "completed_fees": {"BNB": "0.00021", "BTC": "0.000004"}})
     start_traffic(c)
     place_(c, order_params("CH-Bt1"), body=order_body("CH-Bt1", 50))
@@ -31,11 +32,11 @@ def fills_by_polling() -> Cassette:
             id="status_2")
     t100 = trade_body(100, 50, "30000.00000000", "0.00400000", "120.00000000", "0.00000400",
                       "BTC")
-    t101 = trade_body(101, 50, "29999.50000000", "0.00600000", "179.99700000", "0.00021000",
+    t101 = trade_body(101, 50, "30000.00000000", "0.00600000", "180.00000000", "0.00021000",
                       "BNB", time=300)
     trades_(c, 50, [t100], id="trades_1")
     status_(c, "CH-Bt1", body=query_body("CH-Bt1", 50, status="FILLED", executed="0.01000000",
-                                          quote="299.99700000", update=300), id="status_3")
+                                          quote="300.00000000", update=300), id="status_3")
     trades_(c, 50, [t100, t101], id="trades_2")
     return c
 
@@ -69,9 +70,9 @@ def fills_by_stream() -> Cassette:
                  expect={"exchange_order_id": "52",
                          "fills": [{"trade_id": "200", "price": "30000", "amount": "0.004",
                                     "fee_asset": "BTC", "fee_amount": "0.000004"},
-                                   {"trade_id": "201", "price": "29999.5", "amount": "0.006",
+                                   {"trade_id": "201", "price": "30000", "amount": "0.006",
                                     "fee_asset": "BNB", "fee_amount": "0.00021"}],
-                         "executed_amount": "0.01", "executed_quote_amount": "299.997",
+                         "executed_amount": "0.01", "executed_quote_amount": "300",
                          "completed_fees": {"BNB": "0.00021", "BTC": "0.000004"}})
     frames = [
         user_event(_er("CH-Bt1", 52, x="NEW", X="NEW"), after_http="place"),
@@ -80,9 +81,9 @@ def fills_by_stream() -> Cassette:
                        commission="0.00000400", commission_asset="BTC",
                        cum_quote="120.00000000", maker=True, at=200)),
         user_event(_er("CH-Bt1", 52, x="TRADE", X="FILLED", last_qty="0.00600000",
-                       cum_qty="0.01000000", last_price="29999.50000000", trade_id=201,
+                       cum_qty="0.01000000", last_price="30000.00000000", trade_id=201,
                        commission="0.00021000", commission_asset="BNB",
-                       cum_quote="299.99700000", maker=True, at=300)),
+                       cum_quote="300.00000000", maker=True, at=300)),
     ]
     start_traffic(c, user_frames=frames)
     place_(c, order_params("CH-Bt1"), body=order_body("CH-Bt1", 52))
@@ -148,7 +149,8 @@ def fill_before_ack() -> Cassette:
                  " the NEW report comes late; " + QUIET,
                  inputs={"order": BUY},
                  expect={"exchange_order_id": "55", "trade_ids": ["400", "401"],
-                         "executed_amount": "0.01"})
+                         "executed_amount": "0.01"},
+                 fault=["fill_before_ack"])
     frames = [
         user_event(_er("CH-Bt1", 55, x="TRADE", X="PARTIALLY_FILLED", last_qty="0.00500000",
                        cum_qty="0.00500000", last_price="30000.00000000", trade_id=400,
@@ -188,7 +190,9 @@ def events_after_terminal() -> Cassette:
     c = Cassette("binance", "events_after_terminal",
                  "after the FILLED report: the same trade again, a CANCELED report, an extra"
                  " trade, then a balance update; " + QUIET,
-                 inputs={"order": BUY}, expect={"exchange_order_id": "57"})
+                 inputs={"order": BUY}, expect={"exchange_order_id": "57"},
+                 fault=["duplicate_frame", "fill_after_terminal", "event_after_terminal",
+                        "overfill"])
     frames = [
         user_event(_er("CH-Bt1", 57, x="TRADE", X="FILLED", last_qty="0.01000000",
                        cum_qty="0.01000000", last_price="30000.00000000", trade_id=600,
@@ -266,6 +270,7 @@ def rate_limited() -> Cassette:
                              " updates to avoid polling the API."),
            response_headers={"Retry-After": "1", "X-MBX-USED-WEIGHT-1M": "6020"},
            id="limited")
+    c.state["weight"] = 0  # Retry-After: 1 - the retry falls in a fresh weight window
     exchange_info_(c, id="retry")
     return c
 
@@ -299,7 +304,8 @@ def user_stream_garbage() -> Cassette:
     c = Cassette("binance", "user_stream_garbage",
                  "after the check's ping the user stream sends text that is not JSON, JSON of no"
                  " known shape, a truncated executionReport, then a balance update; " + QUIET,
-                 expect={"updates": [{"asset": "BTC", "total": "2.2", "available": "1.2"}]})
+                 expect={"updates": [{"asset": "BTC", "total": "2.2", "available": "1.2"}]},
+                 fault=["garbage_frame"])
     frames = [
         server(text="this is not JSON {", after_http="go"),
         server({"unexpected": True}),

@@ -31,7 +31,8 @@ def symbols_unavailable() -> Cassette:
     c = Cassette("binance", "symbols_unavailable",
                  "exchangeInfo fails three ways: HTTP 503, an HTML page, a reset connection"
                  " (repeated: HTTP clients retry a reset idempotent request once)",
-                 inputs={"attempts": 3})
+                 inputs={"attempts": 3},
+                 fault=["malformed_payload"])
     exchange_info_(c, status=503, body="<html><body>503 Service Unavailable</body></html>")
     exchange_info_(c, body="<html><body>Maintenance</body></html>")
     exchange_info_(c, fault="reset", repeat=True)
@@ -156,7 +157,8 @@ def order_book() -> Cassette:
                              {"pair": "BTC-USDT", "trade_id": "777", "price": "30000.4",
                               "amount": "0.015"},
                              {"pair": "ETH-USDT", "trade_id": "888", "price": "2000.1",
-                              "amount": "0.5"}]})
+                              "amount": "0.5"}]},
+                 fault=["reordered_frames"])
     market = [
         # Older than the snapshot (u <= lastUpdateId 1000): must be dropped.
         depth_update("BTCUSDT", 995, 1000, [["29999.00000000", "9.99000000"]], []),
@@ -187,7 +189,8 @@ def order_book_gap() -> Cassette:
                      "update_id": 1014,
                      "bids": [["30010.00", "1.00"], ["30009.50", "0.5"], ["30009.00", "2.00"]],
                      "asks": [["30011.00", "1.50"], ["30012.00", "2.50"]]}},
-                     "snapshots": {"BTC-USDT": 2}})
+                     "snapshots": {"BTC-USDT": 2}},
+                 fault=["sequence_gap"])
     market = [
         depth_update("BTCUSDT", 1001, 1003, [["29999.50000000", "2.50000000"]], [],
                      after_http="depth_btc"),

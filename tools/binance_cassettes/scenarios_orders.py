@@ -36,7 +36,7 @@ def place_limit_maker() -> Cassette:
     order = {**BUY, "type": "LIMIT_MAKER", "price": "29990"}
     c = _placed("place_limit_maker", "a LIMIT_MAKER (post-only) buy below the ask", order,
                 order_params("CH-Bt1", type_="LIMIT_MAKER", price="29990"),
-                order_body("CH-Bt1", 30, type_="LIMIT_MAKER", price="29990.00000000", tif=None),
+                order_body("CH-Bt1", 30, type_="LIMIT_MAKER", price="29990.00000000"),
                 {"exchange_order_id": "30", "client_order_id_pattern": ID_PATTERN,
                  "request_absent": ["timeInForce"]})
     return c
@@ -178,14 +178,20 @@ def cancel_order() -> Cassette:
     return c
 
 
+# errors.md, -2011 CANCEL_REJECTED: a refusal that leaves the order open. ("Order was not
+# canceled due to cancel restrictions." answers only a request that sent cancelRestrictions.)
+ACCOUNT_MAY_NOT_CANCEL = error(-2011, "This account may not place or cancel orders.")
+
+
 def cancel_rejected() -> Cassette:
     c = Cassette("binance", "cancel_rejected",
-                 "two cancels that do not happen: refused (-2011 cancel restrictions), then 503",
+                 "two cancels that do not happen: refused (-2011, the account may not cancel), then"
+                 " 503",
                  inputs={"order": BUY, "attempts": 2})
     exchange_info_(c)
     _with_open_order(c)
     cancel_(c, "CH-Bt1", status=400,
-            body=error(-2011, "Order was not canceled due to cancel restrictions."),
+            body=ACCOUNT_MAY_NOT_CANCEL,
             id="cancel_1")
     cancel_(c, "CH-Bt1", status=503, body="<html><body>503 Service Unavailable</body></html>",
             id="cancel_2")
@@ -213,7 +219,7 @@ def cancel_all() -> Cassette:
     _with_open_order(c, "CH-St2", 42, side="SELL", id="place_2")
     cancel_(c, "CH-Bt1", body=cancel_body("CH-Bt1", 41), id="cancel_1")
     cancel_(c, "CH-St2", status=400,
-            body=error(-2011, "Order was not canceled due to cancel restrictions."),
+            body=ACCOUNT_MAY_NOT_CANCEL,
             id="cancel_2")
     return c
 

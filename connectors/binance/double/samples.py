@@ -6,8 +6,9 @@ same event type (and x/X for executionReport) for stream frames.
 
 Keys: ("http", METHOD, path, variant) with variant "ok", or for POST /api/v3/order one of
 "ACK", "RESULT", "FULL", "FULL+fills", or for GET /api/v3/ticker/price "one" / "all";
-("error", code) for error bodies; ("market", "ack" | event type); ("ws-api", method,
-"ok" | "error"); ("user", event type) and ("user", "executionReport", x, X).
+("error", code) for error bodies; ("headers", *key) the X-MBX-* header names of a REST
+answer; ("market", "ack" | event type); ("ws-api", method, "ok" | "error"); ("user", event
+type) and ("user", "executionReport", x, X).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from harness.double import DoubleServer, Exchange, FaultPlan
 from harness.subject import TEST_API_KEY, TEST_API_SECRET
 
 Key = tuple[Any, ...]
+HEADERS: Key = ("headers",)
+"""HEADERS + key: the X-MBX-* header names of that answer (rest-api.md LIMITS)."""
 _ORDER = "/api/v3/order"
 
 
@@ -66,6 +69,8 @@ class _Collector:
             self.samples.setdefault(("error", body["code"]), body)
         elif key is not None:
             self.samples[key] = body
+            self.samples[HEADERS + key] = sorted(
+                name.upper() for name in response.headers if name.upper().startswith("X-MBX-"))
         return body
 
     async def read(self, ws: ClientConnection) -> None:

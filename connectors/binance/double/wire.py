@@ -32,6 +32,7 @@ RATE_LIMITED = ("Too much request weight used; current limit is 6000 request wei
 BANNED = ("Way too much request weight used; IP banned until {until}. Please use WebSocket "
           "Streams for live updates to avoid bans.")
 UNKNOWN_STATUS = "Unknown error, please check your request or try again later."
+_ORDER_WINDOWS = {"X-MBX-ORDER-COUNT-10S": 10_000, "X-MBX-ORDER-COUNT-1D": 86_400_000}
 
 
 class BinanceDouble(BaseWireFormat):
@@ -70,6 +71,8 @@ class BinanceDouble(BaseWireFormat):
         self.context = Context()
         self._weight_minute = -1
         self._weight = 0
+        self._order_windows: dict[str, int] = {}
+        self._order_counts_by_window: dict[str, int] = {}
 
     # -- REST ------------------------------------------------------------------------------------
     def operation_for(self, request: DoubleRequest) -> str:
@@ -97,10 +100,9 @@ class BinanceDouble(BaseWireFormat):
             if err.invalid and request.invalid_reason is None:
                 request.mark_invalid(err.reason)
             return DoubleResponse.json(err.body, err.status, self._headers(exchange, weight))
-        headers = self._headers(exchange, 0 if parsed.endpoint.operation in (
-            "place", "cancel", "cancel_all") else weight)
+        headers = self._headers(exchange, weight)  # rest-api.md: orders and cancels weigh 1
         if parsed.endpoint.operation == "place":
-            headers.update({"X-MBX-ORDER-COUNT-10S": "1", "X-MBX-ORDER-COUNT-1D": "1"})
+            headers.update(self._order_counts(exchange))
         return DoubleResponse.json(body, 200, headers)
 
     def render_fault(self, request: DoubleRequest, fault: HttpFault) -> DoubleResponse:
@@ -114,6 +116,20 @@ class BinanceDouble(BaseWireFormat):
         msg = UNKNOWN_STATUS if fault.status == 503 else \
             "An unknown error occurred while processing the request."
         return DoubleResponse.json({"code": -1000, "msg": msg}, fault.status)
+
+    def _order_counts(self, exchange: Exchange) -> dict[str, str]:
+        """rest-api.md "Unfilled Order Count": every successful order response carries how
+        many orders were placed in the current 10 s window and day."""
+        now = exchange.now()
+        counts = {}
+        for header, window_ms in _ORDER_WINDOWS.items():
+            window = now // window_ms
+            if self._order_windows.get(header) != window:
+                self._order_windows[header] = window
+                self._order_counts_by_window[header] = 0
+            self._order_counts_by_window[header] += 1
+            counts[header] = str(self._order_counts_by_window[header])
+        return counts
 
     def _headers(self, exchange: Exchange, weight: int) -> dict[str, str]:
         minute = exchange.now() // 60_000

@@ -314,3 +314,36 @@ def test_market_notional_refusal_is_not_blamed_on_the_client(venue: Venue) -> No
     status, body, request = venue.place(side="BUY", type="MARKET", quantity="0.01")
     assert (status, body["msg"]) == (400, "Filter failure: NOTIONAL")
     assert request.invalid_reason is None
+
+
+def test_order_answers_count_orders_per_window_and_weight_grows(venue: Venue) -> None:
+    """rest-api.md LIMITS: X-MBX-ORDER-COUNT-10S/-1D count the orders placed in the window
+    (a new 10 s window starts again at 1); X-MBX-USED-WEIGHT-1M adds each request's weight."""
+
+    def headers() -> dict[str, str]:
+        params = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+                  "quantity": "0.01", "price": "29000", "recvWindow": "5000",
+                  "timestamp": str(venue.now)}
+        query = encode_query(params)
+        request = DoubleRequest("POST", "/api/v3/order",
+                                query + f"&signature={hmac_sha256_hex(TEST_API_SECRET, query)}",
+                                headers={"X-MBX-APIKEY": TEST_API_KEY})
+        response = asyncio.run(venue.double.handle_http(request, venue.exchange))
+        assert response.status == 200, response.body
+        return dict(response.headers)
+
+    first, second = headers(), headers()
+    assert int(second["X-MBX-USED-WEIGHT-1M"]) == int(first["X-MBX-USED-WEIGHT-1M"]) + 1
+    assert (first["X-MBX-ORDER-COUNT-10S"], second["X-MBX-ORDER-COUNT-10S"]) == ("1", "2")
+    assert second["X-MBX-ORDER-COUNT-1D"] == "2"
+    venue.now += 10_000
+    third = headers()
+    assert (third["X-MBX-ORDER-COUNT-10S"], third["X-MBX-ORDER-COUNT-1D"]) == ("1", "3")
+    before = int(third["X-MBX-USED-WEIGHT-1M"])
+    asyncio.run(venue.double.handle_http(DoubleRequest("GET", "/api/v3/exchangeInfo", ""),
+                                         venue.exchange))
+    status, _, _ = venue.public("/api/v3/time")
+    assert status == 200
+    weight = asyncio.run(venue.double.handle_http(DoubleRequest("GET", "/api/v3/time", ""),
+                                                  venue.exchange)).headers
+    assert int(weight["X-MBX-USED-WEIGHT-1M"]) == before + 20 + 1 + 1

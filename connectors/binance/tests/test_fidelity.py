@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from connectors.binance.double.samples import Key, collect
+from connectors.binance.double.samples import HEADERS, Key, collect
 from harness.cassette.format import Cassette, Direction, FrameKind, WsConnection
 from harness.cassette.loader import load_cassette
 
@@ -41,17 +41,8 @@ KNOWN_REASONS = (NOT_JSON, FAULT, NO_KIND, TRUNCATED)
 # Fields that one side may have and the other not, by payload kind (a key prefix): each is
 # conditional or version-dependent in Binance's own answers. Anything else must match.
 TOLERATED: dict[tuple[Key, str], str] = {
-    (("user", "executionReport"), "v"):
-        "prevented match id: only sent when self-trade prevention expired the order "
-        "(user-data-stream.md), though the docs' sample shows it",
-    (("http", "GET", "/api/v3/exchangeInfo"), "opoAllowed"):
-        "in Binance's current exchangeInfo; cassettes copied an older example",
-    (("http", "GET", "/api/v3/exchangeInfo"), "pegInstructionsAllowed"):
-        "in Binance's current exchangeInfo; cassettes copied an older example",
     (("ws-api",), "rateLimits"):
         "WebSocket API answers leave it out when the connection sets returnRateLimits=false",
-    (("http", "POST", "/api/v3/order"), "timeInForce"):
-        "a LIMIT_MAKER order: the double says GTC, place_limit_maker.yaml leaves it out",
 }
 
 
@@ -238,3 +229,40 @@ def test_shape_diff_finds_missing_keys_wrong_types_and_undeclared_keys() -> None
         "$: the double adds key 'e'", "$: the double lacks key 'd'"]
     assert shape_diff(["1.5"], ["ACK"]) == [
         "$[0]: recorded decimal string '1.5', double string 'ACK'"]
+
+
+# -- headers --------------------------------------------------------------------------------------
+def rate_limit_headers(headers: Any) -> list[str]:
+    return sorted(str(name).upper() for name in headers if str(name).upper().startswith("X-MBX-"))
+
+
+@pytest.mark.parametrize("path", CASSETTES, ids=[p.stem for p in CASSETTES])
+def test_the_double_sends_the_rate_limit_headers_binance_sent(path: Path) -> None:
+    """rest-api.md LIMITS: X-MBX-USED-WEIGHT-1M on every answer, X-MBX-ORDER-COUNT-10S/-1D on
+    every successful order answer; the used weight grows as the scenario spends it."""
+    cassette = load_cassette(path)
+    catalogue = samples()
+    problems: list[str] = []
+    last_weight, last_status = 0, 200
+    for index, interaction in enumerate(cassette.interactions):
+        response = interaction.response
+        if interaction.fault is not None:
+            continue
+        weight = int(response.headers.get("X-MBX-USED-WEIGHT-1M", ("0",))[0])
+        # After a 429 the client waits Retry-After: the next answer is in a new window.
+        if weight <= last_weight and last_status != 429:
+            problems.append(f"http[{index}] {interaction.label}: X-MBX-USED-WEIGHT-1M {weight}"
+                            f" after {last_weight}; it grows as the scenario spends weight")
+        last_weight, last_status = weight, response.status
+        if response.status >= 400:
+            continue
+        try:
+            key = http_key(interaction.request.method, interaction.request.uri, response.status,
+                           json.loads(response.body))
+        except ValueError:
+            continue
+        rendered = catalogue.get(HEADERS + key)
+        if rendered is not None and rate_limit_headers(response.headers) != rendered:
+            problems.append(f"http[{index}] {interaction.label}: recorded "
+                            f"{rate_limit_headers(response.headers)}, double {rendered}")
+    assert not problems, f"{path.name}: rate-limit headers differ:\n  " + "\n  ".join(problems)

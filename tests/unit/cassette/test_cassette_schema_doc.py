@@ -50,6 +50,7 @@ def _break(path: str, value: Any) -> dict[str, Any]:
 
 BROKEN = [
     ("version", 2), ("meta/source", "hearsay"), ("meta/date", "yesterday"), ("meta/extra", 1),
+    ("meta/fault", ["fill_before_ak"]), ("meta/fault", []), ("meta/fault", "overfill"),
     ("meta/connector", KeyError), ("http/version", 3),
     ("http/interactions/0/request/method", "get"),
     ("http/interactions/0/request/uri", "/relative"),
@@ -68,6 +69,8 @@ BROKEN = [
 
 def test_the_sample_passes_both() -> None:
     assert schema_ok(sample_doc()) and validate_document(sample_doc()) == []
+    labelled = _break("meta/fault", ["fill_before_ack", "garbage_frame"])
+    assert schema_ok(labelled) and validate_document(labelled) == []
 
 
 @pytest.mark.parametrize(("path", "value"), BROKEN)
