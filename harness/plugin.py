@@ -7,19 +7,32 @@ modules load only when a check runs.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import functools
+import math
 import inspect
 from typing import Any
 
 import pytest
 
 
+def positive_seconds(text: str) -> float:
+    """A deadline from the command line: a finite number of seconds above zero."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a number of seconds above 0, e.g. 30")
+    return seconds
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("harness", "connector-harness conformance checks")
     group.addoption("--connector", action="append", default=[], metavar="NAME",
                     help="run checks only for this connector (repeatable); default: all")
-    group.addoption("--check-timeout", type=float, default=None, metavar="SECONDS",
+    group.addoption("--check-timeout", type=positive_seconds, default=None, metavar="SECONDS",
                     help="per-check deadline (default 10; manifest < check < this option)")
     group.addoption("--record-mode", default=None,
                     choices=["none", "once", "new_episodes", "all"],

@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from harness.plugin import positive_seconds
 from harness.runner import DEFAULT_CONNECTOR_TIMEOUT, RunPlan, run_connectors
 
 
@@ -27,9 +28,11 @@ def register(subparsers: Any) -> None:
                         help="where reports go (default: reports/)")
     parser.add_argument("--jobs", "-j", type=int, default=2,
                         help="connectors run in parallel (default 2)")
-    parser.add_argument("--check-timeout", type=float, default=None, metavar="SECONDS",
+    parser.add_argument("--check-timeout", type=positive_seconds, default=None,
+                        metavar="SECONDS",
                         help="deadline of each check (default 10)")
-    parser.add_argument("--connector-timeout", type=float, default=DEFAULT_CONNECTOR_TIMEOUT,
+    parser.add_argument("--connector-timeout", type=positive_seconds,
+                        default=DEFAULT_CONNECTOR_TIMEOUT,
                         metavar="SECONDS",
                         help="a connector whose checks take longer is stopped and reported red")
     parser.add_argument("--changed-since", metavar="REF", default=None,
