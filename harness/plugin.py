@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import math
 import inspect
+import math
 from typing import Any
 
 import pytest

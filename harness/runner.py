@@ -46,6 +46,7 @@ class RunOutcome:
     complete: bool
     started: dt.datetime
     finished: dt.datetime
+    registry_warnings: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[str, str], None]
@@ -93,7 +94,7 @@ def run_connectors(plan: RunPlan, progress: Progress = lambda name, state: None,
                 future.cancel()
     ordered = [runs[m.name] for m in manifests if m.name in runs]
     return RunOutcome(ordered, list(registry.errors), complete, started,
-                      dt.datetime.now(dt.UTC))
+                      dt.datetime.now(dt.UTC), list(registry.warnings))
 
 
 def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,

@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
             progress.update(tasks[name], description=f"{name}: {state}")
 
         outcome = run_connectors(plan, report)
+    for warning in outcome.registry_warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
     for error in outcome.registry_errors:
         console.print(f"[red]manifest error:[/red] {error}")
     from harness.coverage_gate import gate_failures

@@ -133,7 +133,8 @@ def test_an_interrupted_run_marks_what_did_not_run_incomplete(roots: Path,
     assert hanging.incomplete
     assert hanging.load_error == "interrupted before its checks finished"
     # Manifest problems travel with the outcome, interrupted or not.
-    assert [e.split(": ")[1] for e in outcome.registry_errors] == ["standard"]
+    assert [e.split(": ")[1] for e in outcome.registry_errors] == \
+        ["standard", "connector", "pairs", "urls.production"]
 
 
 def test_the_worker_records_a_load_error_without_running_checks(roots: Path,
