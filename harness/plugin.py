@@ -85,10 +85,19 @@ def _registry(config: pytest.Config, load: Any) -> Any:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    from harness.expectations import apply_expectations
+    from harness.expectations import (
+        apply_expectations,
+        unknown_known_failures,
+        whole_suite_collected,
+    )
 
     for item in items:
         apply_expectations(item)
+    # Before -k deselects anything: the items are every check of the collected files.
+    if whole_suite_collected(config):
+        recorder: Any = config.pluginmanager.get_plugin("harness-results")
+        for connector, problems in unknown_known_failures(items).items():
+            recorder.add_problems(connector, problems)
 
 
 @pytest.fixture

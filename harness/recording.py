@@ -26,6 +26,11 @@ class ResultRecorder:
         self.config = config
         self.results: list[CheckResult] = []
         self._durations: dict[str, float] = {}
+        self.problems: dict[str, list[str]] = {}
+
+    def add_problems(self, connector: str, problems: list[str]) -> None:
+        """Record problems of a connector's configuration or data: each makes it red."""
+        self.problems.setdefault(connector, []).extend(problems)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]
@@ -80,11 +85,20 @@ class ResultRecorder:
         for result in self.results:
             run = by_connector.setdefault(result.connector, ConnectorRun(result.connector))
             run.results.append(result)
+        for name, problems in self.problems.items():
+            by_connector.setdefault(name, ConnectorRun(name)).problems.extend(problems)
         for name, run in by_connector.items():
             run.scenarios = recorded(name)  # set by the PROP check (harness.scenarios.api)
         return [by_connector[name] for name in sorted(by_connector)]
 
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        for problems in self.problems.values():
+            for problem in problems:
+                terminalreporter.write_line(f"harness: {problem}", red=True)
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if any(self.problems.values()) and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
         target = self.config.getoption("harness_raw")
         if not target:
             return
@@ -118,6 +132,7 @@ def merge_runs(runs: list[ConnectorRun]) -> list[ConnectorRun]:
             continue
         into.results.extend(run.results)
         into.scenarios = into.scenarios or run.scenarios
+        into.problems = list(dict.fromkeys([*into.problems, *run.problems]))
     return [merged[name] for name in sorted(merged)]
 
 

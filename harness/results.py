@@ -121,6 +121,9 @@ class ConnectorRun:
     coverage: CoverageResult | None = None
     scenarios: ScenarioResult | None = None
     incomplete: bool = False
+    # Problems of its configuration or data found while running it (a known failure naming no
+    # check, a secret in a cassette): each one line naming the file and place, each red.
+    problems: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,6 +134,7 @@ class ConnectorRun:
             "coverage": asdict(self.coverage) if self.coverage else None,
             "scenarios": asdict(self.scenarios) if self.scenarios else None,
             "incomplete": self.incomplete,
+            "problems": list(self.problems),
         }
 
     @classmethod
@@ -147,6 +151,7 @@ class ConnectorRun:
             coverage=CoverageResult(**coverage) if coverage else None,
             scenarios=ScenarioResult(**scenarios) if scenarios else None,
             incomplete=bool(data.get("incomplete", False)),
+            problems=[str(problem) for problem in data.get("problems", [])],
         )
 
 

@@ -142,6 +142,7 @@ def compute_status(
     notes: list[str] = []  # said, but lowering nothing
     if run.load_error:
         red.append(f"could not load: {first_line(run.load_error)}")
+    red.extend(first_line(problem, 400) for problem in run.problems)
     if run.incomplete:
         red.append("run incomplete: not every check ran (interrupted or timed out)")
     results = run.results

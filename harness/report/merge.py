@@ -65,6 +65,7 @@ def combine_runs(runs: Sequence[ConnectorRun]) -> list[ConnectorRun]:
                 coverage=run.coverage,
                 scenarios=run.scenarios,
                 incomplete=run.incomplete,
+                problems=list(run.problems),
             )
             continue
         into.load_error = into.load_error or run.load_error
@@ -73,6 +74,7 @@ def combine_runs(runs: Sequence[ConnectorRun]) -> list[ConnectorRun]:
         if run.scenarios is not None and (into.scenarios is None or into.scenarios.passed):
             into.scenarios = run.scenarios
         into.incomplete = into.incomplete or run.incomplete
+        into.problems = list(dict.fromkeys([*into.problems, *run.problems]))
     return [combined[name] for name in sorted(combined)]
 
 

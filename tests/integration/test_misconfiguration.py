@@ -1,0 +1,68 @@
+"""Misconfiguration a user can make is reported, naming file and field, never silently passed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import worker
+from harness.registry import EXTRA_ROOTS_ENV
+from harness.results import read_raw
+from harness.status import Status, compute_status
+
+ROOT = Path(__file__).resolve().parents[2]
+FAKE = ROOT / "tests" / "fixtures" / "connectors" / "fake_exchange" / "connector.toml"
+
+KNOWN_FAILURES = """
+[[known_failures]]
+check = "SPOT-ORD-1"
+reason = "a real check id"
+link = "https://example.invalid/1"
+expires = 2099-01-31
+
+[[known_failures]]
+check = "SPOT-ORD-99"
+reason = "no such check"
+link = "https://example.invalid/2"
+expires = 2099-01-31
+"""
+
+
+@pytest.fixture
+def toy_with_known_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HARNESS_CONNECTOR_PATH with `kf_toy`: the fake exchange with two known failures, one of
+    them naming a check that does not exist."""
+    toy = tmp_path / "extra" / "kf_toy"
+    toy.mkdir(parents=True)
+    text = FAKE.read_text().replace('name = "fake_exchange"', 'name = "kf_toy"')
+    (toy / "connector.toml").write_text(text + KNOWN_FAILURES)
+    monkeypatch.setenv(EXTRA_ROOTS_ENV, str(tmp_path / "extra"))
+    return toy / "connector.toml"
+
+
+def test_a_known_failure_naming_no_check_makes_the_connector_red(
+        toy_with_known_failures: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "kf.json"
+    # -k selects one check: the rest is deselected, yet the id is judged against all of them.
+    worker.main(["kf_toy", str(raw), "--no-coverage", "--check-timeout", "5",
+                 "--", "-k", "SPOT-SYM-1", "-p", "no:randomly"])
+    (run,) = read_raw(raw)
+    assert run.problems == [
+        f"{toy_with_known_failures}: known_failures[1].check: SPOT-ORD-99 is no check of the "
+        "spot standard; did you mean SPOT-ORD-9?"]
+    status = compute_status(run)
+    assert status.status is Status.RED
+    assert status.reasons[0] == run.problems[0]
+
+
+def test_pytest_fails_a_session_whose_known_failure_names_no_check(
+        toy_with_known_failures: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "suites"), "--connector",
+                             "kf_toy", "-k", "SPOT-SYM-1", "-p", "no:randomly", "-q"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("harness: " f"{toy_with_known_failures}: known_failures[1].check: SPOT-ORD-99 is no "
+            "check of the spot standard") in result.stdout
