@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from harness import worker
 from harness.registry import EXTRA_ROOTS_ENV
@@ -14,6 +15,11 @@ from harness.results import read_raw
 from harness.status import Status, compute_status
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "unit" / "cassette"))
+from cassette_samples import sample_doc  # noqa: E402
+
+API_KEY = "Ab12" + "xY9zQ3wE5rT7uI1oP4aS6dF8gH0jK2lZ" * 2
+API_KEY = API_KEY[:64]
 FAKE = ROOT / "tests" / "fixtures" / "connectors" / "fake_exchange" / "connector.toml"
 
 KNOWN_FAILURES = """
@@ -66,3 +72,23 @@ def test_pytest_fails_a_session_whose_known_failure_names_no_check(
     assert result.returncode == 1, result.stdout + result.stderr
     assert ("harness: " f"{toy_with_known_failures}: known_failures[1].check: SPOT-ORD-99 is no "
             "check of the spot standard") in result.stdout
+
+
+def test_a_secret_in_a_cassette_makes_its_connector_red_naming_file_and_place(
+        toy_with_known_failures: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cassettes" / "kf_toy"  # cassettes/<exchange>/ beside the connectors
+    folder.mkdir(parents=True)
+    leaky = folder / "leaky.yaml"
+    doc = sample_doc()
+    doc["meta"].update(connector="kf_toy", scenario="leaky")
+    doc["http"]["interactions"][1]["request"]["headers"]["X-MBX-APIKEY"] = [API_KEY]
+    leaky.write_text(yaml.safe_dump(doc, sort_keys=False))
+    raw = tmp_path / "kf.json"
+    worker.main(["kf_toy", str(raw), "--no-coverage", "--", "-k", "SPOT-SYM-1"])
+    (run,) = read_raw(raw)
+    secret = [p for p in run.problems if p.startswith("secret in a cassette: ")]
+    assert secret == [f"secret in a cassette: {leaky}:http.interactions[1].request.headers."
+                      "X-MBX-APIKEY[0]: X-MBX-APIKEY=Ab12...(64 chars) is not scrubbed; "
+                      "replace the value with SCRUBBED"]
+    status = compute_status(run)
+    assert status.status is Status.RED and secret[0] in status.reasons
