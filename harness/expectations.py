@@ -91,3 +91,19 @@ def unknown_known_failures(items: list[pytest.Item]) -> dict[str, list[str]]:
                 f"{manifest.path}: known_failures[{index}].check: {known.check_id} is no check "
                 f"of the {manifest.standard.value} standard; {hint}")
     return problems
+
+
+def select_scenario(config: pytest.Config, items: list[pytest.Item], scenario: str) -> None:
+    """Keep exactly the checks that replay `scenario`; none is a usage error naming the
+    scenarios that exist (a typo must not pass as "no tests ran")."""
+    specs = [(item, spec_of(item)) for item in items]
+    keep = [item for item, spec in specs if spec is not None and spec.scenario == scenario]
+    if not keep:
+        known = sorted({spec.scenario for _, spec in specs if spec and spec.scenario})
+        close = difflib.get_close_matches(scenario, known, n=1)
+        hint = f"did you mean {close[0]}?" if close else f"scenarios: {', '.join(known)}"
+        raise pytest.UsageError(f"--scenario: no check uses scenario {scenario!r}; {hint}")
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep

@@ -37,6 +37,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--record-mode", default=None,
                     choices=["none", "once", "new_episodes", "all"],
                     help="cassette record mode, vcrpy's names (default none; forced in CI)")
+    group.addoption("--scenario", default=None, metavar="NAME",
+                    help="run only the checks that replay this scenario (cassette name), as "
+                         "`harness record` does")
     group.addoption("--record-upstream", default="production", metavar="ENV",
                     help="manifest URL set to record from (production or testnet)")
     group.addoption("--harness-raw", default=None, metavar="PATH",
@@ -93,6 +96,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     for item in items:
         apply_expectations(item)
+    scenario = config.getoption("scenario")
+    if scenario:
+        from harness.expectations import select_scenario
+
+        select_scenario(config, items, scenario)
     # Before -k deselects anything: the items are every check of the collected files.
     if whole_suite_collected(config):
         recorder: Any = config.pluginmanager.get_plugin("harness-results")
