@@ -10,6 +10,7 @@ import pytest
 
 from harness.checks import spec_of
 from harness.expectations import manifest_of
+from harness.failure_message import logged_problems, with_root_cause
 from harness.results import (
     CheckResult,
     ConnectorRun,
@@ -31,6 +32,13 @@ class ResultRecorder:
     def add_problems(self, connector: str, problems: list[str]) -> None:
         """Record problems of a connector's configuration or data: each makes it red."""
         self.problems.setdefault(connector, []).extend(problems)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Any:
+        # What the connector logged while the check ran: the root cause of most failures.
+        with logged_problems() as problems:
+            yield
+        item.stash[LOGGED_KEY] = problems
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]
@@ -62,7 +70,7 @@ class ResultRecorder:
             result_outcome = Outcome.PASS if report.passed else (
                 Outcome.FAIL if report.when == "call" else Outcome.ERROR)
             expected = Expectation.PASS
-        message = _message(report)
+        message = _message(report, item.stash.get(LOGGED_KEY, []))
         if known is not None and known.expired() and result_outcome is not Outcome.PASS:
             message = f"known failure expired on {known.expires}: {known.reason}\n{message}"
         record = CheckResult(
@@ -136,17 +144,27 @@ def merge_runs(runs: list[ConnectorRun]) -> list[ConnectorRun]:
     return [merged[name] for name in sorted(merged)]
 
 
-def _message(report: pytest.TestReport) -> str:
+LOGGED_KEY = pytest.StashKey[list[str]]()
+
+
+def _message(report: pytest.TestReport, logged: list[str]) -> str:
+    """One readable first line (what failed and its logged root cause), then pytest's whole
+    crash message for whoever wants the details."""
     if report.passed:
         return ""
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2]).removeprefix("Skipped: ")
-    text = getattr(report, "wasxfail", "") or ""
+    reason = getattr(report, "wasxfail", "") or ""
     crash = getattr(report.longrepr, "reprcrash", None)
     if crash is not None:
-        text = f"{crash.message}".strip() if not text else f"{text}: {crash.message}"
-    elif report.longrepr and not text:
-        text = str(report.longrepr).strip().splitlines()[-1]
+        detail = str(crash.message).strip()
+    else:
+        lines = str(report.longrepr or "").strip().splitlines()
+        detail = lines[-1] if lines else ""
+    line = with_root_cause(detail, logged if report.when == "call" else [])
+    if reason:
+        line = f"{reason}: {line}"
+    text = line if detail in ("", line) else f"{line}\n{detail}"
     return text[:4000]
 
 

@@ -20,7 +20,8 @@ from harness.coverage_gate import COVERAGE_THRESHOLD, DIFF_COVERAGE_THRESHOLD
 from harness.results import CheckResult, ConnectorRun, Outcome
 
 # Reasons are one line each; a traceback's tail belongs in the per-check message, not here.
-MAX_REASON_MESSAGE = 160
+# Long enough for a failure and the root cause the connector logged.
+MAX_REASON_MESSAGE = 320
 # Said as a reason, but it lowers nothing: a connector without a double cannot run them.
 NO_SCENARIOS_REASON = "property scenarios not run: the connector has no exchange double"
 

@@ -92,3 +92,30 @@ def test_a_secret_in_a_cassette_makes_its_connector_red_naming_file_and_place(
                       "replace the value with SCRUBBED"]
     status = compute_status(run)
     assert status.status is Status.RED and secret[0] in status.reasons
+
+
+def test_a_response_that_is_not_json_fails_with_the_connector_s_logged_cause(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cassettes = tmp_path / "cassettes"
+    cassettes.mkdir()
+    original = (ROOT / "cassettes" / "binance" / "place_limit_buy.yaml").read_text()
+    assert original.count('"symbol":"BTCUSDT","orderId":28') == 1
+    (cassettes / "place_limit_buy.yaml").write_text(
+        original.replace('"symbol":"BTCUSDT","orderId":28', '"symbol":"BTCUSDT" oops,"orderId":28'))
+    connector = tmp_path / "extra" / "garbled"
+    connector.mkdir(parents=True)
+    manifest = (ROOT / "connectors" / "binance" / "connector.toml").read_text()
+    manifest = manifest.replace('name = "binance"', 'name = "garbled"').replace(
+        "[cassettes]\n", f'[cassettes]\nroot = "{cassettes}"\n')
+    (connector / "connector.toml").write_text(manifest)
+    monkeypatch.setenv(EXTRA_ROOTS_ENV, str(tmp_path / "extra"))
+    raw = tmp_path / "garbled.json"
+    worker.main(["garbled", str(raw), "--no-coverage", "--", "--scenario", "place_limit_buy"])
+    (run,) = read_raw(raw)
+    (result,) = run.results
+    first = result.message.splitlines()[0]
+    assert first.startswith("expected one OrderCreated, got: (no events) (logged: "), first
+    assert "POST /api/v3/order: HTTP 200 response is not valid JSON (Expecting" in first
+    reason = compute_status(run).reasons[0]
+    assert reason.startswith("SPOT-ORD-1 failed unexpectedly: expected one OrderCreated")
+    assert "not valid JSON" in reason and "harness." not in reason
