@@ -124,6 +124,9 @@ class ConnectorRun:
     # Problems of its configuration or data found while running it (a known failure naming no
     # check, a secret in a cassette): each one line naming the file and place, each red.
     problems: list[str] = field(default_factory=list)
+    # Only a selection of its checks ran (`-k`, a node id, --scenario): coverage and the
+    # property scenarios are not judged.
+    partial: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,6 +138,7 @@ class ConnectorRun:
             "scenarios": asdict(self.scenarios) if self.scenarios else None,
             "incomplete": self.incomplete,
             "problems": list(self.problems),
+            "partial": self.partial,
         }
 
     @classmethod
@@ -152,6 +156,7 @@ class ConnectorRun:
             scenarios=ScenarioResult(**scenarios) if scenarios else None,
             incomplete=bool(data.get("incomplete", False)),
             problems=[str(problem) for problem in data.get("problems", [])],
+            partial=bool(data.get("partial", False)),
         )
 
 

@@ -25,6 +25,23 @@ from harness.registry import Registry, load_registry
 from harness.results import ConnectorRun, read_raw
 
 DEFAULT_CONNECTOR_TIMEOUT = 900.0
+PARTIAL_DIR = "partial"
+INTERRUPTED_DIR = "interrupted"
+# pytest options that run a selection of the checks: such a run judges only what it ran.
+_SELECTING = ("-k", "-m", "--scenario", "--deselect", "--lf", "--last-failed", "-x",
+              "--exitfirst", "--maxfail", "--sw", "--stepwise")
+
+
+def is_partial(pytest_args: Sequence[str]) -> bool:
+    """True when extra pytest arguments select some checks (`-k SPOT-ORD-3`, a node id).
+
+    >>> is_partial(["-k", "SPOT-ORD-3"]), is_partial(["-p", "no:randomly", "-v"])
+    (True, False)
+    """
+    for arg in pytest_args:
+        if arg.startswith(_SELECTING) or "::" in arg or arg.endswith(".py"):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from harness.results import CheckResult, ConnectorRun, Outcome
 MAX_REASON_MESSAGE = 320
 # Said as a reason, but it lowers nothing: a connector without a double cannot run them.
 NO_SCENARIOS_REASON = "property scenarios not run: the connector has no exchange double"
+PARTIAL_REASON = "partial run: only the selected checks ran; coverage and scenarios not judged"
 
 
 class Status(str, Enum):
@@ -171,16 +172,22 @@ def compute_status(
         yellow.append(f"all {len(results)} checks were skipped")
 
     scenarios = run.scenarios
+    if run.partial:
+        notes.append(PARTIAL_REASON)
     if scenarios is None:
-        if not run.load_error:
+        # Say why only when it is known: a connector that did not load, or a partial run,
+        # is no evidence that the connector lacks an exchange double.
+        property_results = [r for r in results if r.check_id.startswith("PROP-LIFE")]
+        if not run.load_error and not run.partial and all(
+                r.outcome is Outcome.SKIP for r in property_results):
             notes.append(NO_SCENARIOS_REASON)
     elif not scenarios.passed:
         detail = first_line(scenarios.failure) or "see the minimal failing sequence"
         red.append(f"property invariant violated (seed {scenarios.seed}): {detail}")
 
-    coverage = run.coverage
+    coverage = None if run.partial else run.coverage
     if coverage is None:
-        if not run.load_error:
+        if not run.load_error and not run.partial:
             yellow.append("coverage not measured")
     else:
         if coverage.percent < coverage_threshold:
@@ -239,7 +246,7 @@ def one_line_per_connector(statuses: Sequence[ConnectorStatus]) -> list[str]:
         )
         label = status.status.value.upper()
         line = f"{status.connector:<{width}}  {label:<6}  {counts}, {coverage}"
-        problems = [r for r in status.reasons if r != NO_SCENARIOS_REASON]
+        problems = [r for r in status.reasons if r not in (NO_SCENARIOS_REASON, PARTIAL_REASON)]
         if status.status is not Status.GREEN and problems:
             line += f" - {problems[0]}"
             if len(problems) > 1:
@@ -250,6 +257,7 @@ def one_line_per_connector(statuses: Sequence[ConnectorStatus]) -> list[str]:
 
 __all__ = [
     "NO_SCENARIOS_REASON",
+    "PARTIAL_REASON",
     "ConnectorStatus",
     "Status",
     "check_status",

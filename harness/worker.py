@@ -19,6 +19,7 @@ from harness.coverage_gate import DiffError, diff_coverage, measure
 from harness.manifest import Manifest
 from harness.registry import ConnectorLoadError, load_connector_class, load_registry
 from harness.results import ConnectorRun, read_raw, write_raw
+from harness.runner import is_partial
 
 
 def suites_root() -> Path:
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     run.standard = manifest.standard.value
     run.load_error = load_error
     run.problems += cassette_secrets(manifest)
+    run.partial = is_partial(args.pytest_args)
     if not args.no_coverage:
         run.coverage = measurement.results.get(manifest.name)
         if run.coverage is not None and args.diff_base:

@@ -10,7 +10,13 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from harness.plugin import positive_seconds
-from harness.runner import DEFAULT_CONNECTOR_TIMEOUT, RunPlan, run_connectors
+from harness.runner import (
+    DEFAULT_CONNECTOR_TIMEOUT,
+    PARTIAL_DIR,
+    RunPlan,
+    is_partial,
+    run_connectors,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -60,7 +66,11 @@ def run(args: argparse.Namespace) -> int:
                       f"{', '.join(connectors) or 'none'}")
         if not connectors:
             return 0
-    plan = RunPlan(connectors=connectors, out=args.out, jobs=args.jobs,
+    # A selection of checks (`-- -k SPOT-ORD-3`) is a partial run: its reports go to
+    # <out>/partial/, with no coverage gate, and the published reports stay as they were.
+    partial = is_partial(args.pytest_args)
+    out = args.out / PARTIAL_DIR if partial else args.out
+    plan = RunPlan(connectors=connectors, out=out, jobs=args.jobs,
                    check_timeout=args.check_timeout, connector_timeout=args.connector_timeout,
                    pytest_args=args.pytest_args, diff_base=args.changed_since)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -79,16 +89,20 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"[red]manifest error:[/red] {error}")
     from harness.coverage_gate import gate_failures
 
-    gates = [*outcome.registry_errors, *gate_failures(outcome.runs)]
-    statuses = write_reports(outcome.runs, args.out, started=outcome.started,
-                             finished=outcome.finished, complete=outcome.complete,
+    coverage_gates = [] if partial else gate_failures(outcome.runs)
+    gates = [*outcome.registry_errors, *coverage_gates]
+    statuses = write_reports(outcome.runs, out, started=outcome.started,
+                             finished=outcome.finished, complete=outcome.complete and not partial,
                              gate_failures=gates)
     for line in one_line_per_connector(statuses):
         console.print(line)
+    if partial:
+        console.print(f"[yellow]partial run[/yellow] ({' '.join(args.pytest_args)}): only the "
+                      "selected checks ran; no coverage gate; badges and history untouched")
     if not outcome.complete:
         console.print("[yellow]interrupted: the report is marked incomplete[/yellow]")
-    console.print(f"reports written to {args.out}/ (open {args.out}/site/index.html)")
-    for line in gate_failures(outcome.runs):
+    console.print(f"reports written to {out}/ (open {out}/site/index.html)")
+    for line in coverage_gates:
         console.print(f"[red]gate:[/red] {line}")
     code = exit_code(statuses, gates)
     return code if outcome.complete else max(code, 130)

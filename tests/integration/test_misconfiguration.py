@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import json
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,27 @@ def test_a_response_that_is_not_json_fails_with_the_connector_s_logged_cause(
     reason = compute_status(run).reasons[0]
     assert reason.startswith("SPOT-ORD-1 failed unexpectedly: expected one OrderCreated")
     assert "not valid JSON" in reason and "harness." not in reason
+
+
+def test_a_partial_run_has_no_coverage_gate_and_leaves_the_published_reports(
+        toy_with_known_failures: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+        ) -> None:
+    from harness.cli import main
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "status.json").write_text("the last complete run")
+    code = main(["run", "--connector", "kf_toy", "--out", str(out), "--",
+                 "-k", "SPOT-SYM-1", "-p", "no:randomly"])
+    printed = capsys.readouterr().out
+    assert (out / "status.json").read_text() == "the last complete run"
+    assert not (out / "badges").exists() and not (out / "history.jsonl").exists()
+    status = json.loads((out / "partial" / "status.json").read_text())
+    assert status["run"]["complete"] is False
+    toy = status["connectors"]["kf_toy"]
+    assert [c["check_id"] for c in toy["checks"]] == ["SPOT-SYM-1"]
+    assert not any("coverage" in reason for reason in toy["reasons"]), toy["reasons"]
+    assert "partial run (-k SPOT-SYM-1 -p no:randomly)" in printed
+    assert "gate:" not in printed
+    # Red only for the known failure naming no check (the fixture's), never for coverage.
+    assert code == 1 and toy["status"] == "red"

@@ -55,6 +55,8 @@ def test_harness_run_reports_an_unimportable_connector_red_and_completes_the_oth
                  "--check-timeout", "5", "--", "-k", "runner_toy_own", "-p", "no:randomly"])
     printed = capsys.readouterr().out
     assert code == 1, printed
+    # `-k` makes it a partial run: its reports go to <out>/partial/.
+    out = out / "partial"
     status = json.loads((out / "status.json").read_text())
     broken = status["connectors"]["broken_import"]
     toy = status["connectors"]["runner_toy"]
