@@ -17,7 +17,8 @@ from contextlib import contextmanager
 # `package.module.ClassName: ` at the start of a line: the class path goes, the name stays.
 _CLASS_PATH = re.compile(r"^(?:[A-Za-z_]\w*\.)+([A-Z]\w*)(?=:)")
 # Lines pytest adds to explain an assertion; the check's own words come before them.
-_INTROSPECTION = re.compile(r"^(assert |\+ |where |and |At index |Use -v|Full diff|\+\s|-\s)")
+_INTROSPECTION = re.compile(r"^(assert |\+ |where |and |At index |Use -v|Full diff|\+\s|-\s"
+                            r"|Stack of |Traceback |File \")")
 MAX_LOGGED = 240
 
 

@@ -152,10 +152,19 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     # A check's connector, replay servers and clock share the loop over loopback: its idle
     # waits (deadlines, polls, Retry-After) are skipped. Other async tests keep real time.
     loop_factory = _idle_skipping_loop if plan is not None else None
+    from harness.watchdog import CheckBlocked, wall_deadline, watchdog
+
     for attempt_number in range(reruns + 1):
         try:
-            with asyncio.Runner(loop_factory=loop_factory) as runner:
+            # The loop's own deadline cannot fire while the connector blocks the thread: a
+            # watchdog thread stops such a check a little after it, with the stack.
+            with watchdog(wall_deadline(timeout), timeout), \
+                    asyncio.Runner(loop_factory=loop_factory) as runner:
                 runner.run(attempt())
+        except CheckBlocked as blocked:
+            if attempt_number == reruns:
+                raise AssertionError(blocked.report()) from None
+            continue
         except (pytest.skip.Exception, KeyboardInterrupt):
             raise
         except BaseException:

@@ -85,6 +85,24 @@ class ResultRecorder:
         # A teardown failure after a passing call replaces that call's result.
         self.results = [r for r in self.results if r.nodeid != item.nodeid]
         self.results.append(record)
+        self._write_so_far()
+
+    def _own_raw_path(self) -> Path | None:
+        """Where this process writes its results: the --harness-raw file, or its xdist
+        worker's part of it."""
+        target = self.config.getoption("harness_raw")
+        if not target:
+            return None
+        path = Path(target)
+        worker = getattr(self.config, "workerinput", {}).get("workerid")
+        return path.with_name(f"{path.stem}-{worker}{path.suffix}") if worker else path
+
+    def _write_so_far(self) -> None:
+        # After every check: a worker killed later (Ctrl-C, a check that blocks in C code,
+        # the connector timeout) still leaves every result it finished.
+        path = self._own_raw_path()
+        if path is not None:
+            write_raw(path, self.runs())
 
     def runs(self) -> list[ConnectorRun]:
         from harness.scenarios.record import recorded

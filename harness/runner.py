@@ -23,6 +23,7 @@ from pathlib import Path
 from harness.manifest import Manifest
 from harness.registry import Registry, load_registry
 from harness.results import ConnectorRun, read_raw
+from harness.watchdog import EXIT_BLOCKED
 
 DEFAULT_CONNECTOR_TIMEOUT = 900.0
 PARTIAL_DIR = "partial"
@@ -136,12 +137,15 @@ def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
             code = process.wait(timeout=plan.connector_timeout)
         except subprocess.TimeoutExpired:
             _kill(process)
-            return ConnectorRun(
-                manifest.name, manifest.standard.value, incomplete=True,
-                load_error=f"its checks did not finish within {plan.connector_timeout:.0f} s "
-                           f"and were stopped; see {log_path}")
+            stopped = (f"its checks did not finish within {plan.connector_timeout:.0f} s "
+                       f"and were stopped; see {log_path}")
+            return _finished_so_far(manifest, raw, stopped)
         finally:
             processes.pop(manifest.name, None)
+    if code == EXIT_BLOCKED:
+        return _finished_so_far(manifest, raw, "a check blocked its thread in code that "
+                                "ignores signals and the worker was ended; its stack is in "
+                                f"{log_path}")
     if not raw.exists():
         return ConnectorRun(manifest.name, manifest.standard.value,
                             load_error=f"the worker exited with code {code} after "
@@ -150,6 +154,20 @@ def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
     found = read_raw(raw)
     return found[0] if found else ConnectorRun(manifest.name, manifest.standard.value,
                                                load_error="the worker wrote no results")
+
+
+def _finished_so_far(manifest: Manifest, raw: Path, why: str) -> ConnectorRun:
+    """A worker that was stopped: the results it wrote so far (the recorder writes after
+    every check), marked incomplete; with none, the connector is reported unloaded."""
+    found = read_raw(raw) if raw.exists() else []
+    if not found:
+        return ConnectorRun(manifest.name, manifest.standard.value, incomplete=True,
+                            load_error=why)
+    run = found[0]
+    run.standard = manifest.standard.value
+    run.incomplete = True
+    run.problems.append(why)
+    return run
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
