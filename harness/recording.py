@@ -28,6 +28,7 @@ class ResultRecorder:
         self.results: list[CheckResult] = []
         self._durations: dict[str, float] = {}
         self.problems: dict[str, list[str]] = {}
+        self.selected: dict[str, list[str]] = {}  # check ids per connector, as collected
 
     def add_problems(self, connector: str, problems: list[str]) -> None:
         """Record problems of a connector's configuration or data: each makes it red."""
@@ -104,6 +105,12 @@ class ResultRecorder:
         if path is not None:
             write_raw(path, self.runs())
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        for item in session.items:
+            spec, manifest = spec_of(item), manifest_of(item)
+            if spec is not None and manifest is not None:
+                self.selected.setdefault(manifest.name, []).append(spec.check_id)
+
     def runs(self) -> list[ConnectorRun]:
         from harness.scenarios.record import recorded
 
@@ -111,6 +118,10 @@ class ResultRecorder:
         for result in self.results:
             run = by_connector.setdefault(result.connector, ConnectorRun(result.connector))
             run.results.append(result)
+        for name, check_ids in self.selected.items():
+            run = by_connector.setdefault(name, ConnectorRun(name))
+            finished = {result.check_id for result in run.results}
+            run.not_run = [check_id for check_id in check_ids if check_id not in finished]
         for name, problems in self.problems.items():
             by_connector.setdefault(name, ConnectorRun(name)).problems.extend(problems)
         for name, run in by_connector.items():

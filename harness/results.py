@@ -127,6 +127,10 @@ class ConnectorRun:
     # Only a selection of its checks ran (`-k`, a node id, --scenario): coverage and the
     # property scenarios are not judged.
     partial: bool = False
+    # The run was interrupted (Ctrl-C): what finished is kept, `not_run` lists the check ids
+    # that were selected but had not finished. Not red: nothing failed.
+    interrupted: bool = False
+    not_run: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -139,6 +143,8 @@ class ConnectorRun:
             "incomplete": self.incomplete,
             "problems": list(self.problems),
             "partial": self.partial,
+            "interrupted": self.interrupted,
+            "not_run": list(self.not_run),
         }
 
     @classmethod
@@ -157,6 +163,8 @@ class ConnectorRun:
             incomplete=bool(data.get("incomplete", False)),
             problems=[str(problem) for problem in data.get("problems", [])],
             partial=bool(data.get("partial", False)),
+            interrupted=bool(data.get("interrupted", False)),
+            not_run=[str(check_id) for check_id in data.get("not_run", [])],
         )
 
 

@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -83,6 +84,7 @@ def run_connectors(plan: RunPlan, progress: Progress = lambda name, state: None,
 
     runs: dict[str, ConnectorRun] = {}
     processes: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = threading.Event()  # set on Ctrl-C: a worker starting after it is ended at once
     complete = True
     with ThreadPoolExecutor(max_workers=max(1, plan.jobs)) as pool:
         pending: dict[Future[ConnectorRun], Manifest] = {}
@@ -93,7 +95,7 @@ def run_connectors(plan: RunPlan, progress: Progress = lambda name, state: None,
                     manifest = queue.pop(0)
                     progress(manifest.name, "running")
                     pending[pool.submit(_run_one, manifest, plan, raw_dir, logs_dir,
-                                        processes)] = manifest
+                                        processes, stopping)] = manifest
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     manifest = pending.pop(future)
@@ -101,22 +103,22 @@ def run_connectors(plan: RunPlan, progress: Progress = lambda name, state: None,
                     progress(manifest.name, "done")
         except KeyboardInterrupt:
             complete = False
+            stopping.set()
             for process in list(processes.values()):
                 _kill(process)
-            for manifest in manifests:
-                if manifest.name not in runs:
-                    runs[manifest.name] = ConnectorRun(
-                        manifest.name, manifest.standard.value,
-                        load_error="interrupted before its checks finished", incomplete=True)
             for future in pending:
                 future.cancel()
+            for manifest in manifests:
+                if manifest.name not in runs:
+                    runs[manifest.name] = _interrupted(manifest, raw_dir)
     ordered = [runs[m.name] for m in manifests if m.name in runs]
     return RunOutcome(ordered, list(registry.errors), complete, started,
                       dt.datetime.now(dt.UTC), list(registry.warnings))
 
 
 def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
-             processes: dict[str, subprocess.Popen[bytes]]) -> ConnectorRun:
+             processes: dict[str, subprocess.Popen[bytes]],
+             stopping: threading.Event) -> ConnectorRun:
     raw = raw_dir / f"{manifest.name}.json"
     command = [sys.executable, "-m", "harness.worker", manifest.name, str(raw),
                "--alluredir", str(plan.out / "allure-results")]
@@ -133,6 +135,8 @@ def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
                                    start_new_session=True)
         processes[manifest.name] = process
+        if stopping.is_set():
+            _kill(process)
         try:
             code = process.wait(timeout=plan.connector_timeout)
         except subprocess.TimeoutExpired:
@@ -154,6 +158,17 @@ def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
     found = read_raw(raw)
     return found[0] if found else ConnectorRun(manifest.name, manifest.standard.value,
                                                load_error="the worker wrote no results")
+
+
+def _interrupted(manifest: Manifest, raw_dir: Path) -> ConnectorRun:
+    """A connector whose worker Ctrl-C stopped: the results it finished (written after every
+    check) are kept and the checks it had not finished are listed as not run."""
+    raw = raw_dir / f"{manifest.name}.json"
+    found = read_raw(raw) if raw.exists() else []
+    run = found[0] if found else ConnectorRun(manifest.name)
+    run.standard = manifest.standard.value
+    run.interrupted = True
+    return run
 
 
 def _finished_so_far(manifest: Manifest, raw: Path, why: str) -> ConnectorRun:

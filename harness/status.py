@@ -124,6 +124,13 @@ def _known_reason(known: list[CheckResult]) -> str:
     return f"{len(known)} {noun}: " + ", ".join(_unique(items))
 
 
+def _interrupted_reason(run: ConnectorRun) -> str:
+    if not run.results:
+        return "interrupted before any of its checks finished"
+    return (f"interrupted: {len(run.not_run)} of {len(run.results) + len(run.not_run)} checks "
+            "not run")
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -145,10 +152,13 @@ def compute_status(
     if run.load_error:
         red.append(f"could not load: {first_line(run.load_error)}")
     red.extend(first_line(problem, 400) for problem in run.problems)
+    judged_whole = not run.partial and not run.interrupted
+    if run.interrupted:
+        yellow.append(_interrupted_reason(run))
     if run.incomplete:
         red.append("run incomplete: not every check ran (interrupted or timed out)")
     results = run.results
-    if not results and not run.load_error and not run.incomplete:
+    if not results and not run.load_error and not run.incomplete and not run.interrupted:
         red.append("no check ran for it")
 
     known = [r for r in results if _is_known_failure(r)]
@@ -168,7 +178,7 @@ def compute_status(
         noun = "flaky check" if len(flaky) == 1 else "flaky checks"
         yellow.append(f"{len(flaky)} {noun} passed only on a rerun: {ids}")
     ran = [r for r in results if r.outcome is not Outcome.SKIP]
-    if results and not ran:
+    if results and not ran and not run.interrupted:
         yellow.append(f"all {len(results)} checks were skipped")
 
     scenarios = run.scenarios
@@ -178,16 +188,16 @@ def compute_status(
         # Say why only when it is known: a connector that did not load, or a partial run,
         # is no evidence that the connector lacks an exchange double.
         property_results = [r for r in results if r.check_id.startswith("PROP-LIFE")]
-        if not run.load_error and not run.partial and all(
+        if not run.load_error and judged_whole and all(
                 r.outcome is Outcome.SKIP for r in property_results):
             notes.append(NO_SCENARIOS_REASON)
     elif not scenarios.passed:
         detail = first_line(scenarios.failure) or "see the minimal failing sequence"
         red.append(f"property invariant violated (seed {scenarios.seed}): {detail}")
 
-    coverage = None if run.partial else run.coverage
+    coverage = run.coverage if judged_whole else None
     if coverage is None:
-        if not run.load_error and not run.partial:
+        if not run.load_error and judged_whole:
             yellow.append("coverage not measured")
     else:
         if coverage.percent < coverage_threshold:

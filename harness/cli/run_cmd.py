@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from harness.plugin import positive_seconds
 from harness.runner import (
     DEFAULT_CONNECTOR_TIMEOUT,
+    INTERRUPTED_DIR,
     PARTIAL_DIR,
     RunPlan,
     is_partial,
@@ -91,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
 
     coverage_gates = [] if partial else gate_failures(outcome.runs)
     gates = [*outcome.registry_errors, *coverage_gates]
+    if not outcome.complete:
+        # Ctrl-C: the interrupted run's reports go beside the last complete ones, never over
+        # them (badges and history are only ever written by a complete run).
+        out = out / INTERRUPTED_DIR
     statuses = write_reports(outcome.runs, out, started=outcome.started,
                              finished=outcome.finished, complete=outcome.complete and not partial,
                              gate_failures=gates)
@@ -100,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"[yellow]partial run[/yellow] ({' '.join(args.pytest_args)}): only the "
                       "selected checks ran; no coverage gate; badges and history untouched")
     if not outcome.complete:
-        console.print("[yellow]interrupted: the report is marked incomplete[/yellow]")
+        console.print("[yellow]interrupted[/yellow]: finished checks kept, the others marked "
+                      f"not run; the last complete report in {args.out}/ is untouched")
     console.print(f"reports written to {out}/ (open {out}/site/index.html)")
     for line in coverage_gates:
         console.print(f"[red]gate:[/red] {line}")

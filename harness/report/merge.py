@@ -66,6 +66,9 @@ def combine_runs(runs: Sequence[ConnectorRun]) -> list[ConnectorRun]:
                 scenarios=run.scenarios,
                 incomplete=run.incomplete,
                 problems=list(run.problems),
+                partial=run.partial,
+                interrupted=run.interrupted,
+                not_run=list(run.not_run),
             )
             continue
         into.load_error = into.load_error or run.load_error
@@ -75,6 +78,11 @@ def combine_runs(runs: Sequence[ConnectorRun]) -> list[ConnectorRun]:
             into.scenarios = run.scenarios
         into.incomplete = into.incomplete or run.incomplete
         into.problems = list(dict.fromkeys([*into.problems, *run.problems]))
+        into.partial = into.partial or run.partial
+        into.interrupted = into.interrupted or run.interrupted
+        finished = {result.check_id for result in into.results}
+        into.not_run = [c for c in dict.fromkeys([*into.not_run, *run.not_run])
+                        if c not in finished]
     return [combined[name] for name in sorted(combined)]
 
 

@@ -15,6 +15,7 @@ from harness.cli import main
 from harness.registry import EXTRA_ROOTS_ENV, load_registry
 from harness.results import Outcome, read_raw
 from harness.runner import RunPlan, run_connectors
+from harness.status import Status, compute_status
 
 ROOT = Path(__file__).resolve().parents[2]
 CONNECTORS = ROOT / "tests" / "fixtures" / "connectors"
@@ -132,8 +133,11 @@ def test_an_interrupted_run_marks_what_did_not_run_incomplete(roots: Path,
     assert not outcome.complete
     broken, hanging = outcome.runs
     assert IMPORT_ERROR in broken.load_error and not broken.incomplete
-    assert hanging.incomplete
-    assert hanging.load_error == "interrupted before its checks finished"
+    assert not broken.interrupted
+    # Interrupted, not failed: no load error, no result, nothing red about it.
+    assert hanging.interrupted and not hanging.incomplete and hanging.load_error == ""
+    assert compute_status(hanging).reasons[0] == "interrupted before any of its checks finished"
+    assert compute_status(hanging).status is Status.YELLOW
     # Manifest problems travel with the outcome, interrupted or not.
     assert [e.split(": ")[1] for e in outcome.registry_errors] == \
         ["standard", "connector", "pairs", "urls.production"]
