@@ -27,6 +27,7 @@ from harness.results import ConnectorRun, read_raw
 from harness.watchdog import EXIT_BLOCKED
 
 DEFAULT_CONNECTOR_TIMEOUT = 900.0
+PROGRESS_SECONDS = 0.5  # how often the raw results of running workers are read for progress
 PARTIAL_DIR = "partial"
 INTERRUPTED_DIR = "interrupted"
 # pytest options that run a selection of the checks: such a run judges only what it ran.
@@ -85,6 +86,7 @@ def run_connectors(plan: RunPlan, progress: Progress = lambda name, state: None,
     runs: dict[str, ConnectorRun] = {}
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stopping = threading.Event()  # set on Ctrl-C: a worker starting after it is ended at once
+    watcher = _ProgressReader()
     complete = True
     with ThreadPoolExecutor(max_workers=max(1, plan.jobs)) as pool:
         pending: dict[Future[ConnectorRun], Manifest] = {}
@@ -96,11 +98,15 @@ def run_connectors(plan: RunPlan, progress: Progress = lambda name, state: None,
                     progress(manifest.name, "running")
                     pending[pool.submit(_run_one, manifest, plan, raw_dir, logs_dir,
                                         processes, stopping)] = manifest
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=PROGRESS_SECONDS, return_when=FIRST_COMPLETED)
                 for future in done:
                     manifest = pending.pop(future)
                     runs[manifest.name] = future.result()
                     progress(manifest.name, "done")
+                for manifest in pending.values():
+                    counts = watcher.counts(raw_dir / f"{manifest.name}.json")
+                    if counts:
+                        progress(manifest.name, counts)
         except KeyboardInterrupt:
             complete = False
             stopping.set()
@@ -158,6 +164,33 @@ def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
     found = read_raw(raw)
     return found[0] if found else ConnectorRun(manifest.name, manifest.standard.value,
                                                load_error="the worker wrote no results")
+
+
+class _ProgressReader:
+    """"12/63 checks, 1 failed" from a running worker's raw results (written after every
+    check), read again only when the file changed."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, float] = {}
+
+    def counts(self, raw: Path) -> str:
+        try:
+            changed = raw.stat().st_mtime
+        except OSError:
+            return ""
+        if self._seen.get(raw) == changed:
+            return ""
+        self._seen[raw] = changed
+        try:
+            found = read_raw(raw)
+        except (OSError, ValueError, KeyError, TypeError):
+            return ""  # being replaced: the next poll reads it
+        if not found:
+            return ""
+        run = found[0]
+        done = len(run.results)
+        failed = sum(1 for r in run.results if r.unexpected and r.outcome.value != "pass")
+        return f"{done}/{done + len(run.not_run)} checks, {failed} failed"
 
 
 def _interrupted(manifest: Manifest, raw_dir: Path) -> ConnectorRun:

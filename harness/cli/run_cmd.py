@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from harness.runner import (
     is_partial,
     run_connectors,
 )
+
+PLAIN_EVERY = 10.0  # seconds between progress lines when the output is not a terminal
 
 
 def register(subparsers: Any) -> None:
@@ -51,6 +54,26 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _progress_reporter(console: Console, progress: Progress) -> Any:
+    """Live lines per connector on a terminal; elsewhere (CI logs) a plain line when a
+    connector starts, every PLAIN_EVERY seconds while it runs, and when it is done."""
+    tasks: dict[str, Any] = {}
+    printed: dict[str, float] = {}
+
+    def report(name: str, state: str) -> None:
+        if console.is_terminal:
+            if name not in tasks:
+                tasks[name] = progress.add_task(f"{name}: {state}")
+            progress.update(tasks[name], description=f"{name}: {state}")
+            return
+        now = time.monotonic()
+        if state in ("running", "done") or now - printed.get(name, 0.0) >= PLAIN_EVERY:
+            printed[name] = now
+            console.print(f"{name}: {state}")
+
+    return report
+
+
 def run(args: argparse.Namespace) -> int:
     from harness.report.writer import write_reports
     from harness.status import exit_code, one_line_per_connector
@@ -76,14 +99,7 @@ def run(args: argparse.Namespace) -> int:
                    pytest_args=args.pytest_args, diff_base=args.changed_since)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
-        tasks: dict[str, Any] = {}
-
-        def report(name: str, state: str) -> None:
-            if name not in tasks:
-                tasks[name] = progress.add_task(f"{name}: {state}")
-            progress.update(tasks[name], description=f"{name}: {state}")
-
-        outcome = run_connectors(plan, report)
+        outcome = run_connectors(plan, _progress_reporter(console, progress))
     for warning in outcome.registry_warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
     for error in outcome.registry_errors:

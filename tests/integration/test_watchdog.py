@@ -121,8 +121,11 @@ def test_a_stopped_worker_keeps_the_results_it_finished(blocking_toy: Path,
     # The watchdog would fire only after 151 s: the connector timeout stops the worker first.
     plan = RunPlan(connectors=["blocking_toy"], out=tmp_path / "out", check_timeout=100,
                    connector_timeout=8, pytest_args=["-k", "BLOCKTOY-5 or BLOCKTOY-1"])
-    (run,) = run_connectors(plan).runs
+    seen: list[str] = []
+    (run,) = run_connectors(plan, lambda name, state: seen.append(state)).runs
     assert [(r.check_id, r.outcome.value) for r in run.results] == [("PROP-BLOCKTOY-5", "pass")]
+    # Progress while it ran, read from the results the worker writes after every check.
+    assert seen[0] == "running" and "1/2 checks, 0 failed" in seen and seen[-1] == "done"
     assert run.incomplete and run.load_error == ""
     assert run.problems[-1].startswith("its checks did not finish within 8 s and were stopped")
     assert compute_status(run).status is Status.RED
