@@ -189,6 +189,8 @@ class _ProgressReader:
             return ""
         run = found[0]
         done = len(run.results)
+        if not done + len(run.not_run):
+            return ""  # a worker that ran no check (it could not load the connector)
         failed = sum(1 for r in run.results if r.unexpected and r.outcome.value != "pass")
         return f"{done}/{done + len(run.not_run)} checks, {failed} failed"
 
