@@ -9,6 +9,8 @@ skips the check with the reason shown.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +54,56 @@ def apply_expectations(item: pytest.Item, today: dt.date | None = None) -> None:
         item.add_marker(pytest.mark.xfail(
             reason=f"known failure until {known.expires}: {known.reason} ({known.link})",
             strict=True))
+
+
+def whole_suite_collected(config: pytest.Config) -> bool:
+    """True when the session collected every check (the suites folder or a folder above it),
+    so a check id missing from the items is missing from the standard, not deselected."""
+    from harness.worker import suites_root
+
+    suites = suites_root().resolve()
+    for arg in config.args:
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if "::" not in arg and (path == suites or path in suites.parents):
+            return True
+    return False
+
+
+def unknown_known_failures(items: list[pytest.Item]) -> dict[str, list[str]]:
+    """Per connector, one line per known failure naming a check id its standard does not have:
+    such an entry expects nothing and would go unnoticed until it expires."""
+    collected: dict[str, set[str]] = {}
+    manifests: dict[str, Manifest] = {}
+    for item in items:
+        spec, manifest = spec_of(item), manifest_of(item)
+        if spec is not None and manifest is not None:
+            collected.setdefault(manifest.name, set()).add(spec.check_id)
+            manifests[manifest.name] = manifest
+    problems: dict[str, list[str]] = {}
+    for name, manifest in manifests.items():
+        ids = collected[name]
+        for index, known in enumerate(manifest.known_failures):
+            if known.check_id in ids:
+                continue
+            close = difflib.get_close_matches(known.check_id, sorted(ids), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else "fix the id or remove the entry"
+            problems.setdefault(name, []).append(
+                f"{manifest.path}: known_failures[{index}].check: {known.check_id} is no check "
+                f"of the {manifest.standard.value} standard; {hint}")
+    return problems
+
+
+def select_scenario(config: pytest.Config, items: list[pytest.Item], scenario: str) -> None:
+    """Keep exactly the checks that replay `scenario`; none is a usage error naming the
+    scenarios that exist (a typo must not pass as "no tests ran")."""
+    specs = [(item, spec_of(item)) for item in items]
+    keep = [item for item, spec in specs if spec is not None and spec.scenario == scenario]
+    if not keep:
+        known = sorted({spec.scenario for _, spec in specs if spec and spec.scenario})
+        close = difflib.get_close_matches(scenario, known, n=1)
+        hint = f"did you mean {close[0]}?" if close else f"scenarios: {', '.join(known)}"
+        raise pytest.UsageError(f"--scenario: no check uses scenario {scenario!r}; {hint}")
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep

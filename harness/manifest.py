@@ -7,12 +7,13 @@ stops the other connectors from loading.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from harness.standard.capabilities import KNOWN_CAPABILITIES
 from harness.standard.enums import OrderType, Standard
@@ -22,10 +23,30 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 _IMPORT_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _CHECK_ID = re.compile(r"^[A-Z]+(-[A-Z]+)*-\d+$")
 URL_ROLES = ("rest", "ws_public", "ws_private")
+T = TypeVar("T")
+
+# Every key connector.toml may hold, by table: the one place to add a new key (then read it in
+# parse_manifest). Anything else is reported with a did-you-mean, since a typo such as
+# `maintaner` would otherwise drop the value silently. [secrets] also takes `*_env` keys and
+# per-upstream sub-tables; [urls] takes one sub-table per upstream.
+KNOWN_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset({"name", "display_name", "exchange", "standard", "connector", "double",
+                   "maintainer", "pairs", "order_types", "capabilities", "urls", "secrets",
+                   "cassettes", "known_failures"}),
+    "secrets": frozenset({"env", "scrub_fields", "scrub_headers"}),
+    "cassettes": frozenset({"root", "volatile", "verifier", "scrub", "scrub_headers", "suite",
+                            "market_reader"}),
+    "known_failures": frozenset({"check", "reason", "link", "expires"}),
+}
 
 
 class ManifestError(ValueError):
-    """A manifest problem, already phrased as `file: field: what is wrong; fix`."""
+    """Manifest problems, each already phrased as `file: field: what is wrong; fix`; str() is
+    one line per problem."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems: tuple[str, ...] = problems
 
 
 @dataclass(frozen=True)
@@ -76,6 +97,26 @@ class _Reader:
     def __init__(self, path: Path, data: Mapping[str, Any]) -> None:
         self.path = path
         self.data = data
+        self.problems: list[str] = []
+
+    def collect(self, parse: Callable[[], T], default: T) -> T:
+        """parse(), or `default` with its problem kept: every problem is shown at once."""
+        try:
+            return parse()
+        except ManifestError as exc:
+            self.problems.extend(exc.problems)
+            return default
+
+    def unknown_keys(self, table: Mapping[str, Any], known: frozenset[str], where: str,
+                     allowed: Callable[[str, Any], bool] = lambda key, value: False) -> None:
+        for key, value in table.items():
+            if key in known or allowed(key, value):
+                continue
+            field_name = f"{where}.{key}" if where else key
+            close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
+            hint = f"did you mean {close[0]!r}?" if close else \
+                f"known: {', '.join(sorted(known))}"
+            self.problems.append(f"{self.path}: {field_name}: unknown key; {hint}")
 
     def fail(self, field_name: str, problem: str) -> ManifestError:
         return ManifestError(f"{self.path}: {field_name}: {problem}")
@@ -119,17 +160,67 @@ def load_manifest(path: Path, *, source: str = "built-in") -> Manifest:
 
 def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-in"
                    ) -> Manifest:
+    """Validate a parsed connector.toml; raise ManifestError with every problem at once."""
     read = _Reader(path, data)
-    name = read.string("name", pattern=_NAME, hint=" (lower-case letters, digits, _; 2-40)")
-    standard_text = read.string("standard")
-    try:
-        standard = Standard(standard_text)
-    except ValueError:
-        raise read.fail("standard", f"{standard_text!r} is not one of spot, perpetual") from None
-    connector = read.string("connector", pattern=_IMPORT_PATH, hint=" (use module.path:ClassName)")
-    double = read.string("double", required=False, pattern=_IMPORT_PATH,
-                         hint=" (use module.path:ClassName)")
+    name = read.collect(lambda: read.string(
+        "name", pattern=_NAME, hint=" (lower-case letters, digits, _; 2-40)"), "")
+    standard = read.collect(lambda: _standard(read), Standard.SPOT)
+    connector = read.collect(lambda: read.string(
+        "connector", pattern=_IMPORT_PATH, hint=" (use module.path:ClassName)"), "")
+    double = read.collect(lambda: read.string(
+        "double", required=False, pattern=_IMPORT_PATH, hint=" (use module.path:ClassName)"), "")
+    no_pairs: list[TradingPair] = []
+    pairs = read.collect(lambda: _pairs(read), no_pairs)
+    no_types: set[OrderType] = set()
+    order_types = read.collect(lambda: _order_types(read), no_types)
+    no_strings: list[str] = []
+    capabilities = read.collect(lambda: _capabilities(read), no_strings)
+    empty: Mapping[str, Any] = {}
+    urls = read.collect(lambda: _urls(read), empty)
+    exchange = read.collect(lambda: read.string(
+        "exchange", required=False, pattern=_NAME,
+        hint=" (the exchange's name, e.g. binance: a-z, 0-9, _)"), "")
+    known = _known_failures(read, data.get("known_failures", []))
+    display_name = read.collect(lambda: read.string("display_name", required=False), "")
+    maintainer = read.collect(lambda: read.string("maintainer", required=False), "")
+    secrets = read.collect(lambda: read.table("secrets"), empty)
+    cassette_options = read.collect(lambda: read.table("cassettes"), empty)
+    read.unknown_keys(data, KNOWN_KEYS[""], "")
+    read.unknown_keys(secrets, KNOWN_KEYS["secrets"], "secrets",
+                      allowed=lambda key, value: key.endswith("_env") or isinstance(value, dict))
+    read.unknown_keys(cassette_options, KNOWN_KEYS["cassettes"], "cassettes")
+    if read.problems:
+        raise ManifestError(*read.problems)
+    return Manifest(
+        name=name, standard=standard, connector=connector, path=path,
+        display_name=display_name or name, double=double, maintainer=maintainer,
+        pairs=tuple(pairs), order_types=frozenset(order_types),
+        capabilities=frozenset(capabilities), urls=urls, secrets=secrets,
+        cassette_options=cassette_options, known_failures=tuple(known), source=source,
+        exchange=exchange or name,
+    )
 
+
+def _known_failures(read: _Reader, entries: Any) -> list[KnownFailure]:
+    found: list[KnownFailure] = []
+    for index, entry in enumerate(entries if isinstance(entries, list) else [entries]):
+        try:
+            found.append(_known_failure(read, index, entry))
+        except ManifestError as exc:
+            read.problems.extend(exc.problems)
+    return found
+
+
+def _standard(read: _Reader) -> Standard:
+    text = read.string("standard")
+    try:
+        return Standard(text)
+    except ValueError:
+        known = ", ".join(s.value for s in Standard)
+        raise read.fail("standard", f"{text!r} is not one of {known}") from None
+
+
+def _pairs(read: _Reader) -> list[TradingPair]:
     pairs: list[TradingPair] = []
     for index, text in enumerate(read.string_list("pairs")):
         try:
@@ -138,7 +229,10 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
             raise read.fail(f"pairs[{index}]", f"{exc}") from None
     if not pairs:
         raise read.fail("pairs", "needs at least one pair the suites trade, e.g. [\"BTC-USDT\"]")
+    return pairs
 
+
+def _order_types(read: _Reader) -> set[OrderType]:
     order_types: set[OrderType] = set()
     for index, text in enumerate(read.string_list("order_types")):
         try:
@@ -146,13 +240,19 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
         except ValueError:
             raise read.fail(f"order_types[{index}]", f"{text!r} is not one of "
                             f"{', '.join(t.value for t in OrderType)}") from None
+    return order_types
 
+
+def _capabilities(read: _Reader) -> list[str]:
     capabilities = read.string_list("capabilities")
     for index, capability in enumerate(capabilities):
         if capability not in KNOWN_CAPABILITIES:
             raise read.fail(f"capabilities[{index}]", f"unknown capability {capability!r}; "
                             f"known: {', '.join(sorted(KNOWN_CAPABILITIES))}")
+    return capabilities
 
+
+def _urls(read: _Reader) -> Mapping[str, Any]:
     urls = read.table("urls")
     for environment, roles in urls.items():
         if not isinstance(roles, dict):
@@ -166,26 +266,14 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
                                 f"{url!r} must be an http(s):// or ws(s):// URL")
     if "production" not in urls:
         raise read.fail("urls.production", "missing; declare the production base URLs")
-
-    exchange = read.string("exchange", required=False, pattern=_NAME,
-                           hint=" (the exchange's name, e.g. binance: a-z, 0-9, _)")
-    known = tuple(_known_failure(read, index, entry)
-                  for index, entry in enumerate(data.get("known_failures", [])))
-    return Manifest(
-        name=name, standard=standard, connector=connector, path=path,
-        display_name=read.string("display_name", required=False) or name,
-        double=double, maintainer=read.string("maintainer", required=False),
-        pairs=tuple(pairs), order_types=frozenset(order_types),
-        capabilities=frozenset(capabilities), urls=urls, secrets=read.table("secrets"),
-        cassette_options=read.table("cassettes"), known_failures=known, source=source,
-        exchange=exchange or name,
-    )
+    return urls
 
 
 def _known_failure(read: _Reader, index: int, entry: Any) -> KnownFailure:
     where = f"known_failures[{index}]"
     if not isinstance(entry, dict):
         raise read.fail(where, "must be a table ([[known_failures]])")
+    read.unknown_keys(entry, KNOWN_KEYS["known_failures"], where)
     for key in ("check", "reason", "link", "expires"):
         if key not in entry:
             raise read.fail(f"{where}.{key}", "missing; a known failure needs check, reason, "

@@ -7,23 +7,39 @@ modules load only when a check runs.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import functools
 import inspect
+import math
 from typing import Any
 
 import pytest
+
+
+def positive_seconds(text: str) -> float:
+    """A deadline from the command line: a finite number of seconds above zero."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a number of seconds above 0, e.g. 30")
+    return seconds
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("harness", "connector-harness conformance checks")
     group.addoption("--connector", action="append", default=[], metavar="NAME",
                     help="run checks only for this connector (repeatable); default: all")
-    group.addoption("--check-timeout", type=float, default=None, metavar="SECONDS",
+    group.addoption("--check-timeout", type=positive_seconds, default=None, metavar="SECONDS",
                     help="per-check deadline (default 10; manifest < check < this option)")
     group.addoption("--record-mode", default=None,
                     choices=["none", "once", "new_episodes", "all"],
                     help="cassette record mode, vcrpy's names (default none; forced in CI)")
+    group.addoption("--scenario", default=None, metavar="NAME",
+                    help="run only the checks that replay this scenario (cassette name), as "
+                         "`harness record` does")
     group.addoption("--record-upstream", default="production", metavar="ENV",
                     help="manifest URL set to record from (production or testnet)")
     group.addoption("--harness-raw", default=None, metavar="PATH",
@@ -72,10 +88,24 @@ def _registry(config: pytest.Config, load: Any) -> Any:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    from harness.expectations import apply_expectations
+    from harness.expectations import (
+        apply_expectations,
+        unknown_known_failures,
+        whole_suite_collected,
+    )
 
     for item in items:
         apply_expectations(item)
+    scenario = config.getoption("scenario")
+    if scenario:
+        from harness.expectations import select_scenario
+
+        select_scenario(config, items, scenario)
+    # Before -k deselects anything: the items are every check of the collected files.
+    if whole_suite_collected(config):
+        recorder: Any = config.pluginmanager.get_plugin("harness-results")
+        for connector, problems in unknown_known_failures(items).items():
+            recorder.add_problems(connector, problems)
 
 
 @pytest.fixture
@@ -122,10 +152,19 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     # A check's connector, replay servers and clock share the loop over loopback: its idle
     # waits (deadlines, polls, Retry-After) are skipped. Other async tests keep real time.
     loop_factory = _idle_skipping_loop if plan is not None else None
+    from harness.watchdog import CheckBlocked, wall_deadline, watchdog
+
     for attempt_number in range(reruns + 1):
         try:
-            with asyncio.Runner(loop_factory=loop_factory) as runner:
+            # The loop's own deadline cannot fire while the connector blocks the thread: a
+            # watchdog thread stops such a check a little after it, with the stack.
+            with watchdog(wall_deadline(timeout), timeout), \
+                    asyncio.Runner(loop_factory=loop_factory) as runner:
                 runner.run(attempt())
+        except CheckBlocked as blocked:
+            if attempt_number == reruns:
+                raise AssertionError(blocked.report()) from None
+            continue
         except (pytest.skip.Exception, KeyboardInterrupt):
             raise
         except BaseException:

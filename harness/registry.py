@@ -35,6 +35,8 @@ class UnknownConnector(KeyError):
 class Registry:
     connectors: dict[str, Manifest] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
+    # Said, not fatal: e.g. a connector that overrides another of the same name.
+    warnings: tuple[str, ...] = ()
 
     def get(self, name: str) -> Manifest:
         try:
@@ -60,15 +62,25 @@ def builtin_root() -> Path:
 
 def load_registry(root: Path | None = None,
                   eps: Iterable[EntryPoint] | None = None) -> Registry:
-    """Load every manifest; collect each problem as one line instead of raising."""
+    """Load every manifest; collect each problem as one line instead of raising.
+
+    Later sources override earlier ones of the same name, and say so: built-ins, then the
+    folders of HARNESS_CONNECTOR_PATH in order, then entry points.
+    """
     found: dict[str, Manifest] = {}
     errors: list[str] = []
+    warnings: list[str] = []
     root = builtin_root() if root is None else root
     for path in sorted(root.glob("*/connector.toml")):
-        _add(found, errors, path, "built-in")
+        _add(found, errors, warnings, path, "built-in")
     for extra in filter(None, os.environ.get(EXTRA_ROOTS_ENV, "").split(os.pathsep)):
+        if not Path(extra).is_dir():
+            errors.append(f"{EXTRA_ROOTS_ENV}: {extra}: no such folder; fix the path or "
+                          "remove it (folders are separated by "
+                          f"{os.pathsep!r})")
+            continue
         for path in sorted(Path(extra).glob("*/connector.toml")):
-            _add(found, errors, path, f"{EXTRA_ROOTS_ENV} {extra}")
+            _add(found, errors, warnings, path, f"{EXTRA_ROOTS_ENV} {extra}")
     group = entry_points(group=ENTRY_POINT_GROUP) if eps is None else eps
     for ep in group:
         try:
@@ -76,11 +88,8 @@ def load_registry(root: Path | None = None,
         except Exception as exc:
             errors.append(f"entry point {ep.name} ({ep.value}): cannot load: {exc}")
             continue
-        previous = found.get(ep.name)
-        manifest = _add(found, errors, path, f"entry point {ep.value}")
-        if manifest is not None and previous is not None and manifest.name == previous.name:
-            log.info("connector %s: entry point %s overrides the built-in", ep.name, ep.value)
-    return Registry(found, tuple(errors))
+        _add(found, errors, warnings, path, f"entry point {ep.value}")
+    return Registry(found, tuple(errors), tuple(warnings))
 
 
 def _resolve_entry_point(target: Any) -> Path:
@@ -90,13 +99,19 @@ def _resolve_entry_point(target: Any) -> Path:
     raise TypeError(f"must give a path to connector.toml, got {type(value).__name__}")
 
 
-def _add(found: dict[str, Manifest], errors: list[str], path: Path, source: str
-         ) -> Manifest | None:
+def _add(found: dict[str, Manifest], errors: list[str], warnings: list[str], path: Path,
+         source: str) -> Manifest | None:
     try:
         manifest = load_manifest(path, source=source)
     except ManifestError as exc:
-        errors.append(str(exc))
+        errors.extend(exc.problems)
         return None
+    previous = found.get(manifest.name)
+    if previous is not None:
+        message = (f"connector {manifest.name}: {path} ({source}) overrides {previous.path} "
+                   f"({previous.source}); rename one to keep both")
+        warnings.append(message)
+        log.info(message)
     found[manifest.name] = manifest
     return manifest
 

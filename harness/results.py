@@ -127,6 +127,16 @@ class ConnectorRun:
     @property
     def exchange_name(self) -> str:
         return self.exchange or self.connector
+    # Problems of its configuration or data found while running it (a known failure naming no
+    # check, a secret in a cassette): each one line naming the file and place, each red.
+    problems: list[str] = field(default_factory=list)
+    # Only a selection of its checks ran (`-k`, a node id, --scenario): coverage and the
+    # property scenarios are not judged.
+    partial: bool = False
+    # The run was interrupted (Ctrl-C): what finished is kept, `not_run` lists the check ids
+    # that were selected but had not finished. Not red: nothing failed.
+    interrupted: bool = False
+    not_run: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -139,6 +149,10 @@ class ConnectorRun:
             "incomplete": self.incomplete,
             "exchange": self.exchange,
             "version": self.version,
+            "problems": list(self.problems),
+            "partial": self.partial,
+            "interrupted": self.interrupted,
+            "not_run": list(self.not_run),
         }
 
     @classmethod
@@ -157,6 +171,10 @@ class ConnectorRun:
             incomplete=bool(data.get("incomplete", False)),
             exchange=str(data.get("exchange", "")),
             version=str(data.get("version", "")),
+            problems=[str(problem) for problem in data.get("problems", [])],
+            partial=bool(data.get("partial", False)),
+            interrupted=bool(data.get("interrupted", False)),
+            not_run=[str(check_id) for check_id in data.get("not_run", [])],
         )
 
 

@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -24,8 +25,27 @@ from harness.identity import identify
 from harness.manifest import Manifest
 from harness.registry import Registry, load_registry
 from harness.results import ConnectorRun, read_raw
+from harness.watchdog import EXIT_BLOCKED
 
 DEFAULT_CONNECTOR_TIMEOUT = 900.0
+PROGRESS_SECONDS = 0.5  # how often the raw results of running workers are read for progress
+PARTIAL_DIR = "partial"
+INTERRUPTED_DIR = "interrupted"
+# pytest options that run a selection of the checks: such a run judges only what it ran.
+_SELECTING = ("-k", "-m", "--scenario", "--deselect", "--lf", "--last-failed", "-x",
+              "--exitfirst", "--maxfail", "--sw", "--stepwise")
+
+
+def is_partial(pytest_args: Sequence[str]) -> bool:
+    """True when extra pytest arguments select some checks (`-k SPOT-ORD-3`, a node id).
+
+    >>> is_partial(["-k", "SPOT-ORD-3"]), is_partial(["-p", "no:randomly", "-v"])
+    (True, False)
+    """
+    for arg in pytest_args:
+        if arg.startswith(_SELECTING) or "::" in arg or arg.endswith(".py"):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,7 @@ class RunOutcome:
     complete: bool
     started: dt.datetime
     finished: dt.datetime
+    registry_warnings: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[str, str], None]
@@ -65,6 +86,8 @@ def run_connectors(plan: RunPlan, progress: Progress = lambda name, state: None,
 
     runs: dict[str, ConnectorRun] = {}
     processes: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = threading.Event()  # set on Ctrl-C: a worker starting after it is ended at once
+    watcher = _ProgressReader()
     complete = True
     with ThreadPoolExecutor(max_workers=max(1, plan.jobs)) as pool:
         pending: dict[Future[ConnectorRun], Manifest] = {}
@@ -75,31 +98,35 @@ def run_connectors(plan: RunPlan, progress: Progress = lambda name, state: None,
                     manifest = queue.pop(0)
                     progress(manifest.name, "running")
                     pending[pool.submit(_run_one, manifest, plan, raw_dir, logs_dir,
-                                        processes)] = manifest
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                                        processes, stopping)] = manifest
+                done, _ = wait(pending, timeout=PROGRESS_SECONDS, return_when=FIRST_COMPLETED)
                 for future in done:
                     manifest = pending.pop(future)
                     runs[manifest.name] = future.result()
                     progress(manifest.name, "done")
+                for manifest in pending.values():
+                    counts = watcher.counts(raw_dir / f"{manifest.name}.json")
+                    if counts:
+                        progress(manifest.name, counts)
         except KeyboardInterrupt:
             complete = False
+            stopping.set()
             for process in list(processes.values()):
                 _kill(process)
-            for manifest in manifests:
-                if manifest.name not in runs:
-                    runs[manifest.name] = ConnectorRun(
-                        manifest.name, manifest.standard.value,
-                        load_error="interrupted before its checks finished", incomplete=True)
             for future in pending:
                 future.cancel()
+            for manifest in manifests:
+                if manifest.name not in runs:
+                    runs[manifest.name] = _interrupted(manifest, raw_dir)
     # Runs made here (timeouts, interrupts) lack what the worker records: fill it in.
     ordered = [identify(runs[m.name], m) for m in manifests if m.name in runs]
     return RunOutcome(ordered, list(registry.errors), complete, started,
-                      dt.datetime.now(dt.UTC))
+                      dt.datetime.now(dt.UTC), list(registry.warnings))
 
 
 def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
-             processes: dict[str, subprocess.Popen[bytes]]) -> ConnectorRun:
+             processes: dict[str, subprocess.Popen[bytes]],
+             stopping: threading.Event) -> ConnectorRun:
     raw = raw_dir / f"{manifest.name}.json"
     command = [sys.executable, "-m", "harness.worker", manifest.name, str(raw),
                "--alluredir", str(plan.out / "allure-results")]
@@ -116,16 +143,21 @@ def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
                                    start_new_session=True)
         processes[manifest.name] = process
+        if stopping.is_set():
+            _kill(process)
         try:
             code = process.wait(timeout=plan.connector_timeout)
         except subprocess.TimeoutExpired:
             _kill(process)
-            return ConnectorRun(
-                manifest.name, manifest.standard.value, incomplete=True,
-                load_error=f"its checks did not finish within {plan.connector_timeout:.0f} s "
-                           f"and were stopped; see {log_path}")
+            stopped = (f"its checks did not finish within {plan.connector_timeout:.0f} s "
+                       f"and were stopped; see {log_path}")
+            return _finished_so_far(manifest, raw, stopped)
         finally:
             processes.pop(manifest.name, None)
+    if code == EXIT_BLOCKED:
+        return _finished_so_far(manifest, raw, "a check blocked its thread in code that "
+                                "ignores signals and the worker was ended; its stack is in "
+                                f"{log_path}")
     if not raw.exists():
         return ConnectorRun(manifest.name, manifest.standard.value,
                             load_error=f"the worker exited with code {code} after "
@@ -134,6 +166,60 @@ def _run_one(manifest: Manifest, plan: RunPlan, raw_dir: Path, logs_dir: Path,
     found = read_raw(raw)
     return found[0] if found else ConnectorRun(manifest.name, manifest.standard.value,
                                                load_error="the worker wrote no results")
+
+
+class _ProgressReader:
+    """"12/63 checks, 1 failed" from a running worker's raw results (written after every
+    check), read again only when the file changed."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, float] = {}
+
+    def counts(self, raw: Path) -> str:
+        try:
+            changed = raw.stat().st_mtime
+        except OSError:
+            return ""
+        if self._seen.get(raw) == changed:
+            return ""
+        self._seen[raw] = changed
+        try:
+            found = read_raw(raw)
+        except (OSError, ValueError, KeyError, TypeError):
+            return ""  # being replaced: the next poll reads it
+        if not found:
+            return ""
+        run = found[0]
+        done = len(run.results)
+        if not done + len(run.not_run):
+            return ""  # a worker that ran no check (it could not load the connector)
+        failed = sum(1 for r in run.results if r.unexpected and r.outcome.value != "pass")
+        return f"{done}/{done + len(run.not_run)} checks, {failed} failed"
+
+
+def _interrupted(manifest: Manifest, raw_dir: Path) -> ConnectorRun:
+    """A connector whose worker Ctrl-C stopped: the results it finished (written after every
+    check) are kept and the checks it had not finished are listed as not run."""
+    raw = raw_dir / f"{manifest.name}.json"
+    found = read_raw(raw) if raw.exists() else []
+    run = found[0] if found else ConnectorRun(manifest.name)
+    run.standard = manifest.standard.value
+    run.interrupted = True
+    return run
+
+
+def _finished_so_far(manifest: Manifest, raw: Path, why: str) -> ConnectorRun:
+    """A worker that was stopped: the results it wrote so far (the recorder writes after
+    every check), marked incomplete; with none, the connector is reported unloaded."""
+    found = read_raw(raw) if raw.exists() else []
+    if not found:
+        return ConnectorRun(manifest.name, manifest.standard.value, incomplete=True,
+                            load_error=why)
+    run = found[0]
+    run.standard = manifest.standard.value
+    run.incomplete = True
+    run.problems.append(why)
+    return run
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:

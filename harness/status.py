@@ -20,9 +20,11 @@ from harness.coverage_gate import COVERAGE_THRESHOLD, DIFF_COVERAGE_THRESHOLD
 from harness.results import CheckResult, ConnectorRun, Outcome
 
 # Reasons are one line each; a traceback's tail belongs in the per-check message, not here.
-MAX_REASON_MESSAGE = 160
+# Long enough for a failure and the root cause the connector logged.
+MAX_REASON_MESSAGE = 320
 # Said as a reason, but it lowers nothing: a connector without a double cannot run them.
 NO_SCENARIOS_REASON = "property scenarios not run: the connector has no exchange double"
+PARTIAL_REASON = "partial run: only the selected checks ran; coverage and scenarios not judged"
 
 
 class Status(str, Enum):
@@ -122,6 +124,13 @@ def _known_reason(known: list[CheckResult]) -> str:
     return f"{len(known)} {noun}: " + ", ".join(_unique(items))
 
 
+def _interrupted_reason(run: ConnectorRun) -> str:
+    if not run.results:
+        return "interrupted before any of its checks finished"
+    return (f"interrupted: {len(run.not_run)} of {len(run.results) + len(run.not_run)} checks "
+            "not run")
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -142,10 +151,14 @@ def compute_status(
     notes: list[str] = []  # said, but lowering nothing
     if run.load_error:
         red.append(f"could not load: {first_line(run.load_error)}")
+    red.extend(first_line(problem, 400) for problem in run.problems)
+    judged_whole = not run.partial and not run.interrupted
+    if run.interrupted:
+        yellow.append(_interrupted_reason(run))
     if run.incomplete:
         red.append("run incomplete: not every check ran (interrupted or timed out)")
     results = run.results
-    if not results and not run.load_error and not run.incomplete:
+    if not results and not run.load_error and not run.incomplete and not run.interrupted:
         red.append("no check ran for it")
 
     known = [r for r in results if _is_known_failure(r)]
@@ -165,20 +178,26 @@ def compute_status(
         noun = "flaky check" if len(flaky) == 1 else "flaky checks"
         yellow.append(f"{len(flaky)} {noun} passed only on a rerun: {ids}")
     ran = [r for r in results if r.outcome is not Outcome.SKIP]
-    if results and not ran:
+    if results and not ran and not run.interrupted:
         yellow.append(f"all {len(results)} checks were skipped")
 
     scenarios = run.scenarios
+    if run.partial:
+        notes.append(PARTIAL_REASON)
     if scenarios is None:
-        if not run.load_error:
+        # Say why only when it is known: a connector that did not load, or a partial run,
+        # is no evidence that the connector lacks an exchange double.
+        property_results = [r for r in results if r.check_id.startswith("PROP-LIFE")]
+        if not run.load_error and judged_whole and all(
+                r.outcome is Outcome.SKIP for r in property_results):
             notes.append(NO_SCENARIOS_REASON)
     elif not scenarios.passed:
         detail = first_line(scenarios.failure) or "see the minimal failing sequence"
         red.append(f"property invariant violated (seed {scenarios.seed}): {detail}")
 
-    coverage = run.coverage
+    coverage = run.coverage if judged_whole else None
     if coverage is None:
-        if not run.load_error:
+        if not run.load_error and judged_whole:
             yellow.append("coverage not measured")
     else:
         if coverage.percent < coverage_threshold:
@@ -237,7 +256,7 @@ def one_line_per_connector(statuses: Sequence[ConnectorStatus]) -> list[str]:
         )
         label = status.status.value.upper()
         line = f"{status.connector:<{width}}  {label:<6}  {counts}, {coverage}"
-        problems = [r for r in status.reasons if r != NO_SCENARIOS_REASON]
+        problems = [r for r in status.reasons if r not in (NO_SCENARIOS_REASON, PARTIAL_REASON)]
         if status.status is not Status.GREEN and problems:
             line += f" - {problems[0]}"
             if len(problems) > 1:
@@ -248,6 +267,7 @@ def one_line_per_connector(statuses: Sequence[ConnectorStatus]) -> list[str]:
 
 __all__ = [
     "NO_SCENARIOS_REASON",
+    "PARTIAL_REASON",
     "ConnectorStatus",
     "Status",
     "check_status",

@@ -17,8 +17,10 @@ import pytest
 
 from harness.coverage_gate import DiffError, diff_coverage, measure
 from harness.identity import identify
+from harness.manifest import Manifest
 from harness.registry import ConnectorLoadError, load_connector_class, load_registry
 from harness.results import ConnectorRun, read_raw, write_raw
+from harness.runner import is_partial
 
 
 def suites_root() -> Path:
@@ -28,6 +30,17 @@ def suites_root() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the suites package is not installed; run pip install -e .")
     return Path(next(iter(spec.submodule_search_locations)))
+
+
+def cassette_secrets(manifest: Manifest) -> list[str]:
+    """A secret in any of the connector's cassettes makes it red: `harness run` lints them."""
+    from harness.cassette.secrets import scan_folder
+    from harness.subject import cassette_path
+
+    folder = cassette_path(manifest, "any").parent
+    if not folder.is_dir():
+        return []
+    return [f"secret in a cassette: {line}" for line in scan_folder(folder)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         run = ConnectorRun(manifest.name)
     identify(run, manifest)
     run.load_error = load_error
+    run.problems += cassette_secrets(manifest)
+    run.partial = is_partial(args.pytest_args)
     if not args.no_coverage:
         run.coverage = measurement.results.get(manifest.name)
         if run.coverage is not None and args.diff_base:

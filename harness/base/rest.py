@@ -133,6 +133,12 @@ class RestClient:
                 f"{request.method} {_path(request.url)} failed in transit: {type(exc).__name__}"
             ) from exc
         body = _decode(text)
+        if status < 400 and isinstance(body, str) and _claims_json(headers, body):
+            # A truncated or garbled JSON answer: what the exchange did is unknown, and the
+            # connector must say so in words, not fail later on a string where a dict was due.
+            raise UnknownOutcome(f"{request.method} {_path(request.url)}: HTTP {status} "
+                                 f"response is not valid JSON ({_json_problem(body)}): "
+                                 f"{body.strip()[:60]!r}")
         if status in (418, 429):
             retry_after = _retry_after(headers)
             if status == 418:
@@ -155,6 +161,19 @@ def _decode(text: str) -> Any:
         return json.loads(text) if text else None
     except ValueError:
         return text
+
+
+def _claims_json(headers: Mapping[str, str], body: str) -> bool:
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    return "json" in content_type.lower() or body.lstrip()[:1] in ("{", "[")
+
+
+def _json_problem(text: str) -> str:
+    try:
+        json.loads(text)
+    except ValueError as exc:
+        return str(exc)
+    return "unknown"  # pragma: no cover - only called on text that failed to parse
 
 
 def _retry_after(headers: Mapping[str, str]) -> float:

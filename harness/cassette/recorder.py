@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -230,9 +231,29 @@ def scrubber_for(secrets_table: Mapping[str, Any], cassette_options: Mapping[str
 
 
 def record_command(connector: str, scenario: str, upstream: str, mode: str) -> list[str]:
-    """The pytest command that runs the suite checks using `scenario` under recording."""
+    """The pytest command that runs exactly the suite checks using `scenario`, recording
+    (one line per failure: the run talks to a live exchange, its tracebacks are noise)."""
     return [sys.executable, "-m", "pytest", "suites", "--connector", connector,
-            "--record-mode", mode, "--record-upstream", upstream, "-k", scenario]
+            "--record-mode", mode, "--record-upstream", upstream, "--scenario", scenario,
+            "--tb=line", "-q"]
+
+
+def unreachable(urls: Mapping[str, str], timeout: float = 5.0) -> str | None:
+    """Why the first unreachable upstream of `urls` (role -> base URL) cannot be reached, or
+    None when every one accepts a TCP connection."""
+    for role, url in urls.items():
+        parts = urlsplit(url)
+        secure = parts.scheme in ("https", "wss")
+        port = parts.port or (443 if secure else 80)
+        try:
+            with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+                pass
+        except OSError as exc:
+            cause = exc.strerror or type(exc).__name__.lower()
+            if isinstance(exc, TimeoutError):
+                cause = f"no answer within {timeout:g} s"
+            return f"cannot reach {url} ({role}): {cause}"
+    return None
 
 
 def record_scenario(connector: str, scenario: str, upstream: str = "production",
@@ -274,6 +295,11 @@ def record_scenario(connector: str, scenario: str, upstream: str = "production",
         what = ", ".join(missing) if names else "(none declared)"
         print(f"harness record: {connector}: missing credentials {what}: export them (the names"
               f" come from [secrets] in {manifest.path})", file=sys.stderr)
+        return 2
+    problem = unreachable(manifest.urls[upstream])
+    if problem is not None:
+        print(f"harness record: {connector}: {upstream} upstream {problem}; check the network "
+              f"(or record from another upstream with --upstream)", file=sys.stderr)
         return 2
     command = record_command(connector, scenario, upstream, mode)
     cwd = Path(root) if root is not None else find_root()

@@ -67,6 +67,10 @@ def combine_runs(runs: Sequence[ConnectorRun]) -> list[ConnectorRun]:
                 incomplete=run.incomplete,
                 exchange=run.exchange,
                 version=run.version,
+                problems=list(run.problems),
+                partial=run.partial,
+                interrupted=run.interrupted,
+                not_run=list(run.not_run),
             )
             continue
         into.load_error = into.load_error or run.load_error
@@ -77,6 +81,12 @@ def combine_runs(runs: Sequence[ConnectorRun]) -> list[ConnectorRun]:
         into.incomplete = into.incomplete or run.incomplete
         into.exchange = into.exchange or run.exchange
         into.version = into.version or run.version
+        into.problems = list(dict.fromkeys([*into.problems, *run.problems]))
+        into.partial = into.partial or run.partial
+        into.interrupted = into.interrupted or run.interrupted
+        finished = {result.check_id for result in into.results}
+        into.not_run = [c for c in dict.fromkeys([*into.not_run, *run.not_run])
+                        if c not in finished]
     return [combined[name] for name in sorted(combined)]
 
 

@@ -74,7 +74,9 @@ def _facts(run: ConnectorRun, status: ConnectorStatus) -> str:
             facts.append(_fact("Diff coverage", f"{cov.diff_percent:.1f} %", "changed lines"))
     scenarios = run.scenarios
     if scenarios is None:
-        facts.append(_fact("Property scenarios", "not run", "no exchange double"))
+        why = ("the connector did not load" if run.load_error else "partial run"
+               if run.partial else "no exchange double")
+        facts.append(_fact("Property scenarios", "not run", why))
     else:
         verdict = "passed" if scenarios.passed else "violated"
         facts.append(

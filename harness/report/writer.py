@@ -87,20 +87,22 @@ def write_reports_for(
     runs = combine_runs(runs)
     statuses = compute_statuses(runs)
     gates = list(gate_failures) if gate_failures is not None else coverage_gate.gate_failures(runs)
-    history = appended(
-        read_history(out_dir / HISTORY_NAME), entry_for(info, statuses, runs), history_limit
-    )
+    history = read_history(out_dir / HISTORY_NAME)
+    exchanges = load_exchange_table()
     files: dict[Path, str | bytes] = {}
+    # Badges and history are what is published: only a complete run replaces them, so an
+    # interrupted or partial run never hides the last complete verdict.
+    if info.complete:
+        history = appended(history, entry_for(info, statuses, runs), history_limit)
+        files.update(badge_files(out_dir / BADGES_DIR, statuses))
+        files.update(market_badge_files(out_dir / BADGES_DIR, exchange_rows(exchanges, runs,
+                                                                            statuses)))
+        files[out_dir / HISTORY_NAME] = render_history(history)
     files[out_dir / JUNIT_NAME] = render_junit(runs, statuses, info)
     files[out_dir / SUMMARY_NAME] = render_summary(runs, statuses, info, gates)
-    files.update(badge_files(out_dir / BADGES_DIR, statuses))
-    exchanges = load_exchange_table()
-    rows = exchange_rows(exchanges, runs, statuses)
-    files.update(market_badge_files(out_dir / BADGES_DIR, rows))
     files.update(allure_files(out_dir / ALLURE_DIR, info, statuses))
     files.update(site_files(out_dir / SITE_DIR, runs, statuses, info, history, gates, exchanges))
     files[out_dir / RAW_DIR_NAME / RUN_INFO_NAME] = render_run_info(info)
-    files[out_dir / HISTORY_NAME] = render_history(history)
     files[out_dir / STATUS_NAME] = render_status(build_status(runs, statuses, info, gates))
     write_all(files)
     return statuses

@@ -15,6 +15,7 @@ from harness.cli import main
 from harness.registry import EXTRA_ROOTS_ENV, load_registry
 from harness.results import Outcome, read_raw
 from harness.runner import RunPlan, run_connectors
+from harness.status import Status, compute_status
 
 ROOT = Path(__file__).resolve().parents[2]
 CONNECTORS = ROOT / "tests" / "fixtures" / "connectors"
@@ -55,6 +56,8 @@ def test_harness_run_reports_an_unimportable_connector_red_and_completes_the_oth
                  "--check-timeout", "5", "--", "-k", "runner_toy_own", "-p", "no:randomly"])
     printed = capsys.readouterr().out
     assert code == 1, printed
+    # `-k` makes it a partial run: its reports go to <out>/partial/.
+    out = out / "partial"
     status = json.loads((out / "status.json").read_text())
     broken = status["connectors"]["broken_import"]
     toy = status["connectors"]["runner_toy"]
@@ -64,7 +67,9 @@ def test_harness_run_reports_an_unimportable_connector_red_and_completes_the_oth
     assert toy["load_error"] == "" and toy["status"] != "red", toy["reasons"]
     assert [(c["check_id"], c["outcome"]) for c in toy["checks"]] == \
         [("PROP-RUNNERTOY-1", "pass")]
-    lines = [line for line in printed.splitlines() if line.startswith(("broken_import", "runner"))]
+    # The status lines, not the progress lines ("runner_toy: running") printed before them.
+    lines = [line for line in printed.splitlines() if line.startswith(("broken_import", "runner"))
+             and not line.split()[0].endswith(":")]
     assert len(lines) == 2
     assert "RED" in lines[0] and "could not load" in lines[0]
     assert "1/1 passed" in lines[1]
@@ -130,10 +135,14 @@ def test_an_interrupted_run_marks_what_did_not_run_incomplete(roots: Path,
     assert not outcome.complete
     broken, hanging = outcome.runs
     assert IMPORT_ERROR in broken.load_error and not broken.incomplete
-    assert hanging.incomplete
-    assert hanging.load_error == "interrupted before its checks finished"
+    assert not broken.interrupted
+    # Interrupted, not failed: no load error, no result, nothing red about it.
+    assert hanging.interrupted and not hanging.incomplete and hanging.load_error == ""
+    assert compute_status(hanging).reasons[0] == "interrupted before any of its checks finished"
+    assert compute_status(hanging).status is Status.YELLOW
     # Manifest problems travel with the outcome, interrupted or not.
-    assert [e.split(": ")[1] for e in outcome.registry_errors] == ["standard"]
+    assert [e.split(": ")[1] for e in outcome.registry_errors] == \
+        ["standard", "connector", "pairs", "urls.production"]
 
 
 def test_the_worker_records_a_load_error_without_running_checks(roots: Path,

@@ -145,7 +145,8 @@ CASES = [
     (("maintainer", None, 'urls.mirror = "https://mirror.example"'), "urls.mirror",
      "must be a table of role = URL"),
     (("maintainer", None, 'exchange = "Binance Spot"'), "exchange", "is not valid (the exchange"),
-    (("[cassettes]", "[unused]", "cassettes = 3"), "cassettes", "must be a table ([cassettes])"),
+    (("[cassettes]", "[secrets.unused]", "cassettes = 3"), "cassettes",
+     "must be a table ([cassettes])"),
     (("check =", None), "known_failures[0].check",
      "a known failure needs check, reason, link and expires"),
     (("reason =", None), "known_failures[0].reason", "missing"),
@@ -158,8 +159,8 @@ CASES = [
     (("expires =", "expires = 2030-01-01T10:00:00"), "known_failures[0].expires",
      "is not a date (YYYY-MM-DD)"),
     (("expires =", "expires = 20300101"), "known_failures[0].expires", "is not a date"),
-    (("[[known_failures]]", "[unused]", 'known_failures = ["SPOT-ORD-3"]'), "known_failures[0]",
-     "must be a table ([[known_failures]])"),
+    (("[[known_failures]]", "[secrets.unused]", 'known_failures = ["SPOT-ORD-3"]'),
+     "known_failures[0]", "must be a table ([[known_failures]])"),
 ]
 
 
@@ -189,3 +190,30 @@ def test_an_unreadable_manifest_names_the_file(tmp_path: Path) -> None:
     missing = tmp_path / "gone" / "connector.toml"
     with pytest.raises(ManifestError, match=r"gone/connector.toml: cannot be read: "):
         load_manifest(missing)
+
+
+def test_an_unknown_key_is_an_error_with_a_did_you_mean(tmp_path: Path) -> None:
+    text = VALID.replace('maintainer = "someone"', 'maintaner = "someone"').replace(
+        'volatile = ["timestamp"]', 'volatile = ["timestamp"]\nverifer = "x.y:z"').replace(
+        'expires = 2099-01-31', 'expires = 2099-01-31\nreson = "typo"')
+    path = write(tmp_path, text)
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(path)
+    assert caught.value.problems == (
+        f"{path}: known_failures[0].reson: unknown key; did you mean 'reason'?",
+        f"{path}: maintaner: unknown key; did you mean 'maintainer'?",
+        f"{path}: cassettes.verifer: unknown key; did you mean 'verifier'?",
+    )
+
+
+def test_an_unknown_key_unlike_any_lists_the_known_ones(tmp_path: Path) -> None:
+    path = write(tmp_path, "colour = 3\n" + VALID)
+    with pytest.raises(ManifestError, match=r"colour: unknown key; known: capabilities, "):
+        load_manifest(path)
+
+
+def test_secrets_take_env_keys_and_per_upstream_tables(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace('api_key_env = "TOY_KEY"',
+                                         'api_key_env = "TOY_KEY"\npassphrase_env = "TOY_PASS"\n'
+                                         '[secrets.testnet]\napi_key_env = "TOY_TEST_KEY"'))
+    assert load_manifest(path).secrets["passphrase_env"] == "TOY_PASS"

@@ -78,7 +78,9 @@ def test_an_entry_point_overrides_the_built_in_of_the_same_name(
     assert manifest.pairs == (TradingPair("ETH", "USDT"),)
     assert manifest.source == "entry point tests.fixtures.entry_points:external_fake_exchange"
     assert sorted(registry.connectors) == ["broken_import", "fake_exchange", "hanging"]
-    assert "overrides the built-in" in caplog.text
+    assert "overrides" in caplog.text and "(built-in)" in caplog.text
+    (warning,) = registry.warnings
+    assert warning.startswith("connector fake_exchange: ") and "(built-in)" in warning
 
 
 def test_an_entry_point_may_name_a_path_and_add_a_new_connector(tmp_path: Path) -> None:
@@ -129,8 +131,36 @@ def test_extra_folders_come_from_harness_connector_path(tmp_path: Path,
     registry = load_registry(builtin, eps=[])
     assert sorted(registry.connectors) == ["alpha", "beta"]
     assert registry.get("beta").source == f"{EXTRA_ROOTS_ENV} {first}"
-    # A later folder overrides an earlier one of the same name, as entry points do.
+    # A later folder overrides an earlier one of the same name, as entry points do, and
+    # says so: a connector shadowing a built-in is never silent.
     assert registry.get("alpha").pairs == (TradingPair("ETH", "USDT"),)
+    (warning,) = registry.warnings
+    assert warning == (f"connector alpha: {second / 'alpha2' / 'connector.toml'} "
+                       f"({EXTRA_ROOTS_ENV} {second}) overrides "
+                       f"{builtin / 'alpha' / 'connector.toml'} (built-in); "
+                       "rename one to keep both")
+    assert registry.errors == ()
+
+
+def test_a_harness_connector_path_that_does_not_exist_is_an_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    builtin = make_root(tmp_path, "builtin", {"alpha": manifest_text("alpha")})
+    missing = tmp_path / "typo"
+    monkeypatch.setenv(EXTRA_ROOTS_ENV, str(missing))
+    registry = load_registry(builtin, eps=[])
+    assert sorted(registry.connectors) == ["alpha"]
+    (error,) = registry.errors
+    assert error.startswith(f"{EXTRA_ROOTS_ENV}: {missing}: no such folder; ")
+
+
+def test_every_problem_of_a_manifest_is_reported_at_once(tmp_path: Path) -> None:
+    text = manifest_text("alpha", pair="BTCUSDT").replace('standard = "spot"',
+                                                         'standard = "futures"')
+    root = make_root(tmp_path, "root", {"alpha": 'maintaner = "me"\n' + text})
+    registry = load_registry(root, eps=[])
+    path = root / "alpha" / "connector.toml"
+    assert sorted(e.removeprefix(f"{path}: ").split(":")[0] for e in registry.errors) == \
+        ["maintaner", "pairs[0]", "standard"]
 
 
 def test_unknown_connectors_are_named_with_the_registered_ones() -> None:
@@ -200,13 +230,19 @@ def test_harness_list_shows_connectors_and_one_line_per_bad_manifest(
 
     extra = make_root(tmp_path, "extra", {"bad": manifest_text("bad", pair="BTC")})
     monkeypatch.setenv(EXTRA_ROOTS_ENV, os.pathsep.join([str(CONNECTORS), str(extra)]))
-    monkeypatch.setenv("COLUMNS", "400")  # one table row per line
+    monkeypatch.setenv("COLUMNS", "80")
     assert main(["list"]) == 1
     out = capsys.readouterr().out
-    assert "Registered connectors" in out
-    row = next(line for line in out.splitlines() if "fake_exchange" in line)
-    for cell in ("spot", "BTC-USDT", "LIMIT MARKET", "cancel_all", f"{EXTRA_ROOTS_ENV}"):
-        assert cell in row
+    assert "registered connector(s)" in out
+    assert all(len(line) <= 80 for line in out.splitlines() if not line.startswith("error"))
+    block = out.split("\nfake_exchange  ")[1].split("\n\n")[0]
+    for value in ("(Fake exchange (harness tests), spot)", "pairs          BTC-USDT",
+                  "order types    LIMIT, MARKET", "cancel_all, rate_limits",
+                  f"source         {EXTRA_ROOTS_ENV}"):
+        assert value in block, block
+    # Every capability survives whole at 80 columns (none is cut to "…").
+    for capability in load_registry(CONNECTORS, eps=[]).get("fake_exchange").capabilities:
+        assert capability in block
     errors = [line for line in out.splitlines() if line.startswith("error:")]
     assert errors == [f"error: {extra / 'bad' / 'connector.toml'}: pairs[0]: 'BTC' is not "
                       "BASE-QUOTE (for example BTC-USDT)"]

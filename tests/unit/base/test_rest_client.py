@@ -55,6 +55,8 @@ class Exchange:
                                       "method": request.method})
         if name == "text":
             return web.Response(text="pong")
+        if name == "garbled":
+            return web.Response(text='{"symbol":"BTCUSDT" oops}', content_type="application/json")
         if name == "empty":
             return web.Response(status=200)
         if name in ("limited", "teapot"):
@@ -135,6 +137,17 @@ def test_json_text_and_empty_bodies_are_decoded() -> None:
         assert await client.request(RestRequest("GET", f"{base}/ok")) == {"a": 1}
         assert await client.request(RestRequest("GET", f"{base}/text")) == "pong"
         assert await client.request(RestRequest("GET", f"{base}/empty")) is None
+
+    with_client(scenario)
+
+
+def test_a_success_that_is_not_valid_json_is_an_unknown_outcome_saying_so() -> None:
+    async def scenario(client: RestClient, exchange: Exchange, base: str) -> None:
+        with pytest.raises(UnknownOutcome) as caught:
+            await client.request(RestRequest("POST", f"{base}/garbled"))
+        assert str(caught.value) == (
+            "POST /garbled: HTTP 200 response is not valid JSON (Expecting ',' delimiter: "
+            "line 1 column 21 (char 20)): '{\"symbol\":\"BTCUSDT\" oops}'")
 
     with_client(scenario)
 

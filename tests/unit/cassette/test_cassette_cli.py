@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +28,9 @@ pairs = ["BTC-USDT"]
 order_types = ["LIMIT"]
 
 [urls.production]
-rest = "https://api.acme.example"
+rest = "http://127.0.0.1:{port}"
 [urls.testnet]
-rest = "https://testnet.acme.example"
+rest = "http://127.0.0.1:{port}"
 
 [secrets]
 api_key_env = "ACME_API_KEY"
@@ -47,6 +49,10 @@ def pytest_addoption(parser):
     parser.addoption("--connector")
     parser.addoption("--record-mode")
     parser.addoption("--record-upstream")
+    parser.addoption("--scenario")
+
+def pytest_collection_modifyitems(config, items):
+    items[:] = [i for i in items if config.getoption("scenario") in i.name]
 """
 
 SUITE = """
@@ -56,14 +62,24 @@ def test_place_limit_buy(request):
         "acme", "new_episodes", "production")
 
 def test_other_scenario():
-    raise AssertionError("-k must deselect this one")
+    raise AssertionError("--scenario must deselect this one")
 """
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> tuple[Path, Any]:
+def upstream_port() -> Iterator[int]:
+    """A loopback port that accepts connections: the exchange `harness record` records from."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
+@pytest.fixture
+def repo(tmp_path: Path, upstream_port: int) -> tuple[Path, Any]:
     (tmp_path / "connectors" / "acme").mkdir(parents=True)
-    (tmp_path / "connectors" / "acme" / "connector.toml").write_text(MANIFEST)
+    (tmp_path / "connectors" / "acme" / "connector.toml").write_text(
+        MANIFEST.replace("{port}", str(upstream_port)))
     (tmp_path / "suites").mkdir()
     (tmp_path / "suites" / "conftest.py").write_text(CONFTEST)
     (tmp_path / "suites" / "test_acme_suite.py").write_text(SUITE)
@@ -91,7 +107,7 @@ def test_secret_names_and_scrubber() -> None:
 def test_record_command_shape() -> None:
     assert record_command("acme", "place", "testnet", "all") == [
         sys.executable, "-m", "pytest", "suites", "--connector", "acme", "--record-mode", "all",
-        "--record-upstream", "testnet", "-k", "place"]
+        "--record-upstream", "testnet", "--scenario", "place", "--tb=line", "-q"]
 
 
 def test_record_runs_pytest_on_the_suites_and_returns_its_code(repo: tuple[Path, Any]) -> None:
@@ -105,6 +121,24 @@ def test_record_runs_pytest_on_the_suites_and_returns_its_code(repo: tuple[Path,
     failing = record_scenario("acme", "other_scenario", "production", "new_episodes",
                               root=root, env=env, registry=registry)
     assert failing == 1
+
+
+def test_an_unreachable_upstream_is_one_line_and_exit_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as closed:  # bound, never listening: connections are refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        (tmp_path / "acme").mkdir()
+        (tmp_path / "acme" / "connector.toml").write_text(MANIFEST.replace("{port}", str(port)))
+        registry = load_registry(root=tmp_path, eps=[])
+        code = record_scenario("acme", "place_limit_buy", "production", "all", root=tmp_path,
+                               env=KEYS, registry=registry)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.splitlines() == [
+        f"harness record: acme: production upstream cannot reach http://127.0.0.1:{port} "
+        "(rest): Connection refused; check the network (or record from another upstream "
+        "with --upstream)"]
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

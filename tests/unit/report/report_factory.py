@@ -167,7 +167,9 @@ def run_info(run_id: str = "run-1", *, complete: bool = True, offset_minutes: in
 LONG_MESSAGE = (
     "AssertionError: expected the order request to carry the amount 0.01000000 by value, "
     "as the exchange's filters round it down to the step size of the pair; the connector "
-    "sent 0.010000001 instead, which the exchange rejects with code -1013. Fix the rounding."
+    "sent 0.010000001 instead, which the exchange rejects with code -1013. Fix the rounding: "
+    "quantize the amount to the pair's LOT_SIZE step with ROUND_DOWN before it is sent, and "
+    "refuse an amount that rounds to zero locally, without a request."
 )
 
 
