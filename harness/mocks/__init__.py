@@ -1,0 +1,15 @@
+"""Cassettes as in-process mocks for unit tests written in the aioresponses style.
+
+bridge.py (CassetteMock), http.py (REST through aioresponses), ws.py (a fake ws_connect),
+payloads.py (recorded bodies and frames as values), dependency.py (aioresponses-ng, the
+optional extra `connector-harness[aioresponses]`). See docs/aioresponses.md.
+"""
+
+from harness.mocks.bridge import CassetteMock
+from harness.mocks.dependency import MissingDependency
+from harness.mocks.http import MockedRequest, UnmatchedRequest
+from harness.mocks.payloads import response_json, server_messages
+from harness.mocks.ws import FakeWebSocket, UnmatchedConnection
+
+__all__ = ["CassetteMock", "FakeWebSocket", "MissingDependency", "MockedRequest",
+           "UnmatchedConnection", "UnmatchedRequest", "response_json", "server_messages"]

@@ -1,0 +1,238 @@
+"""The REST half of a cassette mock: a cassette's interactions answered inside aioresponses.
+
+aioresponses matches a URL exactly or by regular expression, which is not meaning-based
+enough: parameters may come in any order, JSON bodies compare by structure, volatile keys
+(timestamp, signature) never match anything recorded. So each recorded (method, URL without
+query) becomes one repeatable aioresponses pattern whose callback chooses the interaction
+with the cassette's own matchers (harness.cassette.matchers), exactly as loopback replay
+does, and answers with the recorded status, reason, headers and body bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlencode
+
+import aiohttp
+from multidict import CIMultiDict
+from yarl import URL
+
+from harness.cassette.format import SCRUBBED, Cassette, Fault, Interaction
+from harness.cassette.matchers import Matcher, RequestView, failures, run_matcher, view_of_recorded
+
+# Recorded bodies are stored decoded; these headers would describe the wire form instead.
+_HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "content-encoding", "connection",
+                          "keep-alive"})
+# What aiohttp.web (and so loopback replay) says about a body recorded without a Content-Type.
+_DEFAULT_CONTENT_TYPE = "application/octet-stream"
+
+RequestVerifier = Callable[[RequestView], "str | None"]
+
+
+class UnmatchedRequest(aiohttp.ClientConnectionError):
+    """The cassette holds no interaction for a request; the message names the closest ones."""
+
+
+@dataclass(eq=False)
+class MockedInteraction:
+    """An interaction ready to answer: its request parsed once, its response headers built."""
+
+    index: int
+    interaction: Interaction
+    view: RequestView
+    headers: CIMultiDict[str]
+    content_type: str
+    signed: bool
+    uses: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"#{self.index} {self.interaction.label}"
+
+
+@dataclass(frozen=True)
+class MockedRequest:
+    """A request the mock received, and the interaction that answered it (None: a miss)."""
+
+    view: RequestView
+    interaction_index: int | None
+    interaction_id: str | None = None
+    status: int = 0
+
+    def param(self, name: str) -> str | None:
+        return self.view.param(name)
+
+
+def url_without_query(uri: str) -> str:
+    """The URL aioresponses sees, minus its query: `https://api.x.com:443/a?b=1` -> `https://api.x.com/a`."""
+    return str(URL(uri).with_query(None).with_fragment(None))
+
+
+class HttpMock:
+    """Answers a cassette's interactions from aioresponses callbacks; reports misses."""
+
+    def __init__(self, cassette: Cassette, volatile: frozenset[str], matchers: Sequence[Matcher],
+                 *, on_mismatch: Callable[[str], None], on_served: Callable[[str], None],
+                 verifier: RequestVerifier | None = None) -> None:
+        self.cassette = cassette
+        self.volatile = volatile
+        self.matchers = tuple(matchers)
+        self.verifier = verifier
+        self._on_mismatch = on_mismatch
+        self._on_served = on_served
+        self.prepared = [self._prepare(i, item) for i, item in enumerate(cassette.interactions)]
+        self.requests: list[MockedRequest] = []
+
+    def _prepare(self, index: int, interaction: Interaction) -> MockedInteraction:
+        view = view_of_recorded(interaction.request, self.volatile)
+        view.path = unquote(view.path)
+        headers: CIMultiDict[str] = CIMultiDict()
+        for name, values in interaction.response.headers.items():
+            if name.lower() not in _HOP_HEADERS:
+                for value in values:
+                    headers.add(name, value)
+        content_type = headers.get("Content-Type", _DEFAULT_CONTENT_TYPE)
+        signed = any(key in view.volatile for key in view.params) or any(
+            value == SCRUBBED for value in view.headers.values())
+        return MockedInteraction(index, interaction, view, headers, content_type, signed)
+
+    def register(self, mock: Any) -> None:
+        """Add one repeatable pattern per recorded (method, URL without query) to `mock`."""
+        callback_type = _callback_result_type()
+        seen: set[tuple[str, str]] = set()
+        for item in self.prepared:
+            method = item.view.method
+            base = url_without_query(item.interaction.request.uri)
+            if (method, base) in seen:
+                continue
+            seen.add((method, base))
+            pattern = re.compile(re.escape(base) + r"(\?.*)?\Z")
+
+            def answer(url: URL, *, _method: str = method, **kwargs: Any) -> Any:
+                return self.answer(_method, url, kwargs, callback_type)
+
+            mock.add(pattern, method=method, repeat=True, callback=answer)
+
+    def answer(self, method: str, url: URL, kwargs: Mapping[str, Any], result_type: Any) -> Any:
+        """The recorded answer to a request, as aioresponses' CallbackResult, or raise."""
+        view = request_view(method, url, kwargs, self.volatile)
+        chosen = self._find(view)
+        if chosen is None:
+            self.miss(view)
+        assert chosen is not None
+        if self.verifier is not None and chosen.signed:
+            reason = self.verifier(view)
+            if reason is not None:
+                self.miss(view, f"request_verifier rejected it ({reason}); it matched"
+                                f" {chosen.label}")
+        chosen.uses += 1
+        interaction = chosen.interaction
+        self.requests.append(MockedRequest(view, chosen.index, interaction.id,
+                                           interaction.response.status))
+        if interaction.fault is Fault.RESET:
+            raise aiohttp.ServerDisconnectedError()
+        if interaction.fault is Fault.TIMEOUT:
+            raise aiohttp.SocketTimeoutError(f"Timeout on reading data from socket ({view.path})")
+        if interaction.id is not None:
+            self._on_served(interaction.id)
+        response = interaction.response
+        return result_type(method=method, status=response.status, body=response.body,
+                           content_type=chosen.content_type, headers=chosen.headers,
+                           reason=response.message or None)
+
+    def _find(self, view: RequestView) -> MockedInteraction | None:
+        for item in self.prepared:
+            if item.view.method != view.method or item.view.path != view.path:
+                continue
+            if item.uses and not item.interaction.repeat:
+                continue
+            if all(run_matcher(m, view, item.view) is None for m in self.matchers):
+                return item
+        return None
+
+    def miss(self, view: RequestView, why: str | None = None) -> None:
+        """Record a request the cassette cannot answer and raise UnmatchedRequest."""
+        explanation = why or self.explain(view)
+        self.requests.append(MockedRequest(view, None))
+        self._on_mismatch(f"unmatched request {view.describe()}\n  {explanation}")
+        raise UnmatchedRequest(f"cassette {self.cassette.name} cannot answer"
+                               f" {view.describe()}: {explanation}")
+
+    def explain(self, view: RequestView) -> str:
+        """The closest recorded interactions (top 3 by matchers passed) and what failed."""
+        scored: list[tuple[int, int, str]] = []
+        total = len(self.matchers)
+        for item in self.prepared:
+            failed = failures(view, item.view, self.matchers)
+            if failed:
+                why = "; ".join(f"{name} failed: {reason}" for name, reason in failed)
+            else:
+                why = ("all matchers pass but it was already served (add harness.repeat: true"
+                       " to serve it again)")
+            passed = total - len(failed)
+            scored.append((-passed, item.index, f"{item.label}: {passed}/{total} matchers"
+                                                f" passed; {why}"))
+        if not scored:
+            return "the cassette has no HTTP interactions"
+        scored.sort()
+        return "closest recorded interactions:\n" + "\n".join(
+            f"    - {line}" for _, _, line in scored[:3])
+
+    def unused(self) -> list[MockedInteraction]:
+        return [item for item in self.prepared if item.uses == 0]
+
+
+def _callback_result_type() -> Any:
+    from harness.mocks.dependency import require_aioresponses
+
+    return require_aioresponses("aioresponses.core").CallbackResult
+
+
+def request_view(method: str, url: URL, kwargs: Mapping[str, Any],
+                 volatile: frozenset[str]) -> RequestView:
+    """What aiohttp would have sent, rebuilt from the URL and keyword arguments aioresponses
+    hands a callback (it sorts the query; `params` keeps the order aiohttp sends them in)."""
+    headers = {str(k): str(v) for k, v in (kwargs.get("headers") or {}).items()}
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    body, inferred = _body_of(kwargs.get("data"), kwargs.get("json"))
+    return RequestView(method, url.path, query_string=_query_as_sent(url, kwargs.get("params")),
+                       body=body, content_type=content_type or inferred, headers=headers,
+                       host=url.raw_authority, volatile=volatile)
+
+
+def _query_as_sent(url: URL, params: Any) -> str:
+    if not params:
+        return url.raw_query_string
+    added = URL("/").extend_query(params)
+    rest = Counter(url.query.items())
+    rest.subtract(Counter(added.query.items()))
+    before: list[tuple[str, str]] = []  # what the URL itself carried, before `params`
+    for pair in url.query.items():
+        if rest[pair] > 0:
+            rest[pair] -= 1
+            before.append(pair)
+    query = URL("/").with_query(before).raw_query_string if before else ""
+    return "&".join(part for part in (query, added.raw_query_string) if part)
+
+
+def _body_of(data: Any, json_body: Any) -> tuple[bytes, str]:
+    """The body bytes and the Content-Type aiohttp would give them."""
+    if json_body is not None:
+        return json.dumps(json_body).encode(), "application/json"
+    if data is None:
+        return b"", ""
+    if isinstance(data, bytes | bytearray):
+        return bytes(data), "application/octet-stream"
+    if isinstance(data, str):
+        return data.encode(), "text/plain"
+    if isinstance(data, Mapping):
+        data = list(data.items())
+    if isinstance(data, list | tuple):
+        return urlencode([(str(k), str(v)) for k, v in data]).encode(), \
+            "application/x-www-form-urlencoded"
+    return str(data).encode(), ""
