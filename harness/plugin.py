@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -106,6 +108,27 @@ def subject(subject_plan: Any) -> Any:
     """The connector under test, pointed at a replay of the check's cassette (opened in the
     check's own event loop by the plugin)."""
     return subject_plan
+
+
+@pytest.fixture
+def cassette_mock(request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """cassette_mock(path, **options): a cassette served in-process (aioresponses + ws_connect)."""
+    from harness.mocks import CassetteMock
+
+    started: list[CassetteMock] = []
+
+    def start(cassette: Any, **options: Any) -> CassetteMock:
+        if isinstance(cassette, str | os.PathLike) and not os.path.exists(cassette):
+            cassette = request.config.rootpath / cassette  # as written from the project root
+        mock = CassetteMock(cassette, **options).start()
+        started.append(mock)
+        return mock
+
+    yield start
+    for mock in reversed(started):
+        mock.stop()  # all of them, before any check can raise
+    for mock in started:
+        mock.check(unused=mock.strict, ws_frames=mock.strict)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -67,6 +67,7 @@ class CassetteMock:
                          on_mismatch=lambda m: self._mismatches.append(("ws", m)),
                          on_unmatched=lambda m: self._mismatches.append(("connect", m)))
         self._ws_patch: Any = None
+        self._added: set[str] = set()
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> CassetteMock:
@@ -75,7 +76,9 @@ class CassetteMock:
             raise RuntimeError(f"CassetteMock({self.cassette.name}) is already started")
         if self._owns_responses:
             self.responses.start()
+        before = set(self.responses._matches)
         self.http.register(self.responses)
+        self._added = set(self.responses._matches) - before
         self._explain_misses(self.responses)
         ws = self.ws
 
@@ -91,11 +94,18 @@ class CassetteMock:
     def stop(self) -> None:
         """Undo start(): ws_connect restored, sockets stopped, our aioresponses stopped."""
         self.ws.stop()
-        if self._ws_patch is not None:
-            self._ws_patch.stop()
-            self._ws_patch = None
-            if self._owns_responses:
-                self.responses.stop()
+        if self._ws_patch is None:
+            return
+        self._ws_patch.stop()
+        self._ws_patch = None
+        if self._owns_responses:
+            self.responses.stop()
+            return
+        # The caller's aioresponses goes on without the cassette (its patterns are uuid-keyed
+        # entries of `_matches`; aioresponses has no public way to remove one).
+        for key in self._added:
+            self.responses._matches.pop(key, None)
+        vars(self.responses).pop("match", None)
 
     def _explain_misses(self, responses: Any) -> None:
         """A request no pattern matches fails naming the closest recorded interactions too
