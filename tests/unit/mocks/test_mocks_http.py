@@ -170,3 +170,30 @@ def test_the_cassette_joins_a_tests_own_aioresponses() -> None:
             assert (await call("GET", f"{API}/extra"))[2] == {"mine": True}
 
     run(scenario())
+
+
+def test_raw_bodies_compare_as_bytes_and_an_empty_cassette_says_so() -> None:
+    cassette = make_cassette([
+        interaction("PUT", f"{API}/raw", {"ok": "bytes"}, body="\x00\x01 raw"),
+        interaction("PUT", f"{API}/text", {"ok": "text"}, body="plain words")])
+
+    async def scenario() -> None:
+        with CassetteMock(cassette):
+            assert (await call("PUT", f"{API}/raw", data=b"\x00\x01 raw"))[2] == {"ok": "bytes"}
+            assert (await call("PUT", f"{API}/text", data="plain words"))[2] == {"ok": "text"}
+        only_ws = make_cassette(ws=[{"url": f"{API.replace('https', 'wss')}/ws", "frames": []}])
+        with pytest.raises(CassetteMismatch), CassetteMock(only_ws), \
+                pytest.raises(UnmatchedRequest, match="the cassette has no HTTP interactions"):
+            await call("GET", f"{API}/api/v3/time")
+
+    run(scenario())
+
+
+def test_a_mock_starts_once_and_leaves_passthrough_to_its_owner() -> None:
+    mock = CassetteMock(order_cassette())
+    with mock, pytest.raises(RuntimeError, match="already started"):
+        mock.start()
+    mock.stop()  # stopping twice is harmless
+    with aioresponses(passthrough_unmatched=True) as responses, \
+            CassetteMock(order_cassette(), responses=responses):
+        assert "match" not in vars(responses)  # unmatched requests go where the owner said

@@ -131,3 +131,49 @@ def test_a_recorded_query_routes_connections() -> None:
                 assert await b.close() and not await b.close()
 
     run(scenario())
+
+
+def test_the_rest_of_the_socket_api_behaves_as_aiohttp_s() -> None:
+    cassette = make_cassette(ws=[
+        {"url": f"{STREAM}/ws", "frames": [
+            {"dir": "client", "text": "hello"},
+            {"dir": "server", "json": {"ok": True}},
+            {"dir": "server", "close": {"code": 1000}}]},
+        {"url": f"{STREAM}/never", "frames": [{"dir": "server", "json": 1}]}])
+
+    async def scenario() -> None:
+        with pytest.raises(CassetteMismatch) as raised:
+            async with CassetteMock(cassette, strict=True) as mock:
+                async with aiohttp.ClientSession() as session, \
+                        session.ws_connect(f"{STREAM}/ws") as ws:
+                    assert ws.get_extra_info("peername", "none") == "none"
+                    await ws.ping()
+                    await ws.pong()
+                    await ws.send_bytes(b"hello")
+                    assert await ws.receive_json() == {"ok": True}
+                    with pytest.raises(TypeError, match="is not str"):
+                        await ws.receive_str()  # the close
+                    assert ws.exception() is None
+                assert mock.sockets[0].sent == ["hello"]
+        message = str(raised.value)
+        assert "ws[1] wss://stream.binance.com:9443/never: never connected" in message
+
+    run(scenario())
+
+
+def test_text_frames_compare_exactly_and_extra_client_frames_are_reported() -> None:
+    cassette = make_cassette(ws=[{"url": f"{STREAM}/ws", "frames": [
+        {"dir": "client", "text": "hello"}]}])
+
+    async def scenario() -> None:
+        with pytest.raises(CassetteMismatch) as raised, CassetteMock(cassette, strict=True):
+            async with aiohttp.ClientSession() as session, \
+                    session.ws_connect(f"{STREAM}/ws") as ws:
+                await ws.send_str("Hello")
+                await ws.send_str("hello")
+                await ws.send_str("more")
+        message = str(raised.value)
+        assert "text differs" in message
+        assert "unexpected client frame 'more' (the cassette expects no more" in message
+
+    run(scenario())
