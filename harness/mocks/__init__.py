@@ -7,9 +7,9 @@ optional extra `connector-harness[aioresponses]`). See docs/aioresponses.md.
 
 from harness.mocks.bridge import CassetteMock
 from harness.mocks.dependency import MissingDependency
-from harness.mocks.http import MockedRequest, UnmatchedRequest
+from harness.mocks.http import UnmatchedRequest
 from harness.mocks.payloads import response_json, server_messages
 from harness.mocks.ws import FakeWebSocket, UnmatchedConnection
 
-__all__ = ["CassetteMock", "FakeWebSocket", "MissingDependency", "MockedRequest",
-           "UnmatchedConnection", "UnmatchedRequest", "response_json", "server_messages"]
+__all__ = ["CassetteMock", "FakeWebSocket", "MissingDependency", "UnmatchedConnection",
+           "UnmatchedRequest", "response_json", "server_messages"]

@@ -25,8 +25,9 @@ from harness.cassette.format import Cassette
 from harness.cassette.loader import load_cassette
 from harness.cassette.matchers import DEFAULT_MATCHERS, DEFAULT_VOLATILE_KEYS, Matcher
 from harness.mocks.dependency import require_aioresponses
-from harness.mocks.http import HttpMock, MockedRequest, RequestVerifier, request_view
+from harness.mocks.http import HttpMock, RequestVerifier, request_view
 from harness.mocks.ws import Connecting, FakeWebSocket, WsMock
+from harness.replay.http import ServedRequest
 from harness.replay.session import CassetteMismatch
 
 
@@ -144,7 +145,7 @@ class CassetteMock:
 
     # -- what happened -----------------------------------------------------------------
     @property
-    def requests(self) -> list[MockedRequest]:
+    def requests(self) -> list[ServedRequest]:
         """Every HTTP request the cassette was asked, with the interaction that answered it."""
         return self.http.requests
 

@@ -14,7 +14,6 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlencode
 
@@ -24,6 +23,7 @@ from yarl import URL
 
 from harness.cassette.format import SCRUBBED, Cassette, Fault, Interaction
 from harness.cassette.matchers import Matcher, RequestView, failures, run_matcher, view_of_recorded
+from harness.replay.http import PreparedInteraction, ServedRequest
 
 # Recorded bodies are stored decoded; these headers would describe the wire form instead.
 _HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "content-encoding", "connection",
@@ -36,36 +36,6 @@ RequestVerifier = Callable[[RequestView], "str | None"]
 
 class UnmatchedRequest(aiohttp.ClientConnectionError):
     """The cassette holds no interaction for a request; the message names the closest ones."""
-
-
-@dataclass(eq=False)
-class MockedInteraction:
-    """An interaction ready to answer: its request parsed once, its response headers built."""
-
-    index: int
-    interaction: Interaction
-    view: RequestView
-    headers: CIMultiDict[str]
-    content_type: str
-    signed: bool
-    uses: int = 0
-
-    @property
-    def label(self) -> str:
-        return f"#{self.index} {self.interaction.label}"
-
-
-@dataclass(frozen=True)
-class MockedRequest:
-    """A request the mock received, and the interaction that answered it (None: a miss)."""
-
-    view: RequestView
-    interaction_index: int | None
-    interaction_id: str | None = None
-    status: int = 0
-
-    def param(self, name: str) -> str | None:
-        return self.view.param(name)
 
 
 def url_without_query(uri: str) -> str:
@@ -86,9 +56,9 @@ class HttpMock:
         self._on_mismatch = on_mismatch
         self._on_served = on_served
         self.prepared = [self._prepare(i, item) for i, item in enumerate(cassette.interactions)]
-        self.requests: list[MockedRequest] = []
+        self.requests: list[ServedRequest] = []
 
-    def _prepare(self, index: int, interaction: Interaction) -> MockedInteraction:
+    def _prepare(self, index: int, interaction: Interaction) -> PreparedInteraction:
         view = view_of_recorded(interaction.request, self.volatile)
         view.path = unquote(view.path)
         headers: CIMultiDict[str] = CIMultiDict()
@@ -96,10 +66,7 @@ class HttpMock:
             if name.lower() not in _HOP_HEADERS:
                 for value in values:
                     headers.add(name, value)
-        content_type = headers.get("Content-Type", _DEFAULT_CONTENT_TYPE)
-        signed = any(key in view.volatile for key in view.params) or any(
-            value == SCRUBBED for value in view.headers.values())
-        return MockedInteraction(index, interaction, view, headers, content_type, signed)
+        return PreparedInteraction(index, interaction, view, headers, _was_signed(view))
 
     def register(self, mock: Any) -> None:
         """Add one repeatable pattern per recorded (method, URL without query) to `mock`."""
@@ -132,7 +99,7 @@ class HttpMock:
                                 f" {chosen.label}")
         chosen.uses += 1
         interaction = chosen.interaction
-        self.requests.append(MockedRequest(view, chosen.index, interaction.id,
+        self.requests.append(ServedRequest(view, chosen.index, interaction.id,
                                            interaction.response.status))
         if interaction.fault is Fault.RESET:
             raise aiohttp.ServerDisconnectedError()
@@ -142,10 +109,10 @@ class HttpMock:
             self._on_served(interaction.id)
         response = interaction.response
         return result_type(method=method, status=response.status, body=response.body,
-                           content_type=chosen.content_type, headers=chosen.headers,
-                           reason=response.message or None)
+                           content_type=chosen.headers.get("Content-Type", _DEFAULT_CONTENT_TYPE),
+                           headers=chosen.headers, reason=response.message or None)
 
-    def _find(self, view: RequestView) -> MockedInteraction | None:
+    def _find(self, view: RequestView) -> PreparedInteraction | None:
         for item in self.prepared:
             if item.view.method != view.method or item.view.path != view.path:
                 continue
@@ -158,7 +125,7 @@ class HttpMock:
     def miss(self, view: RequestView, why: str | None = None) -> None:
         """Record a request the cassette cannot answer and raise UnmatchedRequest."""
         explanation = why or self.explain(view)
-        self.requests.append(MockedRequest(view, None))
+        self.requests.append(ServedRequest(view, None, None, 0))
         self._on_mismatch(f"unmatched request {view.describe()}\n  {explanation}")
         raise UnmatchedRequest(f"cassette {self.cassette.name} cannot answer"
                                f" {view.describe()}: {explanation}")
@@ -183,8 +150,18 @@ class HttpMock:
         return "closest recorded interactions:\n" + "\n".join(
             f"    - {line}" for _, _, line in scored[:3])
 
-    def unused(self) -> list[MockedInteraction]:
+    def unused(self) -> list[PreparedInteraction]:
         return [item for item in self.prepared if item.uses == 0]
+
+
+def _was_signed(view: RequestView) -> bool:
+    """Recorded with credentials (a volatile key among its parameters or top-level JSON keys,
+    or a scrubbed header): the request_verifier checks it, as in loopback replay."""
+    if any(key in view.volatile for key in view.params):
+        return True
+    if view.has_json and isinstance(view.json, dict) and any(k in view.volatile for k in view.json):
+        return True
+    return any(value == SCRUBBED for value in view.headers.values())
 
 
 def _callback_result_type() -> Any:
