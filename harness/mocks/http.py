@@ -39,7 +39,7 @@ class UnmatchedRequest(aiohttp.ClientConnectionError):
 
 
 def url_without_query(uri: str) -> str:
-    """The URL aioresponses sees, minus the query: `https://x.com:443/a?b=1` -> `https://x.com/a`."""
+    """The URL aioresponses sees, no query: `https://x.com:443/a?b=1` -> `https://x.com/a`."""
     return str(URL(uri).with_query(None).with_fragment(None))
 
 
