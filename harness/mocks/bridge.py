@@ -26,7 +26,8 @@ from harness.cassette.loader import load_cassette
 from harness.cassette.matchers import DEFAULT_MATCHERS, DEFAULT_VOLATILE_KEYS, Matcher
 from harness.mocks.dependency import require_aioresponses
 from harness.mocks.http import HttpMock, RequestVerifier, request_view
-from harness.mocks.ws import Connecting, FakeWebSocket, WsMock
+from harness.mocks.socket import FakeWebSocket
+from harness.mocks.ws import Connecting, WsMock
 from harness.replay.http import ServedRequest
 from harness.replay.session import CassetteMismatch
 

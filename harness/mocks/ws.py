@@ -1,32 +1,29 @@
 """The WebSocket half of a cassette mock: aiohttp's ws_connect, answered from a cassette.
 
-`ClientSession.ws_connect` is replaced while the mock runs. Each call is given the next
-unused cassette connection recorded on its URL, as a FakeWebSocket with the methods of
-aiohttp's ClientWebSocketResponse that connectors use. Its frames play in order, exactly as
-loopback replay plays them: a client frame waits until the client sent a matching frame; a
-server frame waits for its trigger (a client frame, an HTTP interaction, a delay) and is then
-received by the client. No socket is opened.
+`ClientSession.ws_connect` is replaced while the mock runs (bridge.py). Each call is given the
+next unused cassette connection recorded on its URL (host, path, and the query if one was
+recorded), as a FakeWebSocket (socket.py) whose frames play exactly as loopback replay plays
+them. A URL the cassette has no connection left for is refused, naming what it has.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-from collections import deque
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 import aiohttp
-from aiohttp import WSMessage, WSMsgType
 from yarl import URL
 
-from harness.cassette.format import Direction, FrameKind, MatchMode, WsConnection, WsFrame
-from harness.cassette.matchers import json_frame_matches, normalize_host, parse_params
+from harness.cassette.format import WsConnection
+from harness.cassette.matchers import normalize_host, parse_params
+from harness.mocks.script import Script
+from harness.mocks.socket import FakeWebSocket
 from harness.replay.ws import describe_frame
 
-_CLOSED = WSMessage(WSMsgType.CLOSED, None, None)
+# Builds the Script of a connection: (frames, label, on_mismatch) -> Script.
+ScriptFactory = Callable[..., Script]
 
 
 class UnmatchedConnection(aiohttp.ClientConnectionError):
@@ -49,173 +46,12 @@ class RecordedConnection:
     def label(self) -> str:
         return f"ws[{self.index}] {self.conn.url}"
 
-    def accepts(self, url: URL) -> bool:
-        if self.socket is not None or (url.path or "/") != self.path:
+    def accepts(self, url: URL, same_path: Callable[[str, str], bool]) -> bool:
+        if self.socket is not None or not same_path(self.path, url.path or "/"):
             return False
         if self.query and parse_params(url.raw_query_string) != self.query:
             return False
         return normalize_host(url.raw_authority) == self.host
-
-
-class FakeWebSocket:
-    """A ClientWebSocketResponse look-alike fed by one cassette connection."""
-
-    def __init__(self, recorded: RecordedConnection, volatile: frozenset[str],
-                 http_event: Callable[[str], asyncio.Event],
-                 on_mismatch: Callable[[str], None]) -> None:
-        self.recorded = recorded
-        self.sent: list[str] = []  # every frame the client sent, as text
-        self.progress = 0  # how many of the connection's frames have been played
-        self._frames = recorded.conn.frames
-        self._volatile = volatile
-        self._http_event = http_event
-        self._on_mismatch = on_mismatch
-        self._inbox: asyncio.Queue[WSMessage] = asyncio.Queue()
-        self._client = {i: asyncio.Event() for i, f in enumerate(self._frames)
-                        if f.dir is Direction.CLIENT}
-        self._expected = deque(sorted(self._client))
-        self._closed = False
-        self._close_code: int | None = None
-        self._exception: BaseException | None = None
-        self._player = asyncio.get_running_loop().create_task(self._play())
-
-    # -- the script ------------------------------------------------------------------------
-    async def _play(self) -> None:
-        for position, frame in enumerate(self._frames):
-            if frame.dir is Direction.CLIENT:
-                await self._client[position].wait()
-                self.progress = position + 1
-                continue
-            after = frame.after
-            if after.client is not None:
-                await self._client[after.client].wait()
-            if after.http is not None:
-                await self._http_event(after.http).wait()
-            if after.delay:
-                await asyncio.sleep(after.delay)
-            self.progress = position + 1
-            if frame.kind is FrameKind.CLOSE:
-                self._inbox.put_nowait(WSMessage(WSMsgType.CLOSE, frame.value.code,
-                                                 frame.value.reason))
-                return
-            if frame.kind is FrameKind.FAULT:
-                self._inbox.put_nowait(WSMessage(WSMsgType.ERROR, aiohttp.ServerDisconnectedError(
-                    "the cassette dropped the connection (fault: reset)"), None))
-                return
-            text = json.dumps(frame.value, separators=(",", ":"), ensure_ascii=False) \
-                if frame.kind is FrameKind.JSON else str(frame.value)
-            self._inbox.put_nowait(WSMessage(WSMsgType.TEXT, text, None))
-
-    def _client_frame(self, text: str) -> None:
-        self.sent.append(text)
-        label = self.recorded.label
-        if not self._expected:
-            self._on_mismatch(f"{label}: unexpected client frame {text[:160]!r} (the cassette"
-                              f" expects no more client frames)")
-            return
-        position = self._expected[0]
-        frame = self._frames[position]
-        reason = client_frame_mismatch(frame, text, self._volatile)
-        if reason is None:
-            self._expected.popleft()
-            self._client[position].set()
-        else:
-            self._on_mismatch(f"{label}: client frame {text[:160]!r} does not match"
-                              f" frames[{position}] ({describe_frame(frame)}): {reason}")
-
-    # -- aiohttp's ClientWebSocketResponse API ---------------------------------------------
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    @property
-    def close_code(self) -> int | None:
-        return self._close_code
-
-    def exception(self) -> BaseException | None:
-        return self._exception
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return default
-
-    async def send_str(self, data: str, compress: int | None = None) -> None:
-        if self._closed:
-            raise aiohttp.ClientConnectionResetError("Cannot write to closing transport")
-        self._client_frame(data)
-
-    async def send_bytes(self, data: bytes, compress: int | None = None) -> None:
-        await self.send_str(data.decode("utf-8", "replace"))
-
-    async def send_json(self, data: Any, compress: int | None = None,
-                        *, dumps: Callable[[Any], str] = json.dumps) -> None:
-        await self.send_str(dumps(data))
-
-    async def ping(self, message: bytes = b"") -> None:
-        return None
-
-    async def pong(self, message: bytes = b"") -> None:
-        return None
-
-    async def receive(self, timeout: float | None = None) -> WSMessage:
-        if self._closed:
-            return _CLOSED
-        message = await asyncio.wait_for(self._inbox.get(), timeout)
-        if message.type is WSMsgType.CLOSE:
-            self._finish(int(message.data))
-        elif message.type is WSMsgType.ERROR:
-            self._exception = message.data
-            self._finish(1006)
-        return message
-
-    async def receive_str(self, *, timeout: float | None = None) -> str:
-        message = await self.receive(timeout)
-        if message.type is not WSMsgType.TEXT:
-            raise TypeError(f"Received message {message.type}:{message.data!r} is not str")
-        return str(message.data)
-
-    async def receive_json(self, *, loads: Callable[[str], Any] = json.loads,
-                           timeout: float | None = None) -> Any:
-        return loads(await self.receive_str(timeout=timeout))
-
-    async def close(self, *, code: int = 1000, message: bytes = b"") -> bool:
-        if self._closed:
-            return False
-        self._finish(code)
-        return True
-
-    def _finish(self, code: int) -> None:
-        self._closed = True
-        self._close_code = code
-        self.stop()
-
-    def stop(self) -> None:
-        """Stop playing (the connection is over, or the mock is)."""
-        if not self._player.done():
-            with contextlib.suppress(RuntimeError):  # its loop may be gone already
-                self._player.cancel()
-
-    def __aiter__(self) -> FakeWebSocket:
-        return self
-
-    async def __anext__(self) -> WSMessage:
-        message = await self.receive()
-        if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
-            raise StopAsyncIteration
-        return message
-
-
-def client_frame_mismatch(frame: WsFrame, text: str, volatile: frozenset[str]) -> str | None:
-    """Why a client frame does not match the recorded one (None: it does)."""
-    if frame.kind is FrameKind.TEXT:
-        return None if text == frame.value else "text differs"
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        return "expected a JSON frame"
-    subset = frame.match.mode is MatchMode.SUBSET
-    if json_frame_matches(parsed, frame.value, ignore=frame.match.ignore | volatile, subset=subset):
-        return None
-    return "JSON differs" + (" (recorded keys must all be present)" if subset else "")
 
 
 class Connecting:
@@ -247,10 +83,14 @@ class WsMock:
     def __init__(self, connections: tuple[WsConnection, ...], volatile: frozenset[str], *,
                  http_event: Callable[[str], asyncio.Event],
                  on_mismatch: Callable[[str], None],
-                 on_unmatched: Callable[[str], None]) -> None:
+                 on_unmatched: Callable[[str], None],
+                 same_path: Callable[[str, str], bool] | None = None,
+                 script: ScriptFactory = Script) -> None:
         self.recorded = [RecordedConnection(i, conn) for i, conn in enumerate(connections)]
         self._volatile = volatile
         self._http_event = http_event
+        self._same_path = same_path or (lambda recorded, requested: recorded == requested)
+        self._script = script
         self._on_mismatch = on_mismatch  # a client frame the cassette did not expect
         self._on_unmatched = on_unmatched  # a connection the cassette does not hold
 
@@ -261,9 +101,10 @@ class WsMock:
 
     def _open(self, url: URL) -> FakeWebSocket:
         for recorded in self.recorded:
-            if recorded.accepts(url):
-                recorded.socket = FakeWebSocket(recorded, self._volatile, self._http_event,
-                                                self._on_mismatch)
+            if recorded.accepts(url, self._same_path):
+                script = self._script(recorded.conn.frames, recorded.label, self._volatile,
+                                      self._on_mismatch)
+                recorded.socket = FakeWebSocket(script, self._http_event)
                 return recorded.socket
         known = ", ".join(r.label + (" (used)" if r.socket else "") for r in self.recorded)
         message = (f"unmatched WebSocket connection to {url}: no unused cassette connection has"
