@@ -14,7 +14,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import unquote, urlencode
 
 import aiohttp
@@ -91,7 +91,6 @@ class HttpMock:
         chosen = self._find(view)
         if chosen is None:
             self.miss(view)
-        assert chosen is not None
         if self.verifier is not None and chosen.signed:
             reason = self.verifier(view)
             if reason is not None:
@@ -122,7 +121,7 @@ class HttpMock:
                 return item
         return None
 
-    def miss(self, view: RequestView, why: str | None = None) -> None:
+    def miss(self, view: RequestView, why: str | None = None) -> NoReturn:
         """Record a request the cassette cannot answer and raise UnmatchedRequest."""
         explanation = why or self.explain(view)
         self.requests.append(ServedRequest(view, None, None, 0))
