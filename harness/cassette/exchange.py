@@ -45,6 +45,7 @@ class ResponseFilter:
     field: str = ""
     fields: tuple[str, ...] = ()
     unwrap: bool = False  # with the parameter, the answer is the one item, not a list
+    required: bool = False  # the parameter names something that must exist (a symbol)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ def _filter(reader: _Reader, raw: Any, where: str) -> ResponseFilter | None:
     return ResponseFilter(param=data["param"], keep=keep, items=str(data.get("items", ".")),
                           field=str(data.get("field", "")),
                           fields=reader.names(data, "fields", where),
-                          unwrap=bool(data.get("unwrap", False)))
+                          unwrap=bool(data.get("unwrap", False)),
+                          required=bool(data.get("required", False)))
 
 
 def _route(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:

@@ -121,9 +121,10 @@ def _apply(item: ResponseFilter, body: Any, value: str) -> Any:
     if not isinstance(items, list):
         return body
     kept = _keep(item, items, value)
+    if (item.unwrap or item.required) and not kept:
+        raise NotInScenario(f"{item.param}={value} names nothing this scenario holds (the"
+                            f" exchange refuses it)")
     if item.unwrap:
-        if not kept:
-            raise NotInScenario(f"{item.param}={value} names nothing this scenario holds")
         return kept[0]
     if item.items == ".":
         return kept

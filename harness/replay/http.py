@@ -169,7 +169,11 @@ class HttpReplay:
                            headers=headers, host=host, volatile=self.volatile)
         chosen = self._find(view)
         if chosen is None and self.policy is not None:
-            default = self.policy.default_answer(view)
+            try:
+                default = self.policy.default_answer(view)
+            except LookupError as exc:
+                return self._unmatched(view, f"{exc} (exchange.yaml's default answer for"
+                                             f" {view.path})")
             if default is not None:
                 self.requests.append(ServedRequest(view, None, DEFAULT_ANSWER_ID, 200))
                 return web.Response(body=default, content_type="application/json")
