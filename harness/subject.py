@@ -182,13 +182,15 @@ def exchange_profile(manifest: Manifest) -> Any:
     return _profile_at(path, path.stat().st_mtime)
 
 
-def request_verifier(manifest: Manifest) -> Callable[[Any], str | None] | None:
-    """The manifest's signature verifier, bound to the harness' test secret. The replay
-    server applies it only to requests the cassette recorded as signed."""
-    target = manifest.cassette_options.get("verifier")
+def request_verifier(manifest: Manifest, key: str = "verifier"
+                     ) -> Callable[[Any], str | None] | None:
+    """The manifest's signature verifier (`[cassettes] verifier`, or `ws_verifier` for
+    WebSocket API requests), bound to the harness' test secret. The replay server applies
+    it only to requests the cassette recorded as signed."""
+    target = manifest.cassette_options.get(key)
     if not target:
         return None
-    verify = load_object(str(target), manifest, "cassettes.verifier")
+    verify = load_object(str(target), manifest, f"cassettes.{key}")
 
     def verifier(request: Any) -> str | None:
         result: str | None = verify(request, TEST_API_SECRET)
@@ -246,7 +248,8 @@ class SubjectPlan:
                                   upstream),
             strict=self.options.strict,
             volatile_keys=frozenset(volatile) if volatile else None,
-            request_verifier=request_verifier(self.manifest), exchange=profile)
+            request_verifier=request_verifier(self.manifest),
+            ws_verifier=request_verifier(self.manifest, "ws_verifier"), exchange=profile)
         if plan(mode, path) is Action.RECORD:
             env_names = secret_env_names(self.manifest.secrets, upstream)
             credentials = [os.environ.get(env_name, "") for env_name in env_names[:2]]

@@ -39,7 +39,7 @@ from harness.replay.conformance import HttpConformance
 from harness.replay.http import HttpReplay, RequestVerifier, ServedRequest, http_ids_awaited
 from harness.replay.netguard import block_network
 from harness.replay.relay import Capture, HttpForwarder, base_of, relay_ws
-from harness.replay.ws import WsConnectionLog, WsReplay
+from harness.replay.ws import WsConnectionLog, WsReplay, WsVerifier
 from harness.replay.ws_conformance import WsConformance
 
 
@@ -61,6 +61,8 @@ class ReplaySession:
     volatile_keys: parameter/JSON keys ignored when matching (None: timestamp, signature,
         nonce, recvWindow).
     request_verifier: called with each matched request; a returned string rejects it.
+    ws_verifier: the same for WebSocket client frames whose recorded frame was signed
+        (carried a scrubbed value), called with the decoded frame.
     record_mode: none (default) or once replay only; new_episodes forwards requests the
         cassette lacks to `upstreams` and appends them to the cassette file on exit.
         `CI` in the environment forces none.
@@ -82,6 +84,7 @@ class ReplaySession:
         scrubber: Scrubber | None = None,
         save_to: str | Path | None = None,
         exchange: ExchangeProfile | None = None,
+        ws_verifier: WsVerifier | None = None,
     ) -> None:
         self.cassette = cassette
         conformance = exchange is not None and cassette.meta.replay is not ReplayMode.STRICT
@@ -120,7 +123,7 @@ class ReplaySession:
             cassette, self.volatile,
             on_mismatch=lambda message: self._mismatches.append(("ws", message)),
             http_event=self._event, fallback=self._record_ws if recording else None,
-            policy=ws_policy,
+            policy=ws_policy, verifier=ws_verifier,
         )
         self._stack = contextlib.ExitStack()
         self._started = False

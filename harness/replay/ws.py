@@ -22,12 +22,21 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from harness.cassette.format import Cassette, Direction, FrameKind, MatchMode, WsConnection, WsFrame
+from harness.cassette.format import (
+    SCRUBBED,
+    Cassette,
+    Direction,
+    FrameKind,
+    MatchMode,
+    WsConnection,
+    WsFrame,
+)
 from harness.cassette.matchers import Params, json_frame_matches, normalize_host, parse_params
 from harness.replay.http import FORWARDED_HOST
 from harness.replay.ws_conformance import Subscriptions, WsConformance
 
 WsFallback = Callable[[ServerConnection, str, "str | None"], Awaitable[None]]
+WsVerifier = Callable[[Any], "str | None"]
 
 # Step codes of the pre-compiled script (ints: the send loop runs 50,000 times a second).
 _SEND, _CLIENT, _CLOSE, _RESET = 0, 1, 2, 3
@@ -112,6 +121,7 @@ class WsReplay:
     http_event: Callable[[str], asyncio.Event]
     fallback: WsFallback | None = None
     policy: WsConformance | None = None  # conformance replay; None: strict
+    verifier: WsVerifier | None = None  # checks frames recorded as signed
     connections: list[WsConnectionLog] = field(default_factory=list)
     port: int = 0
 
@@ -325,9 +335,13 @@ class WsReplay:
         if self.policy is not None:
             ignore = ignore | self.policy.ignored
         subset = frame.match.mode is MatchMode.SUBSET
-        if json_frame_matches(parsed, frame.value, ignore=ignore, subset=subset):
-            return None
-        return "JSON differs" + (" (recorded keys must all be present)" if subset else "")
+        if not json_frame_matches(parsed, frame.value, ignore=ignore, subset=subset):
+            return "JSON differs" + (" (recorded keys must all be present)" if subset else "")
+        if self.verifier is not None and _carries_scrubbed(frame.value):
+            reason = self.verifier(parsed)
+            if reason is not None:
+                return f"ws_verifier rejected it ({reason})"
+        return None
 
     def unused(self) -> list[str]:
         """What of the cassette's `ws` was never played: connections and frames."""
@@ -346,3 +360,12 @@ class WsReplay:
                 lines.append(f"{entry.label}: frames[{progress}..{len(frames) - 1}] never played"
                              f" (next: {describe_frame(frames[progress])})")
         return lines
+
+
+def _carries_scrubbed(value: Any) -> bool:
+    """True if a recorded frame carried credentials (a scrubbed value, at any depth)."""
+    if isinstance(value, dict):
+        return any(_carries_scrubbed(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_carries_scrubbed(v) for v in value)
+    return bool(value == SCRUBBED)

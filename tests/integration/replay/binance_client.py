@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from connectors.binance.auth import verify_signed_request
+from connectors.binance.auth import verify_signed_request, verify_ws_request
 from harness.cassette.exchange import load_exchange_profile
 from harness.cassette.loader import load_cassette
 from harness.replay.session import CassetteMismatch, ReplaySession
@@ -81,7 +81,8 @@ async def binance_replay(scenario: str, *, strict: bool = False, refused: bool =
     cassette = load_cassette(CASSETTES / f"{scenario}.yaml")
     session = ReplaySession(cassette, strict=False, exchange=None if strict else PROFILE,
                             request_verifier=lambda view: verify_signed_request(
-                                view, TEST_API_SECRET))
+                                view, TEST_API_SECRET),
+                            ws_verifier=lambda frame: verify_ws_request(frame, TEST_API_SECRET))
     try:
         async with session as replay, aiohttp.ClientSession() as http:
             yield PlainClient(replay, http)
@@ -90,6 +91,16 @@ async def binance_replay(scenario: str, *, strict: bool = False, refused: bool =
             raise
     else:
         assert not refused, "the replay refused nothing"
+
+
+def signed_ws_params(**params: Any) -> dict[str, Any]:
+    """WebSocket API params with apiKey, timestamp and their signature (web-socket-api.md:
+    every parameter but the signature, sorted by name, as name=value joined by &)."""
+    params = {**params, "apiKey": TEST_API_KEY, "timestamp": 1763712000000}
+    payload = "&".join(f"{name}={params[name]}" for name in sorted(params))
+    params["signature"] = hmac.new(TEST_API_SECRET.encode(), payload.encode(),
+                                   hashlib.sha256).hexdigest()
+    return params
 
 
 def refusal(replay: ReplaySession) -> str:

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 import pytest
-from binance_client import STREAM, WS_API, binance_replay, order, refusal
+from binance_client import STREAM, WS_API, binance_replay, order, refusal, signed_ws_params
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 
@@ -82,8 +82,7 @@ def test_a_path_binance_does_not_serve_is_refused() -> None:
 
 
 def user_stream_request(request_id: Any, **extra: Any) -> dict[str, Any]:
-    params = {"apiKey": "k", "timestamp": 1763712000000, "signature": "0" * 64, **extra}
-    return {"id": request_id, "method": USER_STREAM, "params": params}
+    return {"id": request_id, "method": USER_STREAM, "params": signed_ws_params(**extra)}
 
 
 def test_a_uuid_request_id_is_echoed_and_stream_events_carry_the_clients_order_id() -> None:
@@ -122,4 +121,17 @@ def test_a_request_the_scenario_never_had_on_the_user_stream_is_refused() -> Non
                 with pytest.raises(TimeoutError):
                     await answer(ws, 0.2)
             assert "does not match frames[0]" in refusal(client.replay)
+    run(scenario())
+
+
+def test_a_badly_signed_user_stream_subscription_is_refused() -> None:
+    async def scenario() -> None:
+        async with binance_replay("fills_by_stream") as client:
+            async with connect(client.ws_url(WS_API, "/ws-api/v3")) as ws:
+                unsigned = {**user_stream_request(1)}
+                unsigned["params"] = {**unsigned["params"], "signature": "0" * 64}
+                await ws.send(json.dumps(unsigned))
+                with pytest.raises(TimeoutError):
+                    await answer(ws, 0.2)
+            assert "ws_verifier rejected it (signature does not match" in refusal(client.replay)
     run(scenario())
