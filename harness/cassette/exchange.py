@@ -58,10 +58,6 @@ class ReadOnlyRoute:
     filters: tuple[ResponseFilter, ...] = ()
     default: Any = None  # answered when the scenario recorded no such request
 
-    @property
-    def params_a_client_may_add(self) -> frozenset[str]:
-        return self.optional | {f.param for f in self.filters}
-
 
 @dataclass(frozen=True)
 class ResponseType:
