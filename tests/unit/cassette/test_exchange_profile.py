@@ -83,3 +83,27 @@ def test_lint_validates_exchange_yaml_instead_of_reading_it_as_a_cassette(
     bad.write_text("version: 1\nexchange: x\nhttp: {client_chosen: 3}\n")
     assert lint_paths([bad]).problems == [
         f"{bad}: http.client_chosen: must be a list of names, e.g. [timestamp, signature]"]
+
+
+def test_combined_streams_name_each_frames_stream() -> None:
+    combined = load_exchange_profile(BINANCE).ws_combined
+    assert combined is not None and combined.path == "/stream" and combined.serves == "/ws"
+    asked = frozenset({"btcusdt@depth@100ms", "btcusdt@trade"})
+    assert combined.stream_for({"e": "depthUpdate", "s": "BTCUSDT"}, asked) == \
+        "btcusdt@depth@100ms"
+    assert combined.stream_for({"e": "trade", "s": "ETHUSDT"}, asked) is None
+    assert combined.stream_for({"e": "trade"}, asked) is None  # no symbol to name it by
+    assert combined.stream_for({"result": None, "id": 1}, asked) is None
+    assert combined.stream_for("text", asked) is None
+
+
+def test_a_bad_combined_declaration_is_one_line_per_problem() -> None:
+    doc = {"version": 1, "exchange": "x", "ws": {
+        "combined": {"path": "/stream", "stream_of": [{"field": "e"}]}}}
+    with pytest.raises(ExchangeProfileError) as caught:
+        profile_from_document(doc, Path("e.yaml"))
+    assert str(caught.value) == ("e.yaml: ws.combined: needs path: <the combined path> and"
+                                 " serves: <a recorded path>")
+    doc["ws"]["combined"]["serves"] = "/ws"
+    with pytest.raises(ExchangeProfileError, match=r"ws.combined.stream_of\[0\]: needs field"):
+        profile_from_document(doc, Path("e.yaml"))
