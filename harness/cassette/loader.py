@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from harness.cassette.exchange import PROFILE_FILE
 from harness.cassette.format import (
     Cassette,
     CloseSpec,
@@ -99,6 +100,12 @@ def wrap_vcrpy(doc: Mapping[str, Any], path: Path) -> dict[str, Any]:
     }
     return {"version": 1, "meta": meta, "http": {"version": doc.get("version", 1),
                                                   "interactions": doc["interactions"]}}
+
+
+def cassette_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """The scenario cassettes of an exchange's folder, sorted: its *.yaml files but the
+    exchange's declaration (exchange.yaml, harness.cassette.exchange)."""
+    return sorted(path for path in Path(folder).glob("*.yaml") if path.name != PROFILE_FILE)
 
 
 def load_cassette(path: str | os.PathLike[str]) -> Cassette:
