@@ -209,9 +209,9 @@ def _build(doc: Mapping[str, Any], path: Path | None) -> Cassette:
             exchange_api_version=meta.get("exchange_api_version"),
             scrubbed=tuple(meta.get("scrubbed") or ()),
             description=(meta.get("description") or "").strip(),
+            replay=ReplayMode(meta["replay"]) if meta.get("replay") else None,
             inputs=dict(meta.get("inputs") or {}),
             expect=dict(meta.get("expect") or {}),
-            replay=ReplayMode(meta["replay"]) if meta.get("replay") else None,
         ),
         interactions=tuple(_interaction(item) for item in interactions),
         ws=tuple(
