@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from harness.cassette.format import FORMAT_VERSION, Fault, MatchMode, Source
 
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+REPLAY_MODES = ("conformance", "strict")  # format.ReplayMode's values (meta.replay)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOP_KEYS = ("version", "meta", "http", "ws")
 _META_REQUIRED = ("connector", "scenario", "standard_version", "source", "date")
@@ -114,7 +115,7 @@ def validate_document(doc: Any) -> list[Problem]:
 def _meta(check: _Checker, meta: Any) -> None:
     if not check.mapping(meta, "meta", "connector, scenario, standard_version, source, date"):
         return
-    check.unknown_keys(meta, "meta", _META_REQUIRED + _META_OPTIONAL)
+    check.unknown_keys(meta, "meta", _META_REQUIRED + _META_OPTIONAL + ("replay",))
     for key in _META_REQUIRED:
         if key not in meta:
             check.add(f"meta.{key}", "missing; it is required")
@@ -139,6 +140,9 @@ def _meta(check: _Checker, meta: Any) -> None:
     description = meta.get("description", "")
     if not isinstance(description, str) or "\n" in description.strip():
         check.add("meta.description", "must be one line of text")
+    if "replay" in meta and meta["replay"] not in REPLAY_MODES:
+        check.add("meta.replay", f"must be one of {_choices(REPLAY_MODES)},"
+                                 f" got {meta['replay']!r}")
     for key in ("inputs", "expect"):
         if key in meta and not isinstance(meta[key], Mapping):
             check.add(f"meta.{key}", "must be a mapping of name: value")
