@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterable, Sequence
+from functools import partial
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from unittest import mock as unittest_mock
@@ -21,15 +23,23 @@ from unittest import mock as unittest_mock
 import aiohttp
 from yarl import URL
 
-from harness.cassette.format import Cassette
+from harness.cassette.exchange import PROFILE_FILE, ExchangeProfile, load_exchange_profile
+from harness.cassette.format import Cassette, ReplayMode
 from harness.cassette.loader import load_cassette
 from harness.cassette.matchers import DEFAULT_MATCHERS, DEFAULT_VOLATILE_KEYS, Matcher
 from harness.mocks.dependency import require_aioresponses
 from harness.mocks.http import HttpMock, RequestVerifier, request_view
+from harness.mocks.meaning import MeaningScript, WsVerifier
+from harness.mocks.script import Script
 from harness.mocks.socket import FakeWebSocket
-from harness.mocks.ws import Connecting, WsMock
+from harness.mocks.ws import Connecting, ScriptFactory, WsMock
+from harness.replay.client_ids import ClientIds
+from harness.replay.conformance import HttpConformance
 from harness.replay.http import ServedRequest
 from harness.replay.session import CassetteMismatch
+from harness.replay.ws_conformance import WsConformance
+
+AUTO = "auto"
 
 
 class CassetteMock:
@@ -41,7 +51,12 @@ class CassetteMock:
     strict: on exit, interactions never served, frames never played and unexpected client
         frames fail too (unmatched HTTP requests and connections always fail). Off by
         default: a unit test usually exercises a part of a scenario.
-    volatile_keys, matchers, request_verifier: as for ReplaySession.
+    exchange: the exchange's conformance data (an ExchangeProfile or its exchange.yaml);
+        "auto" (the default) reads the exchange.yaml beside the cassette, if there is one.
+        With it the mock answers any request a correct client may send, as conformance
+        replay does (`mode` says which); None, or `replay: strict` in the cassette's meta,
+        keeps the recorded client's requests, parameter for parameter.
+    volatile_keys, matchers, request_verifier, ws_verifier: as for ReplaySession.
     """
 
     def __init__(
@@ -53,6 +68,8 @@ class CassetteMock:
         volatile_keys: Iterable[str] | None = None,
         matchers: Sequence[Matcher] = DEFAULT_MATCHERS,
         request_verifier: RequestVerifier | None = None,
+        exchange: ExchangeProfile | str | os.PathLike[str] | None = AUTO,
+        ws_verifier: WsVerifier | None = None,
     ) -> None:
         module = require_aioresponses()
         self.cassette = cassette if isinstance(cassette, Cassette) else load_cassette(cassette)
@@ -62,12 +79,29 @@ class CassetteMock:
         self.responses: Any = module.aioresponses() if responses is None else responses
         self._mismatches: list[tuple[str, str]] = []  # (kind, message): http, connect or ws
         self._events: dict[str, asyncio.Event] = {}
+        profile = exchange_profile(exchange, self.cassette)
+        conformance = profile is not None and self.cassette.meta.replay is not ReplayMode.STRICT
+        self.mode = ReplayMode.CONFORMANCE if conformance else ReplayMode.STRICT
+        http_policy: HttpConformance | None = None
+        script: ScriptFactory = Script
+        same_path = None
+        read_only: list[tuple[str, str]] = []
+        if profile is not None and conformance:
+            ids = ClientIds(profile, self.cassette)
+            http_policy = HttpConformance(profile, self.cassette, ids)
+            matchers = http_policy.matchers
+            read_only = [(r.method, r.path) for r in profile.read_only if r.default is not None]
+            ws_policy = WsConformance(profile, ids)
+            script = partial(MeaningScript, policy=ws_policy, verifier=ws_verifier)
+            same_path = ws_policy.accepts_path
         self.http = HttpMock(self.cassette, volatile, matchers, verifier=request_verifier,
                              on_mismatch=lambda m: self._mismatches.append(("http", m)),
-                             on_served=lambda ident: self._event(ident).set())
+                             on_served=lambda ident: self._event(ident).set(),
+                             policy=http_policy, read_only=read_only)
         self.ws = WsMock(self.cassette.ws, volatile, http_event=self._event,
                          on_mismatch=lambda m: self._mismatches.append(("ws", m)),
-                         on_unmatched=lambda m: self._mismatches.append(("connect", m)))
+                         on_unmatched=lambda m: self._mismatches.append(("connect", m)),
+                         same_path=same_path, script=script)
         self._ws_patch: Any = None
         self._added: set[str] = set()
 
@@ -179,3 +213,16 @@ class CassetteMock:
         if event is None:
             event = self._events[ident] = asyncio.Event()
         return event
+
+
+def exchange_profile(exchange: ExchangeProfile | str | os.PathLike[str] | None,
+                     cassette: Cassette) -> ExchangeProfile | None:
+    """The profile `exchange` names; for "auto", the exchange.yaml beside the cassette."""
+    if exchange is None or isinstance(exchange, ExchangeProfile):
+        return exchange
+    if exchange == AUTO:
+        if cassette.path is None:
+            return None
+        beside = Path(cassette.path).parent / PROFILE_FILE
+        return load_exchange_profile(beside) if beside.is_file() else None
+    return load_exchange_profile(Path(exchange))

@@ -23,7 +23,12 @@ from yarl import URL
 
 from harness.cassette.format import SCRUBBED, Cassette, Fault, Interaction
 from harness.cassette.matchers import Matcher, RequestView, failures, run_matcher, view_of_recorded
-from harness.replay.http import PreparedInteraction, ServedRequest
+from harness.replay.http import (
+    DEFAULT_ANSWER_ID,
+    PreparedInteraction,
+    ReplayPolicy,
+    ServedRequest,
+)
 
 # Recorded bodies are stored decoded; these headers would describe the wire form instead.
 _HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "content-encoding", "connection",
@@ -48,8 +53,12 @@ class HttpMock:
 
     def __init__(self, cassette: Cassette, volatile: frozenset[str], matchers: Sequence[Matcher],
                  *, on_mismatch: Callable[[str], None], on_served: Callable[[str], None],
-                 verifier: RequestVerifier | None = None) -> None:
+                 verifier: RequestVerifier | None = None,
+                 policy: ReplayPolicy | None = None,
+                 read_only: Sequence[tuple[str, str]] = ()) -> None:
         self.cassette = cassette
+        self.policy = policy  # conformance replay (harness/replay/conformance.py); None: strict
+        self._read_only = tuple(read_only)  # (method, path) answered even if never recorded
         self.volatile = volatile
         self.matchers = tuple(matchers)
         self.verifier = verifier
@@ -71,10 +80,13 @@ class HttpMock:
     def register(self, mock: Any) -> None:
         """Add one repeatable pattern per recorded (method, URL without query) to `mock`."""
         callback_type = _callback_result_type()
+        routes = [(item.view.method, url_without_query(item.interaction.request.uri))
+                  for item in self.prepared]
+        origins = {str(URL(uri).origin()) for _, uri in routes}
+        routes += [(method, origin + path) for origin in sorted(origins)
+                   for method, path in self._read_only]
         seen: set[tuple[str, str]] = set()
-        for item in self.prepared:
-            method = item.view.method
-            base = url_without_query(item.interaction.request.uri)
+        for method, base in routes:
             if (method, base) in seen:
                 continue
             seen.add((method, base))
@@ -89,6 +101,10 @@ class HttpMock:
         """The recorded answer to a request, as aioresponses' CallbackResult, or raise."""
         view = request_view(method, url, kwargs, self.volatile)
         chosen = self._find(view)
+        if chosen is None and self.policy is not None:
+            default = self._default_answer(view)
+            if default is not None:
+                return result_type(method=method, status=200, body=default)
         if chosen is None:
             self.miss(view)
         if self.verifier is not None and chosen.signed:
@@ -96,6 +112,13 @@ class HttpMock:
             if reason is not None:
                 self.miss(view, f"request_verifier rejected it ({reason}); it matched"
                                 f" {chosen.label}")
+        body = chosen.interaction.response.body
+        if self.policy is not None:
+            self.policy.learn(view, chosen)  # first: the answer echoes the client's own ids
+            try:
+                body = self.policy.body_for(view, chosen)
+            except LookupError as exc:
+                self.miss(view, f"{exc}; it matched {chosen.label}")
         chosen.uses += 1
         interaction = chosen.interaction
         self.requests.append(ServedRequest(view, chosen.index, interaction.id,
@@ -107,11 +130,26 @@ class HttpMock:
         if interaction.id is not None:
             self._on_served(interaction.id)
         response = interaction.response
-        return result_type(method=method, status=response.status, body=response.body,
+        return result_type(method=method, status=response.status, body=body,
                            content_type=chosen.headers.get("Content-Type", _DEFAULT_CONTENT_TYPE),
                            headers=chosen.headers, reason=response.message or None)
 
+    def _default_answer(self, view: RequestView) -> bytes | None:
+        """exchange.yaml's answer for a read-only endpoint the scenario never recorded."""
+        assert self.policy is not None
+        try:
+            default = self.policy.default_answer(view)
+        except LookupError as exc:
+            self.miss(view, f"{exc} (exchange.yaml's default answer for {view.path})")
+        if default is not None:
+            self.requests.append(ServedRequest(view, None, DEFAULT_ANSWER_ID, 200))
+        return default
+
     def _find(self, view: RequestView) -> PreparedInteraction | None:
+        if self.policy is not None:
+            candidates = [item for item in self.prepared
+                          if (item.view.method, item.view.path) == (view.method, view.path)]
+            return self.policy.pick(view, candidates, self.matchers)
         for item in self.prepared:
             if item.view.method != view.method or item.view.path != view.path:
                 continue
@@ -150,7 +188,9 @@ class HttpMock:
             f"    - {line}" for _, _, line in scored[:3])
 
     def unused(self) -> list[PreparedInteraction]:
-        return [item for item in self.prepared if item.uses == 0]
+        """Interactions never served (a read-only one a client need not ask for is not)."""
+        return [item for item in self.prepared if item.uses == 0
+                and (self.policy is None or not self.policy.is_read_only(item))]
 
 
 def _was_signed(view: RequestView) -> bool:

@@ -85,6 +85,20 @@ def test_a_limit_buy_is_placed_with_the_recorded_parameters() -> None:
     assert (placed.status, placed.param("newClientOrderId")) == (200, "CH-Bt1")
 
 
+def test_a_client_naming_its_orders_its_own_way_is_served_unless_replay_is_strict() -> None:
+    own = TrackedOrder("my-bot-1", BTC_USDT, TradeSide.BUY, OrderType.LIMIT, D("0.0100"),
+                       D("30000.00"), 0.0)
+    with CassetteMock(cassette("place_limit_buy")) as mock:  # exchange.yaml: conformance
+        connector = _connector()
+        outcome = _run(connector, lambda: connector.request_place_order(own))
+    assert outcome.exchange_order_id == "28"
+    assert mock.requests[0].param("newClientOrderId") == "my-bot-1"
+    with pytest.raises(CassetteMismatch, match="newClientOrderId=my-bot-1 but recorded CH-Bt1"), \
+            CassetteMock(cassette("place_limit_buy"), exchange=None):
+        connector = _connector()
+        _run(connector, lambda: connector.request_place_order(own))
+
+
 def test_a_request_signed_with_another_secret_is_refused() -> None:
     with pytest.raises(CassetteMismatch, match="request_verifier rejected it"), \
             CassetteMock(cassette("place_limit_buy"), request_verifier=_signed_with_our_secret):
@@ -100,7 +114,8 @@ def test_a_placement_the_cassette_did_not_record_fails_naming_the_recorded_one()
         _run(connector, lambda: connector.request_place_order(_limit_buy(D(30001))))
     message = str(raised.value)
     assert "unmatched request POST api.binance.com/api/v3/order" in message
-    assert "params failed: price=30001 but recorded 30000" in message
+    # conformance mode (cassettes/binance/exchange.yaml): prices compare by value
+    assert "params failed: price=30001 but the scenario has 30000" in message
 
 
 def test_a_fill_from_the_user_stream_rest_and_websocket_from_one_cassette(
