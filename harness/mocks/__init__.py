@@ -1,7 +1,8 @@
 """Cassettes as in-process mocks for unit tests written in the aioresponses style.
 
 bridge.py (CassetteMock), http.py (REST through aioresponses), ws.py (a fake ws_connect),
-socket.py (the fake socket it returns), script.py (what the client is expected to send),
+socket.py (the fake socket it returns), script.py (what the client is expected to send;
+meaning.py: by meaning, in conformance mode),
 payloads.py (recorded bodies and frames as values), dependency.py (aioresponses-ng, the
 optional extra `connector-harness[aioresponses]`). See docs/aioresponses.md.
 """
