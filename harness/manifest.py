@@ -35,7 +35,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
                    "cassettes", "known_failures"}),
     "secrets": frozenset({"env", "scrub_fields", "scrub_headers"}),
     "cassettes": frozenset({"root", "volatile", "verifier", "scrub", "scrub_headers", "suite",
-                            "market_reader"}),
+                            "market_reader", "ws_verifier"}),
     "known_failures": frozenset({"check", "reason", "link", "expires"}),
 }
 

@@ -12,6 +12,8 @@ import asyncio
 import functools
 import inspect
 import math
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -40,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scenario", default=None, metavar="NAME",
                     help="run only the checks that replay this scenario (cassette name), as "
                          "`harness record` does")
+    group.addoption("--replay-mode", default=None, choices=["conformance", "strict"],
+                    help="conformance (default: any request a correct client may send) or"
+                         " strict (the recorded client's requests, parameter for parameter)")
     group.addoption("--record-upstream", default="production", metavar="ENV",
                     help="manifest URL set to record from (production or testnet)")
     group.addoption("--harness-raw", default=None, metavar="PATH",
@@ -126,6 +131,7 @@ def subject_plan(request: pytest.FixtureRequest, harness_manifest: Any) -> Any:
         "timeout": request.config.getoption("check_timeout"),
         "record_mode": request.config.getoption("record_mode"),
         "record_upstream": request.config.getoption("record_upstream"),
+        "replay_mode": request.config.getoption("replay_mode"),
     }
     spec = spec_of(request.node)
     return SubjectPlan(harness_manifest, spec, resolve(harness_manifest, spec, command_line))
@@ -136,6 +142,27 @@ def subject(subject_plan: Any) -> Any:
     """The connector under test, pointed at a replay of the check's cassette (opened in the
     check's own event loop by the plugin)."""
     return subject_plan
+
+
+@pytest.fixture
+def cassette_mock(request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """cassette_mock(path, **options): a cassette served in-process (aioresponses + ws_connect)."""
+    from harness.mocks import CassetteMock
+
+    started: list[CassetteMock] = []
+
+    def start(cassette: Any, **options: Any) -> CassetteMock:
+        if isinstance(cassette, str | os.PathLike) and not os.path.exists(cassette):
+            cassette = request.config.rootpath / cassette  # as written from the project root
+        mock = CassetteMock(cassette, **options).start()
+        started.append(mock)
+        return mock
+
+    yield start
+    for mock in reversed(started):
+        mock.stop()  # all of them, before any check can raise
+    for mock in started:
+        mock.check(unused=mock.strict, ws_frames=mock.strict)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -59,6 +59,13 @@ class MatchMode(str, Enum):
     SUBSET = "subset"  # every recorded key/value must be present; extra keys are fine
 
 
+class ReplayMode(str, Enum):
+    """How a replay matches what the client sends (docs/cassettes.md, "Two replay modes")."""
+
+    CONFORMANCE = "conformance"  # any request a correct client may send, by meaning
+    STRICT = "strict"  # the recorded client's requests, parameter for parameter
+
+
 @dataclass(frozen=True)
 class Meta:
     connector: str
@@ -69,6 +76,7 @@ class Meta:
     exchange_api_version: str | None = None
     scrubbed: tuple[str, ...] = ()
     description: str = ""
+    replay: ReplayMode | None = None  # None: the session decides (conformance with a profile)
     inputs: Mapping[str, Any] = field(default_factory=dict)  # scenario parameters for checks
     expect: Mapping[str, Any] = field(default_factory=dict)  # what checks must see surfaced
     fault: tuple[str, ...] = ()  # the exchange rules broken on purpose (fault_labels.py)
@@ -240,6 +248,8 @@ def to_document(cassette: Cassette) -> dict[str, Any]:
     meta_doc["scrubbed"] = list(meta.scrubbed)
     if meta.description:
         meta_doc["description"] = meta.description
+    if meta.replay is not None:
+        meta_doc["replay"] = meta.replay.value
     if meta.inputs:
         meta_doc["inputs"] = dict(meta.inputs)
     if meta.expect:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.cassette.exchange import PROFILE_FILE, ExchangeProfileError, load_exchange_profile
 from harness.cassette.loader import CassetteError, read_document
 from harness.cassette.secrets import scan_document, scan_file
 from harness.cassette.validate import validate_document
@@ -59,6 +60,12 @@ ExtraRule = Callable[[Path, Any], list[tuple[str, str]]]
 
 def lint_file(path: Path, rules: Sequence[ExtraRule] = ()) -> list[str]:
     """Every problem of one cassette file, one line each (`file:location: reason`)."""
+    if path.name == PROFILE_FILE:  # an exchange's conformance data, not a cassette
+        try:
+            load_exchange_profile(path)
+        except ExchangeProfileError as exc:
+            return str(exc).splitlines()
+        return []
     try:
         doc = read_document(path)
     except CassetteError as exc:

@@ -18,6 +18,7 @@ from harness.cassette.fault_labels import fault_label_problems
 from harness.cassette.format import FORMAT_VERSION, Fault, MatchMode, Source
 
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+REPLAY_MODES = ("conformance", "strict")  # format.ReplayMode's values (meta.replay)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOP_KEYS = ("version", "meta", "http", "ws")
 _META_REQUIRED = ("connector", "scenario", "standard_version", "source", "date")
@@ -116,7 +117,7 @@ def validate_document(doc: Any) -> list[Problem]:
 def _meta(check: _Checker, meta: Any) -> None:
     if not check.mapping(meta, "meta", "connector, scenario, standard_version, source, date"):
         return
-    check.unknown_keys(meta, "meta", _META_REQUIRED + _META_OPTIONAL)
+    check.unknown_keys(meta, "meta", _META_REQUIRED + _META_OPTIONAL + ("replay",))
     for key in _META_REQUIRED:
         if key not in meta:
             check.add(f"meta.{key}", "missing; it is required")
@@ -141,6 +142,9 @@ def _meta(check: _Checker, meta: Any) -> None:
     description = meta.get("description", "")
     if not isinstance(description, str) or "\n" in description.strip():
         check.add("meta.description", "must be one line of text")
+    if "replay" in meta and meta["replay"] not in REPLAY_MODES:
+        check.add("meta.replay", f"must be one of {_choices(REPLAY_MODES)},"
+                                 f" got {meta['replay']!r}")
     for key in ("inputs", "expect"):
         if key in meta and not isinstance(meta[key], Mapping):
             check.add(f"meta.{key}", "must be a mapping of name: value")

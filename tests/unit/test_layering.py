@@ -54,6 +54,11 @@ def test_the_base_builds_only_on_the_standard() -> None:
     assert violations("harness/base", ("harness.standard", "harness.base"), ()) == []
 
 
+def test_the_mocks_build_on_cassettes_never_on_the_base() -> None:
+    allowed = ("harness.mocks", "harness.cassette", "harness.replay", "harness.standard")
+    assert violations("harness/mocks", allowed, ("harness.base",)) == []
+
+
 def test_suites_use_only_the_public_api_and_harness_fixtures() -> None:
     allowed = ("harness.standard", "harness.checks", "harness.subject", "suites")
     assert violations("suites", allowed, ("harness.base", "connectors")) == []

@@ -1,9 +1,10 @@
 """Just enough of Binance on 127.0.0.1 for the smoke test: REST (aiohttp.web) and WS (websockets).
 
-Payloads have the shapes of the docs' examples. Every signed request is checked with the
-connector's own verifier; problems are collected for the test to assert on. An order priced at
-or above the best ask rests as NEW and is then filled by an executionReport TRADE on the user
-stream (or silently, when `silent_fills` is set, so only status polling can find the fill).
+Payloads are the cassettes' (cassettes/binance/), changed where the scenario needs it. Every
+signed request is checked with the connector's own verifier; problems are collected for the
+test to assert on. An order priced at or above the best ask rests as NEW and is then filled by
+an executionReport TRADE on the user stream (or silently, when `silent_fills` is set, so only
+status polling can find the fill).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from aiohttp import web
 from websockets.asyncio.server import ServerConnection, serve
 
 from connectors.binance.auth import verify_signed_request, verify_ws_params
-from connectors.binance.tests import payloads
+from connectors.binance.tests.recorded import rest, user_event
 
 BEST_BID, BEST_ASK = Decimal("29999.99"), Decimal("30000.01")
 
@@ -75,10 +76,7 @@ class FakeBinance:
         endpoint = request.match_info["endpoint"]
         self.requests.append(f"{request.method} {request.path}")
         public = {"time": {"serverTime": int(time.time() * 1000)}, "ping": {},
-                  "exchangeInfo": payloads.exchange_info(
-                      payloads.symbol("BTCUSDT", "BTC", "USDT"),
-                      payloads.symbol("ETHBTC", "ETH", "BTC", status="HALT"),
-                      payloads.symbol("BADUSDT", "BAD", "USDT", filters=[])),
+                  "exchangeInfo": rest("symbols", "GET /api/v3/exchangeInfo"),
                   "depth": {"lastUpdateId": 100, "bids": [[str(BEST_BID), "1.5"]],
                             "asks": [[str(BEST_ASK), "2"]]},
                   "ticker/price": {"symbol": "BTCUSDT", "price": "30000.00"}}
@@ -98,7 +96,7 @@ class FakeBinance:
         return response
 
     def _get_account(self, query: Any) -> web.Response:
-        return web.json_response({**payloads.account(), "balances": [
+        return web.json_response({**rest("balances", "GET /api/v3/account"), "balances": [
             {"asset": "USDT", "free": "10000.00000000", "locked": "0.00000000"}]})
 
     def _post_order(self, query: Any) -> web.Response:
@@ -158,10 +156,10 @@ class FakeBinance:
 
     async def _report_fill(self, order: dict[str, Any], trade_id: int, commission: str) -> None:
         price, qty = BEST_ASK, order["origQty"]
-        report = payloads.execution_report(
-            s=order["symbol"], c=order["clientOrderId"], S=order["side"], q=qty,
-            p=order["price"], x="TRADE", X="FILLED", i=order["orderId"], l=qty, z=qty,
-            L=str(price), n=commission, N="BTC", T=_now_ms(), t=trade_id, m=True)
+        report = user_event(
+            "fills_by_stream", "TRADE", s=order["symbol"], c=order["clientOrderId"],
+            S=order["side"], q=qty, p=order["price"], X="FILLED", i=order["orderId"], l=qty,
+            z=qty, L=str(price), n=commission, N="BTC", T=_now_ms(), t=trade_id, m=True)
         position = {"subscriptionId": 0, "event": {
             "e": "outboundAccountPosition", "E": _now_ms(), "u": _now_ms(),
             "B": [{"a": "BTC", "f": str(Decimal(qty) - Decimal(commission)), "l": "0"}]}}

@@ -16,9 +16,11 @@ from connectors.binance.auth import (
     verify_ws_params,
     ws_payload,
 )
-from connectors.binance.tests.payloads import DOCS_API_KEY, DOCS_SECRET
 from harness.base import RestRequest
 
+# rest-api.md / web-socket-api.md example key pair: published, not secret.
+DOCS_API_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
+DOCS_SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 DOCS_TIMESTAMP = 1499827319559
 ORDER = {"symbol": "LTCBTC", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
          "quantity": "1", "price": "0.1"}

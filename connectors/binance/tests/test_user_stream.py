@@ -1,4 +1,5 @@
-"""User data events (user-data-stream.md) and the WebSocket API subscription request."""
+"""User data events (user-data-stream.md), as the cassettes recorded them, and the WebSocket API
+subscription request."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 import pytest
 
 from connectors.binance.auth import verify_ws_params
-from connectors.binance.tests import payloads
+from connectors.binance.tests.recorded import user_event
+from connectors.binance.tests.test_auth import DOCS_API_KEY, DOCS_SECRET
 from connectors.binance.user_stream import (
     SubscriptionRefused,
     parse_user_message,
@@ -21,60 +23,54 @@ from harness.standard.enums import OrderState, TradeSide
 from harness.standard.model import BalanceChange, Fill, OrderUpdate, TradeFee
 from harness.standard.pair import TradingPair
 
-ETH_BTC = TradingPair("ETH", "BTC")
-PAIR_OF = {"ETHBTC": ETH_BTC}.get
+BTC_USDT = TradingPair("BTC", "USDT")
+PAIR_OF = {"BTCUSDT": BTC_USDT}.get
 D = Decimal
 
 
-def test_the_docs_new_report_is_an_open_order_update() -> None:
-    [update] = parse_user_message(payloads.execution_report(), PAIR_OF)
-    assert update == OrderUpdate("mUvoqJxFIILMdfAW5iGSOW", "4293153", OrderState.OPEN,
-                                 1499405658.657, executed_amount=D(0))
+def test_a_new_report_is_an_open_order_update() -> None:
+    [update] = parse_user_message(user_event("fills_by_stream", "NEW"), PAIR_OF)
+    assert update == OrderUpdate("CH-Bt1", "52", OrderState.OPEN, 1795248000.15,
+                                 executed_amount=D(0))
 
 
 def test_a_trade_report_gives_the_fill_then_the_state() -> None:
-    message = payloads.execution_report(
-        x="TRADE", X="PARTIALLY_FILLED", l="0.40000000", z="0.40000000", L="0.10264400",
-        n="0.00040000", N="ETH", t=998, m=True)
-    fill, update = parse_user_message(message, PAIR_OF)
-    assert fill == Fill("998", "mUvoqJxFIILMdfAW5iGSOW", "4293153", ETH_BTC, TradeSide.BUY,
-                        D("0.102644"), D("0.4"), TradeFee("ETH", D("0.0004")), 1499405658.657,
-                        is_maker=True)
+    fill, update = parse_user_message(user_event("fills_by_stream", "TRADE"), PAIR_OF)
+    assert fill == Fill("200", "CH-Bt1", "52", BTC_USDT, TradeSide.BUY, D(30000), D("0.004"),
+                        TradeFee("BTC", D("0.000004")), 1795248000.2, is_maker=True)
     assert isinstance(update, OrderUpdate)
-    assert (update.state, update.executed_amount) == (OrderState.PARTIALLY_FILLED, D("0.4"))
+    assert (update.state, update.executed_amount) == (OrderState.PARTIALLY_FILLED, D("0.004"))
 
 
 def test_a_fee_free_trade_has_a_zero_fee_in_the_quote_asset() -> None:
-    message = payloads.execution_report(x="TRADE", X="FILLED", l="1", z="1", L="0.1", t=5)
+    message = user_event("fills_by_stream", "TRADE", n="0", N=None)
     fill = parse_user_message(message, PAIR_OF)[0]
-    assert isinstance(fill, Fill) and fill.fee == TradeFee("BTC", D(0))
+    assert isinstance(fill, Fill) and fill.fee == TradeFee("USDT", D(0))
 
 
 def test_a_cancel_report_names_the_original_client_id() -> None:
-    message = payloads.execution_report(x="CANCELED", X="CANCELED", c="cancelId1",
-                                        C="mUvoqJxFIILMdfAW5iGSOW")
+    message = user_event("cancel_by_stream", "CANCELED")  # cancelled elsewhere: c is its id
     [update] = parse_user_message(message, PAIR_OF)
     assert isinstance(update, OrderUpdate)
-    assert (update.client_order_id, update.state) == ("mUvoqJxFIILMdfAW5iGSOW",
-                                                      OrderState.CANCELED)
+    assert (update.client_order_id, update.state) == ("CH-Bt1", OrderState.CANCELED)
 
 
 def test_a_rejection_carries_its_reason() -> None:
-    message = payloads.execution_report(x="REJECTED", X="REJECTED", r="INSUFFICIENT_BALANCES")
+    message = user_event("fills_by_stream", "NEW", x="REJECTED", X="REJECTED",
+                         r="INSUFFICIENT_BALANCES")
     [update] = parse_user_message(message, PAIR_OF)
     assert isinstance(update, OrderUpdate)
     assert (update.state, update.reason) == (OrderState.FAILED, "INSUFFICIENT_BALANCES")
 
 
 def test_reports_on_markets_not_traded_here_are_ignored() -> None:
-    assert parse_user_message(payloads.execution_report(s="XYZBTC"), PAIR_OF) == []
+    assert parse_user_message(user_event("fills_by_stream", "NEW", s="XYZBTC"), PAIR_OF) == []
 
 
 def test_account_position_gives_absolute_balances() -> None:
-    message = payloads.account_position()
-    message["event"]["B"].append({"a": "BTC", "f": "1.5", "l": "0.25"})
+    message = user_event("balances_by_stream", "outboundAccountPosition")
     assert parse_user_message(message, PAIR_OF) == [
-        BalanceChange("ETH", D(10000), D(10000)), BalanceChange("BTC", D("1.75"), D("1.5"))]
+        BalanceChange("BTC", D("2.2"), D("1.2")), BalanceChange("ETH", D(3), D(3))]
 
 
 @pytest.mark.parametrize("message", [
@@ -97,10 +93,10 @@ def test_the_end_of_the_subscription_is_a_disconnect(message: object) -> None:
 
 
 def test_the_subscription_request_is_signed_like_any_ws_api_request() -> None:
-    request = subscribe_request(3, payloads.DOCS_API_KEY, payloads.DOCS_SECRET, 1747385641636)
+    request = subscribe_request(3, DOCS_API_KEY, DOCS_SECRET, 1747385641636)
     assert (request["id"], request["method"]) == (3, "userDataStream.subscribe.signature")
     assert set(request["params"]) == {"apiKey", "timestamp", "signature"}
-    assert verify_ws_params(request["params"], payloads.DOCS_SECRET) is None
+    assert verify_ws_params(request["params"], DOCS_SECRET) is None
 
 
 class _Connection(StreamConnection):
