@@ -59,6 +59,14 @@ class Manifest:
     # Which exchange this connector implements (default: its own name). Connectors of one
     # exchange (ours, Hummingbot's, ccxt's) share that exchange's cassettes/<exchange>/.
     exchange: str = ""
+    # [adapter]: what a generic adapter (harness.adapters) needs to build this connector,
+    # e.g. the ccxt exchange id and ccxt's own options; handed over as ConnectorConfig.options.
+    adapter: Mapping[str, Any] = field(default_factory=dict)
+    # [coverage] gate = false: this connector's code is not its own (a library module that
+    # serves every product of the exchange), so an 80 % gate on it means nothing; the reason
+    # says why, and status and the coverage gate then skip it.
+    coverage_gate: bool = True
+    coverage_exemption: str = ""
 
     @property
     def exchange_name(self) -> str:
@@ -169,6 +177,7 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
 
     exchange = read.string("exchange", required=False, pattern=_NAME,
                            hint=" (the exchange's name, e.g. binance: a-z, 0-9, _)")
+    coverage_gate, exemption = _coverage(read)
     known = tuple(_known_failure(read, index, entry)
                   for index, entry in enumerate(data.get("known_failures", [])))
     return Manifest(
@@ -178,8 +187,29 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
         pairs=tuple(pairs), order_types=frozenset(order_types),
         capabilities=frozenset(capabilities), urls=urls, secrets=read.table("secrets"),
         cassette_options=read.table("cassettes"), known_failures=known, source=source,
-        exchange=exchange or name,
+        exchange=exchange or name, adapter=read.table("adapter"),
+        coverage_gate=coverage_gate, coverage_exemption=exemption,
     )
+
+
+def _coverage(read: _Reader) -> tuple[bool, str]:
+    """[coverage]: gate (default true) and, when it is false, the reason (required)."""
+    table = read.table("coverage")
+    unknown = sorted(set(table) - {"gate", "reason"})
+    if unknown:
+        raise read.fail(f"coverage.{unknown[0]}", "unknown key; [coverage] takes gate and reason")
+    gate = table.get("gate", True)
+    if not isinstance(gate, bool):
+        raise read.fail("coverage.gate", f"must be true or false, got {gate!r}")
+    reason = table.get("reason", "")
+    if not isinstance(reason, str):
+        raise read.fail("coverage.reason", f"must be a string, got {reason!r}")
+    if not gate and not reason.strip():
+        raise read.fail("coverage.reason", "missing; a connector without the coverage gate "
+                        "must say why (e.g. its code is a library module serving every product)")
+    if gate and reason.strip():
+        raise read.fail("coverage.reason", "only meaningful with gate = false; remove it")
+    return gate, reason.strip()
 
 
 def _known_failure(read: _Reader, index: int, entry: Any) -> KnownFailure:
