@@ -15,13 +15,13 @@ event loop but measures the refill with `time.time()`. On the harness' idle-skip
 (harness.idle_time) those two clocks drift apart: the loop jumps over the 1 ms sleeps while
 the wall clock barely moves, so a throttled request waits hundreds of loop-seconds and every
 deadline fires. The fix keeps ccxt's algorithm, costs and rates as they are and only gives
-its bucket the clock it sleeps on: each throttler's loop functions run with `time` bound to
-the event loop's clock (in production both clocks are the wall clock, so nothing changes).
+its bucket the harness clock, the one the connector polls by and the exchange (double)
+counts its own rate limits in: each throttler's loop functions run with `time` bound to
+`ConnectorConfig.clock.time`. In production that clock is the wall clock, so nothing changes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import types
 from collections.abc import Callable, Mapping
@@ -106,29 +106,25 @@ def build_exchange(config: ConnectorConfig) -> Any:
     clock = config.clock
     # ccxt stamps and signs with self.milliseconds(): the harness clock is the exchange's.
     exchange.milliseconds = lambda: int(clock.time() * 1000)
-    time_throttler_by_loop(exchange.throttler)
+    time_throttler_by(exchange.throttler, clock.time)
     new_client: Callable[[str], Any] = exchange.client
 
     def client(url: str) -> Any:
-        """ccxt's WebSocket client for `url` (made on first use), its throttler on loop time."""
+        """ccxt's WebSocket client for `url` (made on first use), its throttler on our clock."""
         made = new_client(url)
-        time_throttler_by_loop(getattr(made, "throttle", None))
+        time_throttler_by(getattr(made, "throttle", None), clock.time)
         return made
 
     exchange.client = client
     return exchange
 
 
-def _loop_time() -> float:
-    return asyncio.get_running_loop().time()
-
-
-def time_throttler_by_loop(throttler: Any) -> None:
-    """Run a ccxt Throttler's own loops with `time()` read from the event loop's clock."""
-    if throttler is None or getattr(throttler, "harness_loop_time", False):
+def time_throttler_by(throttler: Any, now: Callable[[], float]) -> None:
+    """Run a ccxt Throttler's own loops with `time()` read from `now` (seconds)."""
+    if throttler is None or getattr(throttler, "harness_clock", False):
         return
     module = importlib.import_module(type(throttler).__module__)
-    namespace = {**vars(module), "time": _loop_time}
+    namespace = {**vars(module), "time": now}
     for name in ("leaky_bucket_loop", "rolling_window_loop"):
         method = getattr(type(throttler), name, None)
         if method is None:
@@ -136,4 +132,4 @@ def time_throttler_by_loop(throttler: Any) -> None:
         rebound = types.FunctionType(method.__code__, namespace, method.__name__,
                                      method.__defaults__, method.__closure__)
         setattr(throttler, name, types.MethodType(rebound, throttler))
-    throttler.harness_loop_time = True
+    throttler.harness_clock = True
