@@ -19,6 +19,7 @@ class CheckOptions:
     strict: bool = True
     record_mode: str = "none"
     record_upstream: str = "production"
+    replay_mode: str = "conformance"  # or strict (docs/cassettes.md, "Two replay modes")
     clock_speed: float = 10.0
     poll_interval: float = 0.5
     request_timeout: float = 0.5

@@ -24,6 +24,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--record-mode", default=None,
                     choices=["none", "once", "new_episodes", "all"],
                     help="cassette record mode, vcrpy's names (default none; forced in CI)")
+    group.addoption("--replay-mode", default=None, choices=["conformance", "strict"],
+                    help="conformance (default: any request a correct client may send) or"
+                         " strict (the recorded client's requests, parameter for parameter)")
     group.addoption("--record-upstream", default="production", metavar="ENV",
                     help="manifest URL set to record from (production or testnet)")
     group.addoption("--harness-raw", default=None, metavar="PATH",
@@ -96,6 +99,7 @@ def subject_plan(request: pytest.FixtureRequest, harness_manifest: Any) -> Any:
         "timeout": request.config.getoption("check_timeout"),
         "record_mode": request.config.getoption("record_mode"),
         "record_upstream": request.config.getoption("record_upstream"),
+        "replay_mode": request.config.getoption("replay_mode"),
     }
     spec = spec_of(request.node)
     return SubjectPlan(harness_manifest, spec, resolve(harness_manifest, spec, command_line))

@@ -8,6 +8,7 @@ on events with a deadline, never on sleeps.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -51,6 +52,7 @@ class Subject:
     clock: ScaledClock
     server: Any
     cassette: Any = None
+    exchange: Any = None  # the exchange's conformance data (ExchangeProfile), if declared
     events: list[Event] = field(default_factory=list)
     _logs: _LogCapture = field(default_factory=_LogCapture)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -170,13 +172,33 @@ def cassette_path(manifest: Manifest, scenario: str) -> Path:
             / f"{scenario}.yaml")
 
 
-def request_verifier(manifest: Manifest) -> Callable[[Any], str | None] | None:
-    """The manifest's signature verifier, bound to the harness' test secret. The replay
-    server applies it only to requests the cassette recorded as signed."""
-    target = manifest.cassette_options.get("verifier")
+@functools.lru_cache(maxsize=16)
+def _profile_at(path: Path, mtime: float) -> Any:
+    from harness.cassette.exchange import load_exchange_profile
+
+    return load_exchange_profile(path)
+
+
+def exchange_profile(manifest: Manifest) -> Any:
+    """The exchange's conformance data, cassettes/<exchange>/exchange.yaml (an
+    ExchangeProfile), or None when the exchange declares none (then replay is strict)."""
+    from harness.cassette.exchange import PROFILE_FILE
+
+    path = cassette_path(manifest, "x").parent / PROFILE_FILE
+    if not path.is_file():
+        return None
+    return _profile_at(path, path.stat().st_mtime)
+
+
+def request_verifier(manifest: Manifest, key: str = "verifier"
+                     ) -> Callable[[Any], str | None] | None:
+    """The manifest's signature verifier (`[cassettes] verifier`, or `ws_verifier` for
+    WebSocket API requests), bound to the harness' test secret. The replay server applies
+    it only to requests the cassette recorded as signed."""
+    target = manifest.cassette_options.get(key)
     if not target:
         return None
-    verify = load_object(str(target), manifest, "cassettes.verifier")
+    verify = load_object(str(target), manifest, f"cassettes.{key}")
 
     def verifier(request: Any) -> str | None:
         result: str | None = verify(request, TEST_API_SECRET)
@@ -223,6 +245,10 @@ class SubjectPlan:
         mode = resolve_record_mode(self.options.record_mode)
         upstream = self.options.record_upstream
         volatile = self.manifest.cassette_options.get("volatile")
+        # A connector's own regression cassettes are tests of that connector: always strict.
+        conformance = (self.options.replay_mode == "conformance"
+                       and not name.startswith("regressions/"))
+        profile = exchange_profile(self.manifest) if conformance else None
         server = open_cassette(
             path, mode, connector=self.manifest.name, scenario=name,
             upstreams=upstream_map(self.manifest.urls, upstream),
@@ -230,7 +256,8 @@ class SubjectPlan:
                                   upstream),
             strict=self.options.strict,
             volatile_keys=frozenset(volatile) if volatile else None,
-            request_verifier=request_verifier(self.manifest))
+            request_verifier=request_verifier(self.manifest),
+            ws_verifier=request_verifier(self.manifest, "ws_verifier"), exchange=profile)
         if plan(mode, path) is Action.RECORD:
             env_names = secret_env_names(self.manifest.secrets, upstream)
             credentials = [os.environ.get(env_name, "") for env_name in env_names[:2]]
@@ -240,6 +267,7 @@ class SubjectPlan:
         cassette = getattr(server, "cassette", None)
         async with server:
             async with self._connector(server, cassette, config_overrides) as subject:
+                subject.exchange = profile
                 yield subject
             check = getattr(server, "check", None)
             if check is not None:

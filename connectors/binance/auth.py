@@ -128,5 +128,13 @@ def verify_ws_params(params: Mapping[str, Any], api_secret: str) -> str | None:
     return None
 
 
+def verify_ws_request(message: Any, api_secret: str) -> str | None:
+    """None if a WebSocket API request (`{"id", "method", "params"}`) is validly signed."""
+    params = message.get("params") if isinstance(message, Mapping) else None
+    if not isinstance(params, Mapping):
+        return "no params object"
+    return verify_ws_params(params, api_secret)
+
+
 def _without_signature(parts: list[str]) -> str:
     return "&".join(part for part in parts if not part.startswith(SIGNATURE + "="))

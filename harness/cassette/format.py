@@ -59,6 +59,13 @@ class MatchMode(str, Enum):
     SUBSET = "subset"  # every recorded key/value must be present; extra keys are fine
 
 
+class ReplayMode(str, Enum):
+    """How a replay matches what the client sends (docs/cassettes.md, "Two replay modes")."""
+
+    CONFORMANCE = "conformance"  # any request a correct client may send, by meaning
+    STRICT = "strict"  # the recorded client's requests, parameter for parameter
+
+
 @dataclass(frozen=True)
 class Meta:
     connector: str
@@ -71,6 +78,7 @@ class Meta:
     description: str = ""
     inputs: Mapping[str, Any] = field(default_factory=dict)  # scenario parameters for checks
     expect: Mapping[str, Any] = field(default_factory=dict)  # what checks must see surfaced
+    replay: ReplayMode | None = None  # None: the session decides (conformance with a profile)
 
 
 @dataclass(frozen=True)
@@ -243,6 +251,8 @@ def to_document(cassette: Cassette) -> dict[str, Any]:
         meta_doc["inputs"] = dict(meta.inputs)
     if meta.expect:
         meta_doc["expect"] = dict(meta.expect)
+    if meta.replay is not None:
+        meta_doc["replay"] = meta.replay.value
     doc: dict[str, Any] = {"version": FORMAT_VERSION, "meta": meta_doc}
     if cassette.interactions:
         doc["http"] = {

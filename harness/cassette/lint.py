@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from harness.cassette.exchange import PROFILE_FILE, ExchangeProfileError, load_exchange_profile
 from harness.cassette.format import SCRUBBED
 from harness.cassette.loader import CassetteError, read_document
 from harness.cassette.scrub import HEADER_WORDS, PARAM_NAMES
@@ -227,6 +228,12 @@ def _path_consistency(path: Path, doc: Any) -> list[tuple[str, str]]:
 
 def lint_file(path: Path) -> list[str]:
     """Every problem of one cassette file, one line each (`file:location: reason`)."""
+    if path.name == PROFILE_FILE:  # an exchange's conformance data, not a cassette
+        try:
+            load_exchange_profile(path)
+        except ExchangeProfileError as exc:
+            return str(exc).splitlines()
+        return []
     try:
         doc = read_document(path)
     except CassetteError as exc:

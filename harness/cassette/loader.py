@@ -28,6 +28,7 @@ from harness.cassette.format import (
     Interaction,
     MatchMode,
     Meta,
+    ReplayMode,
     Source,
     Trigger,
     WsConnection,
@@ -203,6 +204,7 @@ def _build(doc: Mapping[str, Any], path: Path | None) -> Cassette:
             description=(meta.get("description") or "").strip(),
             inputs=dict(meta.get("inputs") or {}),
             expect=dict(meta.get("expect") or {}),
+            replay=ReplayMode(meta["replay"]) if meta.get("replay") else None,
         ),
         interactions=tuple(_interaction(item) for item in interactions),
         ws=tuple(

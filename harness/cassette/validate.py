@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.cassette.format import FORMAT_VERSION, Fault, MatchMode, Source
+from harness.cassette.format import FORMAT_VERSION, Fault, MatchMode, ReplayMode, Source
 
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOP_KEYS = ("version", "meta", "http", "ws")
 _META_REQUIRED = ("connector", "scenario", "standard_version", "source", "date")
-_META_OPTIONAL = ("exchange_api_version", "scrubbed", "description", "inputs", "expect")
+_META_OPTIONAL = ("exchange_api_version", "scrubbed", "description", "inputs", "expect",
+                  "replay")
 _PAYLOADS = ("json", "text", "close", "fault")
 _RESERVED_CLOSE_CODES = frozenset({1004, 1005, 1006, 1015})
 
@@ -139,6 +140,9 @@ def _meta(check: _Checker, meta: Any) -> None:
     description = meta.get("description", "")
     if not isinstance(description, str) or "\n" in description.strip():
         check.add("meta.description", "must be one line of text")
+    if "replay" in meta and meta["replay"] not in {m.value for m in ReplayMode}:
+        check.add("meta.replay", f"must be one of {_choices(m.value for m in ReplayMode)},"
+                                 f" got {meta['replay']!r}")
     for key in ("inputs", "expect"):
         if key in meta and not isinstance(meta[key], Mapping):
             check.add(f"meta.{key}", "must be a mapping of name: value")

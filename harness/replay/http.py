@@ -11,6 +11,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -78,6 +79,28 @@ class ServedRequest:
         return self.view.param(name)
 
 
+class ReplayPolicy(Protocol):
+    """How conformance replay departs from strict replay (harness/replay/conformance.py)."""
+
+    def pick(self, view: RequestView, candidates: Sequence[PreparedInteraction],
+             matchers: Sequence[Matcher]) -> PreparedInteraction | None: ...
+
+    def learn(self, view: RequestView, chosen: PreparedInteraction) -> None: ...
+
+    def default_answer(self, view: RequestView) -> bytes | None: ...
+
+    def is_read_only(self, item: PreparedInteraction) -> bool:
+        """A client may never ask for it: not a failure when unused."""
+        ...
+
+    def body_for(self, view: RequestView, chosen: PreparedInteraction) -> bytes:
+        """The answer's body; LookupError (with the reason) refuses the request."""
+        ...
+
+
+DEFAULT_ANSWER_ID = "exchange default"
+
+
 @dataclass
 class HttpReplay:
     """Serves a cassette's interactions; reports misses through `on_mismatch`."""
@@ -90,6 +113,7 @@ class HttpReplay:
     on_served: Callable[[str], None] | None = None
     fallback: Fallback | None = None
     announce: frozenset[str] = frozenset()  # ids some WS frame waits for
+    policy: ReplayPolicy | None = None  # conformance replay; None: strict
     requests: list[ServedRequest] = field(default_factory=list)
     port: int = 0
 
@@ -129,7 +153,8 @@ class HttpReplay:
             self._runner = None
 
     def unused(self) -> list[PreparedInteraction]:
-        return [item for item in self.prepared if item.uses == 0]
+        return [item for item in self.prepared if item.uses == 0
+                and (self.policy is None or not self.policy.is_read_only(item))]
 
     async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         body = await request.read() if request.body_exists else b""
@@ -143,6 +168,15 @@ class HttpReplay:
                            body=body, content_type=request.content_type if body else "",
                            headers=headers, host=host, volatile=self.volatile)
         chosen = self._find(view)
+        if chosen is None and self.policy is not None:
+            try:
+                default = self.policy.default_answer(view)
+            except LookupError as exc:
+                return self._unmatched(view, f"{exc} (exchange.yaml's default answer for"
+                                             f" {view.path})")
+            if default is not None:
+                self.requests.append(ServedRequest(view, None, DEFAULT_ANSWER_ID, 200))
+                return web.Response(body=default, content_type="application/json")
         if chosen is None:
             if self.fallback is not None:
                 return await self.fallback(request, view)
@@ -152,6 +186,13 @@ class HttpReplay:
             if reason is not None:
                 return self._unmatched(view, f"request_verifier rejected it ({reason}); it"
                                              f" matched {chosen.label}")
+        body = chosen.interaction.response.body
+        if self.policy is not None:
+            self.policy.learn(view, chosen)  # first: the answer echoes the client's own ids
+            try:
+                body = self.policy.body_for(view, chosen)
+            except LookupError as exc:
+                return self._unmatched(view, f"{exc}; it matched {chosen.label}")
         chosen.uses += 1
         interaction = chosen.interaction
         self.requests.append(ServedRequest(view, chosen.index, interaction.id,
@@ -160,7 +201,7 @@ class HttpReplay:
             return await self._reset(request)
         if interaction.fault is Fault.TIMEOUT:
             return await self._hold(request)
-        response = web.Response(body=interaction.response.body, status=interaction.response.status,
+        response = web.Response(body=body, status=interaction.response.status,
                                 reason=interaction.response.message or None,
                                 headers=chosen.headers)
         if interaction.id is not None and interaction.id in self.announce:
@@ -174,6 +215,9 @@ class HttpReplay:
         return response
 
     def _find(self, view: RequestView) -> PreparedInteraction | None:
+        if self.policy is not None:
+            return self.policy.pick(view, self._index.get((view.method, view.path), ()),
+                                    self.matchers)
         for item in self._index.get((view.method, view.path), ()):
             if item.uses and not item.interaction.repeat:
                 continue

@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from websockets.asyncio.server import ServerConnection
 
-from harness.cassette.format import Cassette
+from harness.cassette.exchange import ExchangeProfile
+from harness.cassette.format import Cassette, ReplayMode
 from harness.cassette.loader import dump_cassette
 from harness.cassette.matchers import (
     DEFAULT_MATCHERS,
@@ -33,10 +34,13 @@ from harness.cassette.matchers import (
 )
 from harness.cassette.record_mode import RecordMode, resolve_record_mode
 from harness.cassette.scrub import Scrubber
+from harness.replay.client_ids import ClientIds
+from harness.replay.conformance import HttpConformance
 from harness.replay.http import HttpReplay, RequestVerifier, ServedRequest, http_ids_awaited
 from harness.replay.netguard import block_network
 from harness.replay.relay import Capture, HttpForwarder, base_of, relay_ws
-from harness.replay.ws import WsConnectionLog, WsReplay
+from harness.replay.ws import WsConnectionLog, WsReplay, WsVerifier
+from harness.replay.ws_conformance import WsConformance
 
 
 class CassetteMismatch(AssertionError):
@@ -57,9 +61,14 @@ class ReplaySession:
     volatile_keys: parameter/JSON keys ignored when matching (None: timestamp, signature,
         nonce, recvWindow).
     request_verifier: called with each matched request; a returned string rejects it.
+    ws_verifier: the same for WebSocket client frames whose recorded frame was signed
+        (carried a scrubbed value), called with the decoded frame.
     record_mode: none (default) or once replay only; new_episodes forwards requests the
         cassette lacks to `upstreams` and appends them to the cassette file on exit.
         `CI` in the environment forces none.
+    exchange: the exchange's conformance data (cassettes/<exchange>/exchange.yaml). With it
+        the replay is a conformance replay (any correct client's requests are answered),
+        unless the cassette says `meta.replay: strict`; without it, strict byte-level replay.
     """
 
     def __init__(
@@ -74,8 +83,12 @@ class ReplaySession:
         upstreams: Mapping[str, str] | None = None,
         scrubber: Scrubber | None = None,
         save_to: str | Path | None = None,
+        exchange: ExchangeProfile | None = None,
+        ws_verifier: WsVerifier | None = None,
     ) -> None:
         self.cassette = cassette
+        conformance = exchange is not None and cassette.meta.replay is not ReplayMode.STRICT
+        self.mode = ReplayMode.CONFORMANCE if conformance else ReplayMode.STRICT
         self.strict = strict
         self.volatile = frozenset(DEFAULT_VOLATILE_KEYS if volatile_keys is None else volatile_keys)
         self.record_mode = resolve_record_mode(record_mode)
@@ -92,17 +105,25 @@ class ReplaySession:
         self._forwarder = HttpForwarder(self._capture) if self._capture else None
         self._mismatches: list[tuple[str, str]] = []  # (kind, message); kind is http or ws
         self._events: dict[str, asyncio.Event] = {}
+        http_policy = ws_policy = None
+        if conformance:
+            assert exchange is not None
+            ids = ClientIds(exchange, cassette)
+            http_policy = HttpConformance(exchange, cassette, ids)
+            ws_policy = WsConformance(exchange, ids)
+            matchers = http_policy.matchers
         self.http = HttpReplay(
             cassette, self.volatile, tuple(matchers),
             on_mismatch=lambda message: self._mismatches.append(("http", message)),
             verifier=request_verifier, on_served=self._served,
             fallback=self._record_http if recording else None,
-            announce=http_ids_awaited(cassette),
+            announce=http_ids_awaited(cassette), policy=http_policy,
         )
         self.ws = WsReplay(
             cassette, self.volatile,
             on_mismatch=lambda message: self._mismatches.append(("ws", message)),
             http_event=self._event, fallback=self._record_ws if recording else None,
+            policy=ws_policy, verifier=ws_verifier,
         )
         self._stack = contextlib.ExitStack()
         self._started = False

@@ -22,11 +22,21 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from harness.cassette.format import Cassette, Direction, FrameKind, MatchMode, WsConnection, WsFrame
+from harness.cassette.format import (
+    SCRUBBED,
+    Cassette,
+    Direction,
+    FrameKind,
+    MatchMode,
+    WsConnection,
+    WsFrame,
+)
 from harness.cassette.matchers import Params, json_frame_matches, normalize_host, parse_params
 from harness.replay.http import FORWARDED_HOST
+from harness.replay.ws_conformance import Subscriptions, WsConformance
 
 WsFallback = Callable[[ServerConnection, str, "str | None"], Awaitable[None]]
+WsVerifier = Callable[[Any], "str | None"]
 
 # Step codes of the pre-compiled script (ints: the send loop runs 50,000 times a second).
 _SEND, _CLIENT, _CLOSE, _RESET = 0, 1, 2, 3
@@ -66,6 +76,7 @@ class _Entry:
     host: str | None
     steps: list[tuple[int, Any, WsFrame]]
     connected: bool = False
+    replies: dict[int, list[int]] = field(default_factory=dict)  # conformance: answers
 
     @property
     def label(self) -> str:
@@ -109,11 +120,16 @@ class WsReplay:
     on_mismatch: Callable[[str], None]
     http_event: Callable[[str], asyncio.Event]
     fallback: WsFallback | None = None
+    policy: WsConformance | None = None  # conformance replay; None: strict
+    verifier: WsVerifier | None = None  # checks frames recorded as signed
     connections: list[WsConnectionLog] = field(default_factory=list)
     port: int = 0
 
     def __post_init__(self) -> None:
         self._entries = [_compile(i, conn) for i, conn in enumerate(self.cassette.ws)]
+        if self.policy is not None:
+            for entry in self._entries:
+                entry.replies = self.policy.replies(entry.conn.frames)
         self._assigned: dict[ServerConnection, _Entry | None] = {}
         self._server: Server | None = None
 
@@ -137,7 +153,7 @@ class WsReplay:
         params = parse_params(query)
         host = normalize_host(request.headers.get(FORWARDED_HOST))
         for entry in self._entries:
-            if entry.connected or entry.path != path:
+            if entry.connected or not self._same_path(entry.path, path):
                 continue
             if entry.query and entry.query != params:
                 continue
@@ -156,6 +172,11 @@ class WsReplay:
         body = json.dumps({"harness_unmatched": f"WebSocket connection to {where}"})
         return connection.respond(HTTPStatus.INTERNAL_SERVER_ERROR, body)
 
+    def _same_path(self, recorded: str, requested: str) -> bool:
+        if self.policy is not None:
+            return self.policy.accepts_path(recorded, requested)
+        return recorded == requested
+
     async def _handle(self, connection: ServerConnection) -> None:
         entry = self._assigned.pop(connection, None)
         request = connection.request
@@ -168,7 +189,8 @@ class WsReplay:
         log = WsConnectionLog(path, normalize_host(host), entry.index)
         self.connections.append(log)
         events = {i: asyncio.Event() for i, step in enumerate(entry.steps) if step[0] == _CLIENT}
-        reader = asyncio.create_task(self._read(connection, entry, log, events))
+        read = self._read if self.policy is None else self._read_by_meaning
+        reader = asyncio.create_task(read(connection, entry, log, events))
         writer = asyncio.create_task(self._write(connection, entry, log, events))
         try:
             done, _ = await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
@@ -183,10 +205,15 @@ class WsReplay:
 
     async def _write(self, connection: ServerConnection, entry: _Entry, log: WsConnectionLog,
                      events: dict[int, asyncio.Event]) -> None:
+        policy = self.policy
+        replies = {p for ps in entry.replies.values() for p in ps} if policy else set()
         try:
             for position, (code, payload, frame) in enumerate(entry.steps):
-                if code == _CLIENT:
-                    await events[position].wait()
+                if code == _CLIENT or position in replies:
+                    # (in conformance replay, the reader answers each request itself)
+                    trigger = position if code == _CLIENT else frame.after.client
+                    assert trigger is not None
+                    await events[trigger].wait()
                     log.progress = position + 1
                     continue
                 after = frame.after
@@ -197,6 +224,8 @@ class WsReplay:
                 if after.delay:
                     await asyncio.sleep(after.delay)
                 if code == _SEND:
+                    if policy is not None:
+                        payload = policy.server_frame(frame, payload)
                     await connection.send(payload, text=True)
                 elif code == _CLOSE:
                     log.progress = position + 1
@@ -240,16 +269,79 @@ class WsReplay:
         except ConnectionClosed:
             return
 
+    async def _read_by_meaning(self, connection: ServerConnection, entry: _Entry,
+                               log: WsConnectionLog, events: dict[int, asyncio.Event]) -> None:
+        """Conformance replay: subscriptions as a set of streams, any request id."""
+        assert self.policy is not None
+        policy = self.policy
+        expected = deque(sorted(events))
+        frames = entry.conn.frames
+        subscriptions = Subscriptions(policy, frames)
+        try:
+            async for message in connection:
+                text = message if isinstance(message, str) else message.decode("utf-8", "replace")
+                parsed: Any = None
+                if text[:1] in ("{", "["):
+                    with contextlib.suppress(ValueError):
+                        parsed = json.loads(text)
+                received = ReceivedFrame(text, parsed)
+                log.received.append(received)
+                position = expected[0] if expected else None
+                streams = policy.streams_of(parsed)
+                if streams is not None:
+                    refused = subscriptions.refuse(streams)
+                    if refused is not None:
+                        self.on_mismatch(f"{entry.label}: subscription {text[:160]!r} refused:"
+                                         f" {refused}")
+                        continue
+                    done = subscriptions.ask(streams, position)
+                    step = position if position in subscriptions.wanted else max(
+                        subscriptions.wanted, default=None)
+                    received.matched = step
+                    await self._answer(connection, entry, step, parsed)
+                    if done and position is not None:
+                        expected.popleft()
+                        events[position].set()
+                    continue
+                if position is None:
+                    self.on_mismatch(f"{entry.label}: unexpected client frame {text[:160]!r}"
+                                     f" (the scenario expects no more requests here)")
+                    continue
+                reason = self._compare(frames[position], text, parsed)
+                if reason is not None:
+                    self.on_mismatch(f"{entry.label}: client frame {text[:160]!r} does not match"
+                                     f" frames[{position}] ({describe_frame(frames[position])}):"
+                                     f" {reason}")
+                    continue
+                expected.popleft()
+                received.matched = position
+                await self._answer(connection, entry, position, parsed)
+                events[position].set()
+        except ConnectionClosed:
+            return
+
+    async def _answer(self, connection: ServerConnection, entry: _Entry, step: int | None,
+                      message: Any) -> None:
+        assert self.policy is not None
+        for position in entry.replies.get(step, []) if step is not None else []:
+            await connection.send(self.policy.reply(entry.conn.frames[position], message))
+
     def _compare(self, frame: WsFrame, text: str, parsed: Any) -> str | None:
         if frame.kind is FrameKind.TEXT:
             return None if text == frame.value else "text differs"
         if parsed is None and text.strip() != "null":
             return "expected a JSON frame"
         ignore = frame.match.ignore | self.volatile
+        if self.policy is not None:
+            ignore = ignore | self.policy.ignored
         subset = frame.match.mode is MatchMode.SUBSET
-        if json_frame_matches(parsed, frame.value, ignore=ignore, subset=subset):
-            return None
-        return "JSON differs" + (" (recorded keys must all be present)" if subset else "")
+        if not json_frame_matches(parsed, frame.value, ignore=ignore, subset=subset):
+            return "JSON differs" + (" (recorded keys must all be present)" if subset else "")
+        if self.verifier is not None and _carries_scrubbed(frame.value):
+            reason = self.verifier(parsed)
+            if reason is not None:
+                return f"ws_verifier rejected it ({reason})"
+        return None
 
     def unused(self) -> list[str]:
         """What of the cassette's `ws` was never played: connections and frames."""
@@ -268,3 +360,12 @@ class WsReplay:
                 lines.append(f"{entry.label}: frames[{progress}..{len(frames) - 1}] never played"
                              f" (next: {describe_frame(frames[progress])})")
         return lines
+
+
+def _carries_scrubbed(value: Any) -> bool:
+    """True if a recorded frame carried credentials (a scrubbed value, at any depth)."""
+    if isinstance(value, dict):
+        return any(_carries_scrubbed(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_carries_scrubbed(v) for v in value)
+    return bool(value == SCRUBBED)

@@ -21,6 +21,7 @@ from suites.spot._support import (
     assert_params,
     carries_decimal,
     carries_value,
+    client_chosen,
     dec,
     describe,
     exp,
@@ -42,7 +43,8 @@ async def _placed_and_acknowledged(subject: Subject) -> str:
     sent = served(subject, "place")
     assert len(sent) == 1, f"expected one placement request, got:\n{request_log(subject)}"
     request = sent[0]
-    assert_params(request, exp(subject, "request"), subject.expect.get("request_absent", ()))
+    assert_params(request, exp(subject, "request"), subject.expect.get("request_absent", ()),
+                  client_chosen(subject))
     assert carries_value(request, client_order_id), (
         f"the placement request does not carry the client order id {client_order_id!r}: "
         f"{request.view.describe()[:200]}")

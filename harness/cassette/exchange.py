@@ -1,0 +1,246 @@
+"""What an exchange leaves to its clients: `cassettes/<exchange>/exchange.yaml`, as data.
+
+Conformance replay (docs/cassettes.md) answers any request a correct client may send in a
+scenario. What "correct" allows is the exchange's business, so each exchange declares it
+next to its cassettes: the parameters a client chooses (never matched), how a client names
+its orders (its own id, echoed back to it), which endpoints only read state (answered as
+often as asked, with the parameters a client may add applied as the exchange applies them),
+and the WebSocket conventions (request ids, subscriptions, connection paths).
+
+    profile = load_exchange_profile(Path("cassettes/binance/exchange.yaml"))
+    profile.is_client_chosen("recvWindow")   # True
+
+A bad file raises ExchangeProfileError with one line per problem (file, field, fix).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROFILE_FILE = "exchange.yaml"
+FILTER_KEEPS = ("==", ">=", "<=", "first", "last", "nonzero")
+
+
+class ExchangeProfileError(Exception):
+    """An exchange.yaml that cannot be used; the message has one line per problem."""
+
+
+@dataclass(frozen=True)
+class ResponseFilter:
+    """A parameter a client may add to a read-only request, applied to the recorded answer.
+
+    keep: `==`/`>=`/`<=` keep the items of `items` whose `field` compares so with the value;
+    `first`/`last` keep that many items (a limit); `nonzero` (when the value is `true`) drops
+    the items whose `fields` are all zero.
+    """
+
+    param: str
+    keep: str
+    items: str = "."  # "." is the body itself (a JSON array), else the key of an array
+    field: str = ""
+    fields: tuple[str, ...] = ()
+    unwrap: bool = False  # with the parameter, the answer is the one item, not a list
+    required: bool = False  # the parameter names something that must exist (a symbol)
+
+
+@dataclass(frozen=True)
+class ReadOnlyRoute:
+    """An endpoint that only reads the scenario's state."""
+
+    path: str
+    method: str = "GET"
+    optional: frozenset[str] = frozenset()
+    filters: tuple[ResponseFilter, ...] = ()
+    default: Any = None  # answered when the scenario recorded no such request
+
+    @property
+    def params_a_client_may_add(self) -> frozenset[str]:
+        return self.optional | {f.param for f in self.filters}
+
+
+@dataclass(frozen=True)
+class ResponseType:
+    """A parameter by which the client picks how much of a response it gets (Binance's
+    newOrderRespType): `shapes[value]` is `keep: [...]` or `drop: [...]` top-level keys."""
+
+    method: str
+    path: str
+    param: str
+    shapes: Mapping[str, Mapping[str, tuple[str, ...]]]
+
+
+@dataclass(frozen=True)
+class ExchangeProfile:
+    """An exchange's conformance data (see the module docstring)."""
+
+    exchange: str
+    client_chosen: frozenset[str] = frozenset()
+    client_order_id_sent_as: tuple[str, ...] = ()
+    client_order_id_referenced_as: tuple[str, ...] = ()
+    client_order_id_echoed_as: frozenset[str] = frozenset()
+    exchange_order_id_fields: tuple[str, ...] = ()
+    read_only: tuple[ReadOnlyRoute, ...] = ()
+    response_types: tuple[ResponseType, ...] = ()
+    ws_client_chosen: frozenset[str] = frozenset()
+    ws_request_id: str = "id"
+    ws_subscribe_method: str = ""
+    ws_subscribe_streams: str = "params"
+    ws_path_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    path: Path | None = None
+
+    def is_client_chosen(self, name: str) -> bool:
+        return name in self.client_chosen
+
+    def read_only_route(self, method: str, path: str) -> ReadOnlyRoute | None:
+        for route in self.read_only:
+            if route.method == method and route.path == path:
+                return route
+        return None
+
+    def response_type(self, method: str, path: str) -> ResponseType | None:
+        for item in self.response_types:
+            if item.method == method and item.path == path:
+                return item
+        return None
+
+    def ws_path_accepts(self, recorded: str, requested: str) -> bool:
+        """True if a connection to `requested` is what the exchange serves at `recorded`
+        (`/ws/*` accepts any one path segment after `/ws/`)."""
+        if recorded == requested:
+            return True
+        for pattern in self.ws_path_aliases.get(recorded, ()):
+            if pattern.endswith("/*"):
+                prefix = pattern[:-1]
+                rest = requested[len(prefix):]
+                if requested.startswith(prefix) and rest and "/" not in rest:
+                    return True
+            elif pattern == requested:
+                return True
+        return False
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[str] = []
+
+    def add(self, where: str, what: str) -> None:
+        self.problems.append(f"{self.path}: {where}: {what}")
+
+    def names(self, data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(f"{where}.{key}", "must be a list of names, e.g. [timestamp, signature]")
+            return ()
+        return tuple(value)
+
+    def mapping(self, data: Any, where: str) -> Mapping[str, Any]:
+        if data is None:
+            return {}
+        if not isinstance(data, Mapping):
+            self.add(where, "must be a mapping")
+            return {}
+        return data
+
+
+def _filter(reader: _Reader, raw: Any, where: str) -> ResponseFilter | None:
+    data = reader.mapping(raw, where)
+    if not isinstance(data.get("param"), str) or data.get("keep") not in FILTER_KEEPS:
+        reader.add(where, f"needs param: <name> and keep: one of {', '.join(FILTER_KEEPS)}")
+        return None
+    keep = str(data["keep"])
+    if keep in ("==", ">=", "<=") and not isinstance(data.get("field"), str):
+        reader.add(where, f"keep {keep} needs field: <the item field it compares>")
+        return None
+    return ResponseFilter(param=data["param"], keep=keep, items=str(data.get("items", ".")),
+                          field=str(data.get("field", "")),
+                          fields=reader.names(data, "fields", where),
+                          unwrap=bool(data.get("unwrap", False)),
+                          required=bool(data.get("required", False)))
+
+
+def _route(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
+    data = reader.mapping(raw, where)
+    if not isinstance(data.get("path"), str) or not data["path"].startswith("/"):
+        reader.add(f"{where}.path", "must be the endpoint's URL path, e.g. /api/v3/time")
+        return None
+    filters = tuple(item for i, f in enumerate(data.get("filters", []) or [])
+                    if (item := _filter(reader, f, f"{where}.filters[{i}]")) is not None)
+    return ReadOnlyRoute(path=data["path"], method=str(data.get("method", "GET")).upper(),
+                         optional=frozenset(reader.names(data, "optional", where)),
+                         filters=filters, default=data.get("default"))
+
+
+def _response_type(reader: _Reader, raw: Any, where: str) -> ResponseType | None:
+    data = reader.mapping(raw, where)
+    shapes: dict[str, dict[str, tuple[str, ...]]] = {}
+    for value, shape in reader.mapping(data.get("shapes"), f"{where}.shapes").items():
+        spec = reader.mapping(shape, f"{where}.shapes.{value}")
+        shapes[str(value)] = {key: reader.names(spec, key, f"{where}.shapes.{value}")
+                              for key in ("keep", "drop") if key in spec}
+    if not all(isinstance(data.get(key), str) for key in ("path", "param")):
+        reader.add(where, "needs path: <URL path> and param: <parameter name>")
+        return None
+    return ResponseType(method=str(data.get("method", "POST")).upper(), path=data["path"],
+                        param=data["param"], shapes=shapes)
+
+
+def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
+    """An ExchangeProfile from parsed YAML; ExchangeProfileError lists every problem."""
+    reader = _Reader(path)
+    data = reader.mapping(doc, "(top level)")
+    if data.get("version") != 1:
+        reader.add("version", f"must be 1, got {data.get('version')!r}")
+    exchange = data.get("exchange")
+    if not isinstance(exchange, str) or not exchange:
+        reader.add("exchange", "missing; name the exchange (the cassettes/<exchange>/ folder)")
+        exchange = path.parent.name
+    http = reader.mapping(data.get("http"), "http")
+    ids = reader.mapping(http.get("client_order_id"), "http.client_order_id")
+    orders = reader.mapping(http.get("exchange_order_id"), "http.exchange_order_id")
+    ws = reader.mapping(data.get("ws"), "ws")
+    subscribe = reader.mapping(ws.get("subscribe"), "ws.subscribe")
+    aliases = reader.mapping(ws.get("paths"), "ws.paths")
+    profile = ExchangeProfile(
+        exchange=exchange,
+        client_chosen=frozenset(reader.names(http, "client_chosen", "http")),
+        client_order_id_sent_as=reader.names(ids, "sent_as", "http.client_order_id"),
+        client_order_id_referenced_as=reader.names(ids, "referenced_as",
+                                                   "http.client_order_id"),
+        client_order_id_echoed_as=frozenset(reader.names(ids, "echoed_as",
+                                                         "http.client_order_id")),
+        exchange_order_id_fields=reader.names(orders, "referenced_as", "http.exchange_order_id"),
+        read_only=tuple(route for i, raw in enumerate(http.get("read_only", []) or [])
+                        if (route := _route(reader, raw, f"http.read_only[{i}]")) is not None),
+        response_types=tuple(item for i, raw in enumerate(http.get("response_types", []) or [])
+                             if (item := _response_type(reader, raw,
+                                                        f"http.response_types[{i}]"))),
+        ws_client_chosen=frozenset(reader.names(ws, "client_chosen", "ws")),
+        ws_request_id=str(ws.get("request_id", "id")),
+        ws_subscribe_method=str(subscribe.get("method", "")),
+        ws_subscribe_streams=str(subscribe.get("streams", "params")),
+        ws_path_aliases={str(k): tuple(str(p) for p in (v or [])) for k, v in aliases.items()},
+        path=path,
+    )
+    if reader.problems:
+        raise ExchangeProfileError("\n".join(reader.problems))
+    return profile
+
+
+def load_exchange_profile(path: Path) -> ExchangeProfile:
+    """Read and validate an exchange.yaml."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExchangeProfileError(f"{path}: not found; declare the exchange's client choices"
+                                   f" there (docs/cassettes.md, 'What an exchange declares')"
+                                   ) from None
+    except yaml.YAMLError as exc:
+        raise ExchangeProfileError(f"{path}: invalid YAML ({str(exc).splitlines()[0]});"
+                                   f" fix the syntax") from None
+    return profile_from_document(doc, path)

@@ -1,0 +1,162 @@
+"""Conformance replay, the HTTP side: answer any request a correct client may send.
+
+Which interaction answers a request, and what the answer says, follow the exchange's
+exchange.yaml (harness/cassette/exchange.py): requests are matched by meaning (MeaningMatcher);
+read-only endpoints answer as often as asked (a sequence of recorded answers is the state
+as it changes; the last one repeats) with the filters a client added applied; a client's
+response type is honoured; a client's own order ids are echoed back (ClientIds). Strict
+replay (harness/replay/http.py alone) stays byte-for-byte.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from harness.cassette.exchange import ExchangeProfile, ReadOnlyRoute, ResponseFilter
+from harness.cassette.format import Cassette
+from harness.cassette.matchers import Matcher, RequestView, host, method, path, run_matcher
+from harness.cassette.meaning import MeaningMatcher, meaning_params, same_value
+from harness.replay.client_ids import ClientIds
+from harness.replay.http import PreparedInteraction
+
+_UNCHANGED: Any = object()
+
+
+class NotInScenario(LookupError):
+    """A read-only request asks for something the scenario does not hold (the reason)."""
+
+
+class HttpConformance:
+    """The policy HttpReplay consults in conformance mode."""
+
+    def __init__(self, profile: ExchangeProfile, cassette: Cassette, ids: ClientIds) -> None:
+        self.profile = profile
+        self.ids = ids
+        self.meaning = MeaningMatcher(profile, ids.order_ref)
+        self._parsed: dict[int, Any] = {}
+
+    @property
+    def matchers(self) -> tuple[Matcher, ...]:
+        """method, host, path, and parameters by meaning (named `params` in messages)."""
+        return (method, host, path, self.meaning)
+
+    def is_read_only(self, item: PreparedInteraction) -> bool:
+        return self.profile.read_only_route(item.view.method, item.view.path) is not None
+
+    def pick(self, view: RequestView, candidates: Sequence[PreparedInteraction],
+             matchers: Sequence[Matcher]) -> PreparedInteraction | None:
+        """The interaction that answers `view`: the first unused match; for a read-only
+        endpoint, once all matches were used, the last one again (the latest state)."""
+        read_only = self.profile.read_only_route(view.method, view.path) is not None
+        last: PreparedInteraction | None = None
+        for item in candidates:
+            if item.uses and not item.interaction.repeat and not read_only:
+                continue
+            if any(run_matcher(m, view, item.view) is not None for m in matchers):
+                continue
+            if not item.uses or item.interaction.repeat:
+                return item
+            last = item
+        return last
+
+    def learn(self, view: RequestView, chosen: PreparedInteraction) -> None:
+        self.ids.learn(view, chosen.view)
+
+    def default_answer(self, view: RequestView) -> bytes | None:
+        """The exchange.yaml default for a read-only endpoint the scenario never recorded."""
+        route = self.profile.read_only_route(view.method, view.path)
+        if route is None or route.default is None:
+            return None
+        body = _filtered(route, route.default, meaning_params(view))
+        return json.dumps(body, separators=(",", ":")).encode()
+
+    def body_for(self, view: RequestView, chosen: PreparedInteraction) -> bytes:
+        """The recorded answer as this client must see it (filters, response type, ids)."""
+        raw = chosen.interaction.response.body
+        route = self.profile.read_only_route(chosen.view.method, chosen.view.path)
+        shape = self.profile.response_type(chosen.view.method, chosen.view.path)
+        if route is None and shape is None and not self.ids.aliased:
+            return raw
+        body = self._json(chosen)
+        if body is _UNCHANGED:
+            return raw
+        params = meaning_params(view)
+        if route is not None:
+            recorded = meaning_params(chosen.view)
+            wanted = {k: v for k, v in params.items() if recorded.get(k) != v}
+            body = _filtered(route, body, wanted)
+        if shape is not None and isinstance(body, Mapping) and params.get(shape.param):
+            spec = shape.shapes.get(params[shape.param][0], {})
+            if "keep" in spec:
+                body = {k: v for k, v in body.items() if k in spec["keep"]}
+            if "drop" in spec:
+                body = {k: v for k, v in body.items() if k not in spec["drop"]}
+        body = self.ids.echo(body)
+        return json.dumps(body, separators=(",", ":")).encode()
+
+    def _json(self, chosen: PreparedInteraction) -> Any:
+        if chosen.index not in self._parsed:
+            try:
+                self._parsed[chosen.index] = json.loads(chosen.interaction.response.body)
+            except ValueError:
+                self._parsed[chosen.index] = _UNCHANGED  # not JSON: served as recorded
+        return self._parsed[chosen.index]
+
+
+def _filtered(route: ReadOnlyRoute, body: Any, params: Mapping[str, tuple[str, ...]]) -> Any:
+    """`body` with the route's filters applied for each parameter the client sent."""
+    for item in route.filters:
+        values = params.get(item.param)
+        if values:
+            body = _apply(item, body, values[0])
+    return body
+
+
+def _apply(item: ResponseFilter, body: Any, value: str) -> Any:
+    items = body if item.items == "." else (body.get(item.items) if isinstance(body, Mapping)
+                                            else None)
+    if not isinstance(items, list):
+        return body
+    kept = _keep(item, items, value)
+    if (item.unwrap or item.required) and not kept:
+        raise NotInScenario(f"{item.param}={value} names nothing this scenario holds (the"
+                            f" exchange refuses it)")
+    if item.unwrap:
+        return kept[0]
+    if item.items == ".":
+        return kept
+    return {**body, item.items: kept}
+
+
+def _keep(item: ResponseFilter, items: list[Any], value: str) -> list[Any]:
+    if item.keep in ("first", "last"):
+        count = int(_number(value) or 0)
+        if count <= 0:
+            return items
+        return items[:count] if item.keep == "first" else items[-count:]
+    if item.keep == "nonzero":
+        if value.lower() != "true":
+            return items
+        return [i for i in items if isinstance(i, Mapping)
+                and any(_number(str(i.get(name, "0"))) for name in item.fields)]
+    return [i for i in items if isinstance(i, Mapping) and item.field in i
+            and _compare(item.keep, str(i[item.field]), value)]
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _compare(keep: str, have: str, value: str) -> bool:
+    if keep == "==":
+        return same_value(have, value)
+    left, right = _number(have), _number(value)
+    if left is None or right is None:
+        return False
+    return left >= right if keep == ">=" else left <= right
