@@ -29,7 +29,7 @@ from harness.base.order_tracker import OrderTracker
 from harness.standard.api import EventListener, SpotConnector, Unsubscribe
 from harness.standard.config import ConnectorConfig
 from harness.standard.enums import NetworkStatus, OrderState, OrderType, PositionAction, TradeSide
-from harness.standard.events import BalanceUpdated
+from harness.standard.events import BalanceUpdated, PublicTradeObserved
 from harness.standard.model import Balance, CancellationResult
 from harness.standard.order import TrackedOrder
 from harness.standard.order_book import OrderBook
@@ -77,9 +77,13 @@ class CcxtSpotConnector(SpotConnector):
                                 self.poll_order_status, first_wait=True))
         for pair in self.config.trading_pairs:
             self._spawn(self._watch(f"order book {pair}", self._book_update(pair)))
+            self._spawn(self._watch(f"trades {pair}", self._public_trades(pair)))
         self._spawn(self._user_stream())
 
     async def stop(self) -> None:
+        self._user_stream_up = False
+        for book in self._books.values():
+            book.clear()
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
@@ -104,7 +108,10 @@ class CcxtSpotConnector(SpotConnector):
 
     async def check_network(self) -> NetworkStatus:
         try:
-            await self.exchange.fetch_time()
+            # The manifest may name the exchange's own connectivity test (Binance: /ping);
+            # ccxt's unified fetch_time asks for the server time otherwise.
+            await getattr(self.exchange, str(self.config.options.get("network_check",
+                                                                      "fetch_time")))()
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -265,6 +272,8 @@ class CcxtSpotConnector(SpotConnector):
         if order is None:
             return
         now = self.clock.time()
+        if answer.get("id") is not None and order.exchange_order_id is None:
+            order.exchange_order_id = str(answer["id"])
         for trade in answer.get("trades") or ():
             if trade.get("id") is not None:
                 self.orders.process_fill(v.fill({**trade, "side": trade.get("side")
@@ -336,6 +345,15 @@ class CcxtSpotConnector(SpotConnector):
             book = await self.exchange.watch_order_book(self._symbol(pair))
             self._books[pair].apply_snapshot(v.book_snapshot(book, pair))
             self._changed.set()
+        return update
+
+    def _public_trades(self, pair: TradingPair) -> Callable[[], Awaitable[None]]:
+        async def update() -> None:
+            for trade in await self.exchange.watch_trades(self._symbol(pair)):
+                timestamp = trade.get("timestamp")
+                self._hub.emit(PublicTradeObserved(
+                    timestamp / 1000 if timestamp else self.clock.time(), pair,
+                    str(trade.get("id")), v.dec0(trade.get("price")), v.dec0(trade.get("amount"))))
         return update
 
     async def _user_stream(self) -> None:
