@@ -37,6 +37,7 @@ from harness.standard.pair import TradingPair
 from harness.standard.rules import TradingRule
 
 log = logging.getLogger(__name__)
+EARLY_TRADES_KEPT = 1000
 _CCXT_TYPES = {OrderType.LIMIT: "limit", OrderType.LIMIT_MAKER: "limit",
                OrderType.MARKET: "market"}
 
@@ -65,6 +66,9 @@ class CcxtSpotConnector(SpotConnector):
         self._balances_loaded = False
         self._user_stream_up = False
         self._placing: set[str] = set()
+        # Trades ccxt reported for an order id not yet known here (a fill before the
+        # placement's answer): applied once an order report names that id.
+        self._early_trades: list[Mapping[str, Any]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._changed = asyncio.Event()
 
@@ -274,7 +278,10 @@ class CcxtSpotConnector(SpotConnector):
         now = self.clock.time()
         if answer.get("id") is not None and order.exchange_order_id is None:
             order.exchange_order_id = str(answer["id"])
-        for trade in answer.get("trades") or ():
+        early = [t for t in self._early_trades
+                 if v._text(t.get("order")) == order.exchange_order_id]
+        self._early_trades = [t for t in self._early_trades if t not in early]
+        for trade in [*early, *(answer.get("trades") or ())]:
             if trade.get("id") is not None:
                 self.orders.process_fill(v.fill({**trade, "side": trade.get("side")
                                                  or order.side.value.lower()},
@@ -386,6 +393,8 @@ class CcxtSpotConnector(SpotConnector):
             order = self.orders.find(trade.get("clientOrderId"), v._text(trade.get("order")))
             if order is not None:
                 self.orders.process_fill(v.fill(trade, order.client_order_id, order.pair, now))
+            elif len(self._early_trades) < EARLY_TRADES_KEPT:
+                self._early_trades.append(trade)
 
     async def _balance_update(self) -> None:
         balance = await self.exchange.watch_balance()
