@@ -58,10 +58,6 @@ class ReadOnlyRoute:
     filters: tuple[ResponseFilter, ...] = ()
     default: Any = None  # answered when the scenario recorded no such request
 
-    @property
-    def params_a_client_may_add(self) -> frozenset[str]:
-        return self.optional | {f.param for f in self.filters}
-
 
 @dataclass(frozen=True)
 class ResponseType:
@@ -72,6 +68,36 @@ class ResponseType:
     path: str
     param: str
     shapes: Mapping[str, Mapping[str, tuple[str, ...]]]
+
+
+@dataclass(frozen=True)
+class CombinedStreams:
+    """A connection that names its streams in the URL (Binance `/stream?streams=a/b`): it is
+    served the scenario's connections recorded on `serves`, each data frame wrapped as
+    `{stream: <name>, data: <frame>}`. `stream_of` finds a frame's stream: the first asked
+    stream starting with the template of the first rule whose `field` has value `equals`
+    (the template is formatted with the frame's fields, lower-cased)."""
+
+    path: str
+    serves: str
+    query: str = "streams"
+    separator: str = "/"
+    stream_key: str = "stream"
+    data_key: str = "data"
+    stream_of: tuple[tuple[str, str, str], ...] = ()  # (field, equals, template)
+
+    def stream_for(self, frame: Any, asked: frozenset[str]) -> str | None:
+        if not isinstance(frame, Mapping):
+            return None
+        for name, equals, template in self.stream_of:
+            if frame.get(name) != equals:
+                continue
+            try:
+                prefix = template.format(**{k: str(v).lower() for k, v in frame.items()})
+            except (KeyError, IndexError, ValueError):
+                return None
+            return next((s for s in sorted(asked) if s.startswith(prefix)), None)
+        return None
 
 
 @dataclass(frozen=True)
@@ -91,6 +117,7 @@ class ExchangeProfile:
     ws_subscribe_method: str = ""
     ws_subscribe_streams: str = "params"
     ws_path_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ws_combined: CombinedStreams | None = None
     path: Path | None = None
 
     def is_client_chosen(self, name: str) -> bool:
@@ -190,6 +217,28 @@ def _response_type(reader: _Reader, raw: Any, where: str) -> ResponseType | None
                         param=data["param"], shapes=shapes)
 
 
+def _combined(reader: _Reader, raw: Any, where: str) -> CombinedStreams | None:
+    if raw is None:
+        return None
+    data = reader.mapping(raw, where)
+    if not all(isinstance(data.get(key), str) for key in ("path", "serves")):
+        reader.add(where, "needs path: <the combined path> and serves: <a recorded path>")
+        return None
+    rules: list[tuple[str, str, str]] = []
+    for i, rule in enumerate(data.get("stream_of", []) or []):
+        spec = reader.mapping(rule, f"{where}.stream_of[{i}]")
+        if not all(isinstance(spec.get(key), str) for key in ("field", "equals", "stream")):
+            reader.add(f"{where}.stream_of[{i}]", "needs field, equals and stream (a template"
+                                                  " such as '{s}@depth')")
+            continue
+        rules.append((spec["field"], spec["equals"], spec["stream"]))
+    return CombinedStreams(path=data["path"], serves=data["serves"],
+                           query=str(data.get("query", "streams")),
+                           separator=str(data.get("separator", "/")),
+                           stream_key=str(data.get("stream_key", "stream")),
+                           data_key=str(data.get("data_key", "data")), stream_of=tuple(rules))
+
+
 def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
     """An ExchangeProfile from parsed YAML; ExchangeProfileError lists every problem."""
     reader = _Reader(path)
@@ -225,6 +274,7 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
         ws_subscribe_method=str(subscribe.get("method", "")),
         ws_subscribe_streams=str(subscribe.get("streams", "params")),
         ws_path_aliases={str(k): tuple(str(p) for p in (v or [])) for k, v in aliases.items()},
+        ws_combined=_combined(reader, ws.get("combined"), "ws.combined"),
         path=path,
     )
     if reader.problems:

@@ -61,6 +61,7 @@ class WsConnectionLog:
     received: list[ReceivedFrame] = field(default_factory=list)
     progress: int = 0  # how many frames of the cassette connection have been played
     closed: bool = False
+    streams: frozenset[str] = frozenset()  # asked in the URL (a combined-stream connection)
 
     def client_messages(self) -> list[Any]:
         """The client's frames, JSON-decoded where they were JSON."""
@@ -131,6 +132,7 @@ class WsReplay:
             for entry in self._entries:
                 entry.replies = self.policy.replies(entry.conn.frames)
         self._assigned: dict[ServerConnection, _Entry | None] = {}
+        self._url_streams: dict[ServerConnection, frozenset[str]] = {}
         self._server: Server | None = None
 
     async def start(self) -> int:
@@ -152,6 +154,9 @@ class WsReplay:
         path = unquote(path) or "/"
         params = parse_params(query)
         host = normalize_host(request.headers.get(FORWARDED_HOST))
+        combined = self.policy.combined(path, params) if self.policy is not None else None
+        if combined is not None:
+            path, params = combined[0], {}
         for entry in self._entries:
             if entry.connected or not self._same_path(entry.path, path):
                 continue
@@ -159,16 +164,24 @@ class WsReplay:
                 continue
             if host is not None and entry.host is not None and host != entry.host:
                 continue
+            if combined is not None and self.policy is not None:
+                refused = Subscriptions(self.policy, entry.conn.frames).refuse(combined[1])
+                if refused is not None:
+                    return self._refuse(connection, request.path, f"{entry.label}: {refused}")
+                self._url_streams[connection] = combined[1]
             entry.connected = True
             self._assigned[connection] = entry
             return None
         if self.fallback is not None:
             self._assigned[connection] = None
             return None
-        where = f"{host or ''}{request.path}"
         known = ", ".join(e.label + (" (used)" if e.connected else "") for e in self._entries)
-        self.on_mismatch(f"unmatched WebSocket connection to {where}: no unused cassette"
-                         f" connection has that path (cassette has: {known or 'none'})")
+        return self._refuse(connection, f"{host or ''}{request.path}",
+                            f"no unused cassette connection has that path (cassette has:"
+                            f" {known or 'none'})")
+
+    def _refuse(self, connection: ServerConnection, where: str, why: str) -> Response:
+        self.on_mismatch(f"unmatched WebSocket connection to {where}: {why}")
         body = json.dumps({"harness_unmatched": f"WebSocket connection to {where}"})
         return connection.respond(HTTPStatus.INTERNAL_SERVER_ERROR, body)
 
@@ -186,7 +199,8 @@ class WsReplay:
             if self.fallback is not None:
                 await self.fallback(connection, path, host)
             return
-        log = WsConnectionLog(path, normalize_host(host), entry.index)
+        log = WsConnectionLog(path, normalize_host(host), entry.index,
+                              streams=self._url_streams.pop(connection, frozenset()))
         self.connections.append(log)
         events = {i: asyncio.Event() for i, step in enumerate(entry.steps) if step[0] == _CLIENT}
         read = self._read if self.policy is None else self._read_by_meaning
@@ -225,7 +239,7 @@ class WsReplay:
                     await asyncio.sleep(after.delay)
                 if code == _SEND:
                     if policy is not None:
-                        payload = policy.server_frame(frame, payload)
+                        payload = policy.server_frame(frame, payload, log.streams)
                     await connection.send(payload, text=True)
                 elif code == _CLOSE:
                     log.progress = position + 1
@@ -277,6 +291,8 @@ class WsReplay:
         expected = deque(sorted(events))
         frames = entry.conn.frames
         subscriptions = Subscriptions(policy, frames)
+        if log.streams and expected and subscriptions.ask(log.streams, expected[0]):
+            events[expected.popleft()].set()  # the URL asked for the scenario's streams
         try:
             async for message in connection:
                 text = message if isinstance(message, str) else message.decode("utf-8", "replace")

@@ -68,12 +68,27 @@ class WsConformance:
             value[key] = message[key]
         return json.dumps(self.ids.echo(value), separators=(",", ":"), ensure_ascii=False)
 
-    def server_frame(self, frame: WsFrame, payload: bytes) -> bytes:
-        """A server frame as this client must see it: its own order ids echoed."""
-        if frame.kind is not FrameKind.JSON or not self.ids.aliased:
+    def combined(self, path: str, params: Mapping[str, tuple[str, ...]]
+                 ) -> tuple[str, frozenset[str]] | None:
+        """For a combined-stream URL: the recorded path it is served from, and its streams."""
+        spec = self.profile.ws_combined
+        if spec is None or path != spec.path or not params.get(spec.query):
+            return None
+        names = spec.separator.join(params[spec.query]).split(spec.separator)
+        return spec.serves, frozenset(name for name in names if name)
+
+    def server_frame(self, frame: WsFrame, payload: bytes, asked: frozenset[str] = frozenset()
+                     ) -> bytes:
+        """A server frame as this client must see it: its own order ids echoed, and wrapped
+        with its stream's name on a combined-stream connection (`asked`: its URL streams)."""
+        spec = self.profile.ws_combined
+        stream = spec.stream_for(frame.value, asked) if spec is not None and asked else None
+        if frame.kind is not FrameKind.JSON or not (self.ids.aliased or stream):
             return payload
-        return json.dumps(self.ids.echo(frame.value), separators=(",", ":"),
-                          ensure_ascii=False).encode()
+        value = self.ids.echo(frame.value)
+        if spec is not None and stream is not None:
+            value = {spec.stream_key: stream, spec.data_key: value}
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 class Subscriptions:

@@ -121,7 +121,7 @@ def same_route(subject: Subject, request: Any) -> list[Any]:
 def request_log(subject: Subject) -> str:
     """The requests so far, one line each, then why the replay refused any (for messages)."""
     lines = [f"  {r.view.describe()[:160]} -> " + (
-        "NOT IN THE CASSETTE" if r.interaction_index is None
+        (r.interaction_id or "NOT IN THE CASSETTE") if r.interaction_index is None
         else r.interaction_id or f"interaction #{r.interaction_index}")
         for r in subject.server.requests]
     lines += ["  replay: " + " | ".join(part.strip() for part in m.splitlines()[:2])[:400]

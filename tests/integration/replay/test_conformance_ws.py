@@ -135,3 +135,32 @@ def test_a_badly_signed_user_stream_subscription_is_refused() -> None:
                     await answer(ws, 0.2)
             assert "ws_verifier rejected it (signature does not match" in refusal(client.replay)
     run(scenario())
+
+
+def test_a_combined_stream_url_is_served_with_each_frame_wrapped_in_its_stream() -> None:
+    async def scenario() -> None:
+        async with binance_replay("order_book") as client:
+            url = client.ws_url(STREAM, "/stream?streams=" + "/".join(STREAMS))
+            async with connect(url) as ws:
+                first = await answer(ws)  # no subscription request: no answer to one
+                assert first["stream"] == "btcusdt@depth@100ms"
+                assert first["data"]["e"] == "depthUpdate" and first["data"]["s"] == "BTCUSDT"
+                status, _ = await client.call("GET", "/api/v3/depth",
+                                              [("symbol", "BTCUSDT"), ("limit", "1000")])
+                assert status == 200
+                seen = {first["stream"]}
+                while len(seen) < 3:
+                    seen.add((await answer(ws))["stream"])
+                assert seen <= set(STREAMS)
+            assert not client.replay.mismatches
+    run(scenario())
+
+
+def test_a_combined_stream_url_naming_a_stream_the_scenario_lacks_is_refused() -> None:
+    async def scenario() -> None:
+        async with binance_replay("order_book") as client:
+            with pytest.raises(InvalidStatus):
+                async with connect(client.ws_url(STREAM, "/stream?streams=solusdt@trade")):
+                    pass
+            assert "solusdt@trade are not part of this scenario" in refusal(client.replay)
+    run(scenario())

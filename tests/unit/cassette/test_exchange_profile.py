@@ -1,0 +1,109 @@
+"""exchange.yaml: Binance's loads; every problem of a bad one is one line (file, field, fix)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.cassette.exchange import (
+    ExchangeProfileError,
+    load_exchange_profile,
+    profile_from_document,
+)
+from harness.cassette.lint import lint_paths
+
+ROOT = Path(__file__).resolve().parents[3]
+BINANCE = ROOT / "cassettes" / "binance" / "exchange.yaml"
+
+
+def test_binance_declares_its_client_choices_and_read_only_endpoints() -> None:
+    profile = load_exchange_profile(BINANCE)
+    assert profile.exchange == "binance"
+    assert {"recvWindow", "newClientOrderId", "newOrderRespType"} <= profile.client_chosen
+    assert profile.is_client_chosen("signature") and not profile.is_client_chosen("quantity")
+    assert profile.read_only_route("GET", "/api/v3/myTrades") is not None
+    assert profile.read_only_route("POST", "/api/v3/order") is None
+    assert profile.response_type("POST", "/api/v3/order") is not None
+    assert profile.response_type("GET", "/api/v3/order") is None
+    assert profile.ws_path_accepts("/ws", "/ws/0")
+    assert not profile.ws_path_accepts("/ws", "/ws/0/1")
+    assert not profile.ws_path_accepts("/ws", "/ws/")
+    assert not profile.ws_path_accepts("/ws-api/v3", "/ws")
+
+
+def test_exact_aliases_are_accepted() -> None:
+    profile = profile_from_document(
+        {"version": 1, "exchange": "x", "ws": {"paths": {"/ws": ["/stream"]}}}, Path("e.yaml"))
+    assert profile.ws_path_accepts("/ws", "/stream") and not profile.ws_path_accepts("/ws", "/x")
+
+
+def test_every_problem_is_one_line_naming_the_field() -> None:
+    doc = {"version": 2, "http": {
+        "client_chosen": "timestamp",
+        "client_order_id": ["not", "a", "mapping"],
+        "read_only": [{"path": "api/v3/time"},
+                      {"path": "/a", "filters": [{"param": "limit", "keep": "most"},
+                                                 {"param": "startTime", "keep": ">="}]}],
+        "response_types": [{"path": "/api/v3/order"},
+                           {"path": "/o", "param": "t", "shapes": {"ACK": {"keep": "x"}}}]}}
+    with pytest.raises(ExchangeProfileError) as caught:
+        profile_from_document(doc, Path("cassettes/x/exchange.yaml"))
+    lines = str(caught.value).splitlines()
+    assert all(line.startswith("cassettes/x/exchange.yaml: ") for line in lines)
+    text = "\n".join(lines)
+    for needle in ("version: must be 1, got 2", "exchange: missing",
+                   "http.client_chosen: must be a list of names",
+                   "http.client_order_id: must be a mapping",
+                   "http.read_only[0].path: must be the endpoint's URL path",
+                   "http.read_only[1].filters[0]: needs param: <name> and keep: one of",
+                   "http.read_only[1].filters[1]: keep >= needs field",
+                   "http.response_types[0]: needs path: <URL path> and param",
+                   "http.response_types[1].shapes.ACK.keep: must be a list of names"):
+        assert needle in text, text
+
+
+def test_a_missing_or_broken_file_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ExchangeProfileError, match="not found; declare"):
+        load_exchange_profile(tmp_path / "exchange.yaml")
+    broken = tmp_path / "exchange.yaml"
+    broken.write_text("version: [1\n")
+    with pytest.raises(ExchangeProfileError, match="invalid YAML"):
+        load_exchange_profile(broken)
+
+
+def test_lint_validates_exchange_yaml_instead_of_reading_it_as_a_cassette(
+        tmp_path: Path) -> None:
+    good = tmp_path / "good" / "exchange.yaml"
+    good.parent.mkdir()
+    good.write_text(BINANCE.read_text())
+    assert lint_paths([good]).problems == []
+    bad = tmp_path / "bad" / "exchange.yaml"
+    bad.parent.mkdir()
+    bad.write_text("version: 1\nexchange: x\nhttp: {client_chosen: 3}\n")
+    assert lint_paths([bad]).problems == [
+        f"{bad}: http.client_chosen: must be a list of names, e.g. [timestamp, signature]"]
+
+
+def test_combined_streams_name_each_frames_stream() -> None:
+    combined = load_exchange_profile(BINANCE).ws_combined
+    assert combined is not None and combined.path == "/stream" and combined.serves == "/ws"
+    asked = frozenset({"btcusdt@depth@100ms", "btcusdt@trade"})
+    assert combined.stream_for({"e": "depthUpdate", "s": "BTCUSDT"}, asked) == \
+        "btcusdt@depth@100ms"
+    assert combined.stream_for({"e": "trade", "s": "ETHUSDT"}, asked) is None
+    assert combined.stream_for({"e": "trade"}, asked) is None  # no symbol to name it by
+    assert combined.stream_for({"result": None, "id": 1}, asked) is None
+    assert combined.stream_for("text", asked) is None
+
+
+def test_a_bad_combined_declaration_is_one_line_per_problem() -> None:
+    doc = {"version": 1, "exchange": "x", "ws": {
+        "combined": {"path": "/stream", "stream_of": [{"field": "e"}]}}}
+    with pytest.raises(ExchangeProfileError) as caught:
+        profile_from_document(doc, Path("e.yaml"))
+    assert str(caught.value) == ("e.yaml: ws.combined: needs path: <the combined path> and"
+                                 " serves: <a recorded path>")
+    doc["ws"]["combined"]["serves"] = "/ws"
+    with pytest.raises(ExchangeProfileError, match=r"ws.combined.stream_of\[0\]: needs field"):
+        profile_from_document(doc, Path("e.yaml"))
