@@ -10,14 +10,15 @@ ccxt's idea of "now" for what it signs is the harness clock: the exchange instan
 `milliseconds` is bound to `ConnectorConfig.clock` (ccxt calls `self.milliseconds()` for
 every nonce and timestamp it sends).
 
-ccxt's rate limiter (its leaky bucket, for REST and for each WebSocket client) sleeps on the
-event loop but measures the refill with `time.time()`. On the harness' idle-skipping loop
-(harness.idle_time) those two clocks drift apart: the loop jumps over the 1 ms sleeps while
-the wall clock barely moves, so a throttled request waits hundreds of loop-seconds and every
-deadline fires. The fix keeps ccxt's algorithm, costs and rates as they are and only gives
-its bucket the harness clock, the one the connector polls by and the exchange (double)
-counts its own rate limits in: each throttler's loop functions run with `time` bound to
-`ConnectorConfig.clock.time`. In production that clock is the wall clock, so nothing changes.
+ccxt's rate limiter (its leaky bucket, for REST and for each WebSocket client) sleeps with
+`asyncio.sleep` and measures the refill with `time.time()`. On the harness' idle-skipping
+loop (harness.idle_time) those two clocks drift apart: the loop jumps over the 1 ms sleeps
+while the wall clock barely moves, so a throttled request waits hundreds of loop-seconds and
+every deadline fires; and a check that steps its clock (SteppingClock) would never see ccxt
+wait at all. The fix keeps ccxt's algorithm, costs and rates as they are and runs its bucket
+on the harness clock, for both its waits and its measurements, as it runs on the wall clock
+in production: each throttler's loop functions run with `time` and `asyncio.sleep` bound to
+`ConnectorConfig.clock` (the clock the connector is polled by and the double counts limits in).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from harness.standard.clock import Clock
 from harness.standard.config import ConnectorConfig
 
 
@@ -106,25 +108,32 @@ def build_exchange(config: ConnectorConfig) -> Any:
     clock = config.clock
     # ccxt stamps and signs with self.milliseconds(): the harness clock is the exchange's.
     exchange.milliseconds = lambda: int(clock.time() * 1000)
-    time_throttler_by(exchange.throttler, clock.time)
+    run_throttler_on(exchange.throttler, clock)
     new_client: Callable[[str], Any] = exchange.client
 
     def client(url: str) -> Any:
         """ccxt's WebSocket client for `url` (made on first use), its throttler on our clock."""
         made = new_client(url)
-        time_throttler_by(getattr(made, "throttle", None), clock.time)
+        run_throttler_on(getattr(made, "throttle", None), clock)
         return made
 
     exchange.client = client
     return exchange
 
 
-def time_throttler_by(throttler: Any, now: Callable[[], float]) -> None:
-    """Run a ccxt Throttler's own loops with `time()` read from `now` (seconds)."""
+class _ClockAsyncio:
+    """The one part of `asyncio` ccxt's throttler loops use, `sleep`, on a harness clock."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.sleep = clock.sleep
+
+
+def run_throttler_on(throttler: Any, clock: Clock) -> None:
+    """Run a ccxt Throttler's own loops with `time()` and `asyncio.sleep` from `clock`."""
     if throttler is None or getattr(throttler, "harness_clock", False):
         return
     module = importlib.import_module(type(throttler).__module__)
-    namespace = {**vars(module), "time": now}
+    namespace = {**vars(module), "time": clock.time, "asyncio": _ClockAsyncio(clock)}
     for name in ("leaky_bucket_loop", "rolling_window_loop"):
         method = getattr(type(throttler), name, None)
         if method is None:
