@@ -67,6 +67,9 @@ class Manifest:
     # says why, and status and the coverage gate then skip it.
     coverage_gate: bool = True
     coverage_exemption: str = ""
+    # [coverage] measure: modules (import names) whose lines the suite exercises are reported
+    # for a connector that is not gated, e.g. ccxt's exchange module.
+    coverage_modules: tuple[str, ...] = ()
 
     @property
     def exchange_name(self) -> str:
@@ -177,7 +180,7 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
 
     exchange = read.string("exchange", required=False, pattern=_NAME,
                            hint=" (the exchange's name, e.g. binance: a-z, 0-9, _)")
-    coverage_gate, exemption = _coverage(read)
+    coverage_gate, exemption, modules = _coverage(read)
     known = tuple(_known_failure(read, index, entry)
                   for index, entry in enumerate(data.get("known_failures", [])))
     return Manifest(
@@ -188,16 +191,18 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
         capabilities=frozenset(capabilities), urls=urls, secrets=read.table("secrets"),
         cassette_options=read.table("cassettes"), known_failures=known, source=source,
         exchange=exchange or name, adapter=read.table("adapter"),
-        coverage_gate=coverage_gate, coverage_exemption=exemption,
+        coverage_gate=coverage_gate, coverage_exemption=exemption, coverage_modules=modules,
     )
 
 
-def _coverage(read: _Reader) -> tuple[bool, str]:
-    """[coverage]: gate (default true) and, when it is false, the reason (required)."""
+def _coverage(read: _Reader) -> tuple[bool, str, tuple[str, ...]]:
+    """[coverage]: gate (default true); when it is false, the reason (required) and the
+    modules whose exercised lines are reported instead (optional)."""
     table = read.table("coverage")
-    unknown = sorted(set(table) - {"gate", "reason"})
+    unknown = sorted(set(table) - {"gate", "reason", "measure"})
     if unknown:
-        raise read.fail(f"coverage.{unknown[0]}", "unknown key; [coverage] takes gate and reason")
+        raise read.fail(f"coverage.{unknown[0]}",
+                        "unknown key; [coverage] takes gate, reason and measure")
     gate = table.get("gate", True)
     if not isinstance(gate, bool):
         raise read.fail("coverage.gate", f"must be true or false, got {gate!r}")
@@ -209,7 +214,15 @@ def _coverage(read: _Reader) -> tuple[bool, str]:
                         "must say why (e.g. its code is a library module serving every product)")
     if gate and reason.strip():
         raise read.fail("coverage.reason", "only meaningful with gate = false; remove it")
-    return gate, reason.strip()
+    modules = table.get("measure", [])
+    if not isinstance(modules, list) or not all(
+            isinstance(m, str) and re.match(r"^[A-Za-z_][\w.]*$", m) for m in modules):
+        raise read.fail("coverage.measure", f"must be a list of module names like "
+                        f"\"ccxt.async_support.binance\", got {modules!r}")
+    if gate and modules:
+        raise read.fail("coverage.measure", "only meaningful with gate = false (a gated "
+                        "connector is measured on its own folder); remove it")
+    return gate, reason.strip(), tuple(modules)
 
 
 def _known_failure(read: _Reader, index: int, entry: Any) -> KnownFailure:
