@@ -38,7 +38,9 @@ def classify(error: BaseException) -> Outcome:
     errors = ccxt_module()
     if isinstance(error, errors.OrderNotFound):
         return "not_found"
-    if isinstance(error, errors.DDoSProtection):  # 429/418: answered, not executed
+    # 429/418 and -1021 are answers (the request was not executed), though ccxt files them
+    # under NetworkError.
+    if isinstance(error, errors.DDoSProtection | errors.RateLimitExceeded | errors.InvalidNonce):
         return "refused"
     if isinstance(error, errors.NetworkError):
         return "unknown"
