@@ -16,9 +16,9 @@ from typing import Any
 from harness.cassette.exchange import ExchangeProfile, ReadOnlyRoute
 from harness.cassette.matchers import Params, RequestView
 
-# Keeps order references comparable: a client id is mapped to the recorded one, then to
-# the exchange's order id when the scenario knows it.
-OrderRef = Callable[[str, bool], "str | None"]
+# Keeps order references comparable: a client order id is mapped to (the exchange's order
+# id when the scenario knows it, the recorded client order id it stands for).
+OrderRef = Callable[[str, bool], "tuple[str | None, str]"]
 RANGE_FILTERS = ("==", ">=", "<=")
 
 
@@ -63,8 +63,8 @@ class MeaningMatcher:
     """The `params` matcher of conformance replay: compares requests by meaning.
 
     order_ref(value, from_client) turns a client order id into the exchange order id the
-    scenario knows it as (or into the recorded client id), so `origClientOrderId=X` and
-    `orderId=28` name the same order.
+    scenario knows it by, and the recorded client order id it stands for, so
+    `origClientOrderId=X` and `orderId=28` name the same order.
     """
 
     __name__ = "params"
@@ -72,6 +72,7 @@ class MeaningMatcher:
     def __init__(self, profile: ExchangeProfile, order_ref: OrderRef) -> None:
         self.profile = profile
         self.order_ref = order_ref
+        self._recorded: dict[int, tuple[RequestView, Params]] = {}  # the scenario's side
 
     def normalized(self, view: RequestView, from_client: bool) -> Params:
         """The request's parameters as the exchange reads them (client choices left out)."""
@@ -82,19 +83,41 @@ class MeaningMatcher:
             values = params.get(name)
             if not values:
                 continue
-            order_id = self.order_ref(values[0], from_client)
+            order_id, recorded = self.order_ref(values[0], from_client)
             if order_id is not None and profile.exchange_order_id_fields:
                 del params[name]
                 params.setdefault(profile.exchange_order_id_fields[0], (order_id,))
+            else:
+                params[name] = (recorded,)
         return params
 
     def __call__(self, request: RequestView, recorded: RequestView) -> str | None:
         got = self.normalized(request, True)
-        want = self.normalized(recorded, False)
+        cached = self._recorded.get(id(recorded))
+        if cached is None or cached[0] is not recorded:  # (the view is kept: ids stay unique)
+            cached = self._recorded[id(recorded)] = (recorded, self.normalized(recorded, False))
+        want = cached[1]
         route = self.profile.read_only_route(recorded.method, recorded.path)
         if route is not None:
             got, want = _read_only_view(route, got, want)
-        return _diff(got, want)
+        unknown = self._unknown_order(got, want)
+        if unknown is None:
+            return _diff(got, want)
+        rest = _diff(*unknown[1:])
+        return unknown[0] + (f"; {rest}" if rest else "")
+
+    def _unknown_order(self, got: Params, want: Params) -> tuple[str, Params, Params] | None:
+        """A client order id the scenario does not know, where it names an order by id."""
+        fields = self.profile.exchange_order_id_fields
+        if not fields or fields[0] not in want or fields[0] in got:
+            return None
+        for name in self.profile.client_order_id_referenced_as:
+            if name in got and name not in want:
+                reason = (f"{name}={','.join(got[name])} names no order of this scenario"
+                          f" (it has {fields[0]}={','.join(want[fields[0]])})")
+                return (reason, {k: v for k, v in got.items() if k != name},
+                        {k: v for k, v in want.items() if k != fields[0]})
+        return None
 
 
 def _read_only_view(route: ReadOnlyRoute, got: Params, want: Params) -> tuple[Params, Params]:

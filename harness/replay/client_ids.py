@@ -61,10 +61,11 @@ class ClientIds:
                 self.to_client[theirs[name][0]] = mine[name][0]
                 self.to_recorded[mine[name][0]] = theirs[name][0]
 
-    def order_ref(self, value: str, from_client: bool) -> str | None:
-        """The exchange order id a client order id names (None if the scenario lacks it)."""
+    def order_ref(self, value: str, from_client: bool) -> tuple[str | None, str]:
+        """The exchange order id a client order id names (None if the scenario lacks it),
+        and the recorded client order id it stands for."""
         recorded = self.to_recorded.get(value, value) if from_client else value
-        return self.order_ids.get(recorded)
+        return self.order_ids.get(recorded), recorded
 
     def echo(self, value: Any) -> Any:
         """`value` with every echoed client order id replaced by the one this client sent."""

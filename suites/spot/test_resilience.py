@@ -110,7 +110,7 @@ async def test_user_stream_garbage_is_logged_and_skipped(subject_plan: SubjectPl
         assert got == [(u["asset"], dec(u["total"]), dec(u["available"])) for u in updates], \
             f"BalanceUpdated events {got}"
         recorded = len(subject.cassette.ws) if subject.cassette is not None else 0
-        assert len(subject.server.ws_connections) == recorded, \
+        assert len(subject.server.ws_connections) <= recorded, \
             "a stream reconnected because of garbage; it must skip the frame and go on"
         assert subject.connector.ready, "the connector is not ready after garbage on a stream"
         warnings = [r for r in subject.log_records[logged:] if r.levelname in

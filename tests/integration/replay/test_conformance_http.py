@@ -219,3 +219,35 @@ def test_strict_replay_still_refuses_a_changed_request() -> None:
             assert status == 500
             assert "quantity=0.01000000 but recorded 0.01" in refusal(client.replay)
     run(scenario())
+
+
+def test_status_polls_name_the_order_by_the_clients_own_id_or_the_exchanges() -> None:
+    async def scenario() -> None:
+        async with binance_replay("fills_by_polling") as client:
+            status, placed = await client.call("POST", "/api/v3/order",
+                                               order(newClientOrderId="x-HBOT-B1"), signed=True)
+            assert status == 200 and placed["clientOrderId"] == "x-HBOT-B1"
+            states = []
+            for ref in (("origClientOrderId", "x-HBOT-B1"), ("orderId", str(placed["orderId"])),
+                        ("origClientOrderId", "x-HBOT-B1"), ("origClientOrderId", "x-HBOT-B1")):
+                status, body = await client.call("GET", "/api/v3/order",
+                                                 [("symbol", "BTCUSDT"), ref], signed=True)
+                assert status == 200 and body["clientOrderId"] == "x-HBOT-B1", body
+                states.append(body["status"])
+            assert states[-1] == states[-2] == "FILLED"  # the latest state, as often as asked
+            assert not client.replay.mismatches
+    run(scenario())
+
+
+def test_a_status_poll_for_another_clients_order_is_refused() -> None:
+    async def scenario() -> None:
+        async with binance_replay("fills_by_polling", refused=True) as client:
+            assert (await client.call("POST", "/api/v3/order",
+                                      order(newClientOrderId="x-HBOT-B1"), signed=True))[0] == 200
+            status, _ = await client.call("GET", "/api/v3/order",
+                                          [("symbol", "BTCUSDT"), ("origClientOrderId", "CH-X9")],
+                                          signed=True)
+            assert status == 500
+            assert "origClientOrderId=CH-X9 names no order of this scenario (it has orderId=50)" \
+                in refusal(client.replay)
+    run(scenario())

@@ -14,9 +14,10 @@ ROOT = Path(__file__).resolve().parents[3]
 PROFILE = load_exchange_profile(ROOT / "cassettes" / "binance" / "exchange.yaml")
 
 
-def order_ref(value: str, from_client: bool) -> str | None:
-    known = {"CH-Bt1": "28"}
-    return known.get({"mine-1": "CH-Bt1"}.get(value, value) if from_client else value)
+def order_ref(value: str, from_client: bool) -> tuple[str | None, str]:
+    recorded = {"mine-1": "CH-Bt1", "mine-2": "CH-Bt2"}.get(value, value) if from_client \
+        else value
+    return {"CH-Bt1": "28"}.get(recorded), recorded
 
 
 MATCH = MeaningMatcher(PROFILE, order_ref)
@@ -54,6 +55,12 @@ def test_an_order_may_be_named_by_either_id() -> None:
                  recorded) is None
     assert MATCH(view("DELETE", "/api/v3/order", "symbol=BTCUSDT&orderId=29"),
                  recorded) == "orderId=29 but the scenario has 28"
+    never_acknowledged = view("GET", "/api/v3/order", "symbol=BTCUSDT&origClientOrderId=CH-Bt2")
+    assert MATCH(view("GET", "/api/v3/order", "symbol=BTCUSDT&origClientOrderId=mine-2"),
+                 never_acknowledged) is None
+    assert MATCH(view("GET", "/api/v3/order", "symbol=BTCUSDT&origClientOrderId=mine-3"),
+                 never_acknowledged) == \
+        "origClientOrderId=mine-3 but the scenario has CH-Bt2"
 
 
 def test_read_only_requests_may_add_or_drop_what_the_exchange_allows() -> None:
