@@ -15,6 +15,7 @@ nothing and waits for nothing ccxt does not wait for.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from decimal import Decimal
@@ -272,14 +273,14 @@ class CcxtSpotConnector(SpotConnector):
     def _apply_order(self, answer: Mapping[str, Any], order: TrackedOrder | None = None) -> None:
         """One of ccxt's order structures: its trades as fills, then its status."""
         order = order or self.orders.find(answer.get("clientOrderId"),
-                                          v._text(answer.get("id")))
+                                          v.text(answer.get("id")))
         if order is None:
             return
         now = self.clock.time()
         if answer.get("id") is not None and order.exchange_order_id is None:
             order.exchange_order_id = str(answer["id"])
         early = [t for t in self._early_trades
-                 if v._text(t.get("order")) == order.exchange_order_id]
+                 if v.text(t.get("order")) == order.exchange_order_id]
         self._early_trades = [t for t in self._early_trades if t not in early]
         for trade in [*early, *(answer.get("trades") or ())]:
             if trade.get("id") is not None:
@@ -287,9 +288,10 @@ class CcxtSpotConnector(SpotConnector):
                                                  or order.side.value.lower()},
                                                 order.client_order_id, order.pair, now))
         update = v.order_update(answer, now)
-        self.orders.process_update(type(update)(
-            order.client_order_id, update.exchange_order_id or order.exchange_order_id,
-            update.state, update.timestamp, update.executed_amount, update.reason))
+        # The order is ours, whatever id ccxt's structure carries (a cancel's is its own).
+        self.orders.process_update(dataclasses.replace(
+            update, client_order_id=order.client_order_id,
+            exchange_order_id=update.exchange_order_id or order.exchange_order_id))
 
     async def _fetch_fills(self, order: TrackedOrder) -> None:
         """Fills the order's status shows that no stream or response brought: myTrades."""
@@ -390,7 +392,7 @@ class CcxtSpotConnector(SpotConnector):
     async def _trades_update(self) -> None:
         now = self.clock.time()
         for trade in await self.exchange.watch_my_trades():
-            order = self.orders.find(trade.get("clientOrderId"), v._text(trade.get("order")))
+            order = self.orders.find(trade.get("clientOrderId"), v.text(trade.get("order")))
             if order is not None:
                 self.orders.process_fill(v.fill(trade, order.client_order_id, order.pair, now))
             elif len(self._early_trades) < EARLY_TRADES_KEPT:

@@ -83,10 +83,10 @@ def order_state(order: Mapping[str, Any]) -> OrderState:
 def order_update(order: Mapping[str, Any], now: float) -> OrderUpdate:
     timestamp = order.get("lastUpdateTimestamp") or order.get("timestamp")
     return OrderUpdate(
-        client_order_id=order.get("clientOrderId"), exchange_order_id=_text(order.get("id")),
+        client_order_id=order.get("clientOrderId"), exchange_order_id=text(order.get("id")),
         state=order_state(order), timestamp=timestamp / 1000 if timestamp else now,
         executed_amount=dec(order.get("filled")),
-        reason=_text((order.get("info") or {}).get("r")) if order_state(order)
+        reason=text((order.get("info") or {}).get("r")) if order_state(order)
         is OrderState.FAILED else None)
 
 
@@ -98,7 +98,7 @@ def fill(trade: Mapping[str, Any], client_order_id: str, pair: TradingPair, now:
     timestamp = trade.get("timestamp")
     return Fill(
         trade_id=str(trade["id"]), client_order_id=client_order_id,
-        exchange_order_id=_text(trade.get("order")), pair=pair,
+        exchange_order_id=text(trade.get("order")), pair=pair,
         side=TradeSide(str(trade["side"]).upper()),
         price=dec0(trade.get("price")), amount=dec0(trade.get("amount")),
         fee=TradeFee(str(fee.get("currency") or pair.quote), dec0(fee.get("cost"))),
@@ -126,5 +126,6 @@ def book_snapshot(book: Mapping[str, Any], pair: TradingPair) -> OrderBookSnapsh
                              timestamp / 1000 if timestamp else 0.0)
 
 
-def _text(value: Any) -> str | None:
+def text(value: Any) -> str | None:
+    """An id as a string; None stays None."""
     return None if value is None else str(value)
