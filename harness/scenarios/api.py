@@ -17,7 +17,6 @@ from harness.scenarios.runner import ScenarioRun, run_scenarios
 from harness.scenarios.settings import plan_from_env
 from harness.standard.api import SpotConnector
 
-
 LIFECYCLE_CHECK = "PROP-LIFE-1"
 
 
