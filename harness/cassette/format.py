@@ -76,9 +76,9 @@ class Meta:
     exchange_api_version: str | None = None
     scrubbed: tuple[str, ...] = ()
     description: str = ""
+    replay: ReplayMode | None = None  # None: the session decides (conformance with a profile)
     inputs: Mapping[str, Any] = field(default_factory=dict)  # scenario parameters for checks
     expect: Mapping[str, Any] = field(default_factory=dict)  # what checks must see surfaced
-    replay: ReplayMode | None = None  # None: the session decides (conformance with a profile)
 
 
 @dataclass(frozen=True)
@@ -247,12 +247,12 @@ def to_document(cassette: Cassette) -> dict[str, Any]:
     meta_doc["scrubbed"] = list(meta.scrubbed)
     if meta.description:
         meta_doc["description"] = meta.description
+    if meta.replay is not None:
+        meta_doc["replay"] = meta.replay.value
     if meta.inputs:
         meta_doc["inputs"] = dict(meta.inputs)
     if meta.expect:
         meta_doc["expect"] = dict(meta.expect)
-    if meta.replay is not None:
-        meta_doc["replay"] = meta.replay.value
     doc: dict[str, Any] = {"version": FORMAT_VERSION, "meta": meta_doc}
     if cassette.interactions:
         doc["http"] = {

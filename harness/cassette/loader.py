@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from harness.cassette.exchange import PROFILE_FILE
 from harness.cassette.format import (
     Cassette,
     CloseSpec,
@@ -99,6 +100,12 @@ def wrap_vcrpy(doc: Mapping[str, Any], path: Path) -> dict[str, Any]:
     }
     return {"version": 1, "meta": meta, "http": {"version": doc.get("version", 1),
                                                   "interactions": doc["interactions"]}}
+
+
+def cassette_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """The scenario cassettes of an exchange's folder, sorted: its *.yaml files but the
+    exchange's declaration (exchange.yaml, harness.cassette.exchange)."""
+    return sorted(path for path in Path(folder).glob("*.yaml") if path.name != PROFILE_FILE)
 
 
 def load_cassette(path: str | os.PathLike[str]) -> Cassette:
@@ -202,9 +209,9 @@ def _build(doc: Mapping[str, Any], path: Path | None) -> Cassette:
             exchange_api_version=meta.get("exchange_api_version"),
             scrubbed=tuple(meta.get("scrubbed") or ()),
             description=(meta.get("description") or "").strip(),
+            replay=ReplayMode(meta["replay"]) if meta.get("replay") else None,
             inputs=dict(meta.get("inputs") or {}),
             expect=dict(meta.get("expect") or {}),
-            replay=ReplayMode(meta["replay"]) if meta.get("replay") else None,
         ),
         interactions=tuple(_interaction(item) for item in interactions),
         ws=tuple(

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.cassette.format import FORMAT_VERSION, Fault, MatchMode, ReplayMode, Source
+from harness.cassette.format import FORMAT_VERSION, Fault, MatchMode, Source
 
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+REPLAY_MODES = ("conformance", "strict")  # format.ReplayMode's values (meta.replay)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOP_KEYS = ("version", "meta", "http", "ws")
 _META_REQUIRED = ("connector", "scenario", "standard_version", "source", "date")
-_META_OPTIONAL = ("exchange_api_version", "scrubbed", "description", "inputs", "expect",
-                  "replay")
+_META_OPTIONAL = ("exchange_api_version", "scrubbed", "description", "inputs", "expect")
 _PAYLOADS = ("json", "text", "close", "fault")
 _RESERVED_CLOSE_CODES = frozenset({1004, 1005, 1006, 1015})
 
@@ -115,7 +115,7 @@ def validate_document(doc: Any) -> list[Problem]:
 def _meta(check: _Checker, meta: Any) -> None:
     if not check.mapping(meta, "meta", "connector, scenario, standard_version, source, date"):
         return
-    check.unknown_keys(meta, "meta", _META_REQUIRED + _META_OPTIONAL)
+    check.unknown_keys(meta, "meta", _META_REQUIRED + _META_OPTIONAL + ("replay",))
     for key in _META_REQUIRED:
         if key not in meta:
             check.add(f"meta.{key}", "missing; it is required")
@@ -140,8 +140,8 @@ def _meta(check: _Checker, meta: Any) -> None:
     description = meta.get("description", "")
     if not isinstance(description, str) or "\n" in description.strip():
         check.add("meta.description", "must be one line of text")
-    if "replay" in meta and meta["replay"] not in {m.value for m in ReplayMode}:
-        check.add("meta.replay", f"must be one of {_choices(m.value for m in ReplayMode)},"
+    if "replay" in meta and meta["replay"] not in REPLAY_MODES:
+        check.add("meta.replay", f"must be one of {_choices(REPLAY_MODES)},"
                                  f" got {meta['replay']!r}")
     for key in ("inputs", "expect"):
         if key in meta and not isinstance(meta[key], Mapping):

@@ -27,9 +27,9 @@ import pytest
 
 from connectors.binance.double.samples import Key, collect
 from harness.cassette.format import Cassette, Direction, FrameKind, WsConnection
-from harness.cassette.loader import load_cassette
+from harness.cassette.loader import cassette_files, load_cassette
 
-CASSETTES = sorted((Path(__file__).parents[3] / "cassettes" / "binance").glob("*.yaml"))
+CASSETTES = cassette_files(Path(__file__).parents[3] / "cassettes" / "binance")
 # Lists whose elements differ by kind: elements are paired by this field.
 DISCRIMINATORS = ("filterType",)
 # Why a recorded payload may have no counterpart (anything else is a failure).

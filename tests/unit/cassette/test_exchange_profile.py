@@ -12,6 +12,7 @@ from harness.cassette.exchange import (
     profile_from_document,
 )
 from harness.cassette.lint import lint_paths
+from harness.cassette.loader import cassette_files
 
 ROOT = Path(__file__).resolve().parents[3]
 BINANCE = ROOT / "cassettes" / "binance" / "exchange.yaml"
@@ -107,3 +108,8 @@ def test_a_bad_combined_declaration_is_one_line_per_problem() -> None:
     doc["ws"]["combined"]["serves"] = "/ws"
     with pytest.raises(ExchangeProfileError, match=r"ws.combined.stream_of\[0\]: needs field"):
         profile_from_document(doc, Path("e.yaml"))
+
+
+def test_the_declaration_is_not_one_of_the_scenarios() -> None:
+    files = cassette_files(BINANCE.parent)
+    assert BINANCE not in files and BINANCE.parent / "place_limit_buy.yaml" in files
