@@ -26,15 +26,13 @@ from connectors.binance import parsing as ours  # noqa: E402
 from connectors.binance import user_stream  # noqa: E402
 from harness.adapters import ccxt_values as v  # noqa: E402
 from harness.cassette.format import Cassette, Direction  # noqa: E402
-from harness.cassette.loader import load_cassette  # noqa: E402
+from harness.cassette.loader import cassette_files, load_cassette  # noqa: E402
 from harness.standard.enums import OrderState, OrderType, TradeSide  # noqa: E402
 from harness.standard.order import TrackedOrder  # noqa: E402
 from harness.standard.pair import TradingPair  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-# exchange.yaml is not a cassette: it declares what Binance leaves to clients (conformance).
-CASSETTES = sorted(path for path in (ROOT / "cassettes" / "binance").glob("*.yaml")
-                   if path.name != "exchange.yaml")
+CASSETTES = cassette_files(ROOT / "cassettes" / "binance")
 # ccxt's unified status for each of our states (Binance's EXPIRED is ccxt's "expired").
 CCXT_STATUS = {OrderState.OPEN: {"open"}, OrderState.PARTIALLY_FILLED: {"open"},
                OrderState.PENDING_CANCEL: {"open"}, OrderState.FILLED: {"closed"},
