@@ -50,10 +50,17 @@ class Scenarios:
         return outcome
 
     def regressions(self) -> list[Path]:
-        """The connector's regression cassettes (cassettes/<connector>/regressions/)."""
+        """The connector's regression cassettes (cassettes/<exchange>/regressions/, in a
+        subfolder named after the connector when that is not the exchange's name)."""
         from harness.scenarios.regression import regression_paths
 
         return regression_paths(self.manifest)
+
+    def scenario_of(self, path: Path) -> str:
+        """The scenario name of one of `regressions()`, for `subject_plan.replay()`."""
+        from harness.scenarios.regression import regression_scenario
+
+        return regression_scenario(self.manifest, path.stem)
 
     def recorded_config(self, path: Path) -> dict[str, Any]:
         """The ConnectorConfig overrides a regression cassette was recorded with."""

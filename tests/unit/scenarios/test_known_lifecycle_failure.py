@@ -34,3 +34,15 @@ def test_a_known_lifecycle_failure_is_not_exported(monkeypatch: pytest.MonkeyPat
     manifest = dataclasses.replace(load_registry().get("binance"), known_failures=known)
     api.Scenarios(manifest).run(max_examples=1)
     assert seen["export"] is exported
+
+
+def test_regressions_are_per_connector_within_the_exchanges_folder() -> None:
+    from harness.scenarios.regression import regression_scenario, regressions_dir
+
+    registry = load_registry()
+    ours, theirs = registry.get("binance"), registry.get("ccxt_binance")
+    assert regression_scenario(ours, "s1") == "regressions/s1"
+    assert regression_scenario(theirs, "s1") == "regressions/ccxt_binance/s1"
+    assert regressions_dir(theirs) == regressions_dir(ours) / "ccxt_binance"
+    assert api.Scenarios(theirs).scenario_of(regressions_dir(theirs) / "s1.yaml") == \
+        "regressions/ccxt_binance/s1"
