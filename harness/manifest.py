@@ -32,7 +32,7 @@ T = TypeVar("T")
 KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"name", "display_name", "exchange", "standard", "connector", "double",
                    "maintainer", "pairs", "order_types", "capabilities", "urls", "secrets",
-                   "cassettes", "known_failures"}),
+                   "cassettes", "known_failures", "adapter", "coverage"}),
     "secrets": frozenset({"env", "scrub_fields", "scrub_headers"}),
     "cassettes": frozenset({"root", "volatile", "verifier", "scrub", "scrub_headers", "suite",
                             "market_reader", "ws_verifier"}),
@@ -80,6 +80,17 @@ class Manifest:
     # Which exchange this connector implements (default: its own name). Connectors of one
     # exchange (ours, Hummingbot's, ccxt's) share that exchange's cassettes/<exchange>/.
     exchange: str = ""
+    # [adapter]: what a generic adapter (harness.adapters) needs to build this connector,
+    # e.g. the ccxt exchange id and ccxt's own options; handed over as ConnectorConfig.options.
+    adapter: Mapping[str, Any] = field(default_factory=dict)
+    # [coverage] gate = false: this connector's code is not its own (a library module that
+    # serves every product of the exchange), so an 80 % gate on it means nothing; the reason
+    # says why, and status and the coverage gate then skip it.
+    coverage_gate: bool = True
+    coverage_exemption: str = ""
+    # [coverage] measure: modules (import names) whose lines the suite exercises are reported
+    # for a connector that is not gated, e.g. ccxt's exchange module.
+    coverage_modules: tuple[str, ...] = ()
 
     @property
     def exchange_name(self) -> str:
@@ -185,6 +196,9 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
     maintainer = read.collect(lambda: read.string("maintainer", required=False), "")
     secrets = read.collect(lambda: read.table("secrets"), empty)
     cassette_options = read.collect(lambda: read.table("cassettes"), empty)
+    adapter = read.collect(lambda: read.table("adapter"), empty)
+    no_exemption: tuple[bool, str, tuple[str, ...]] = (True, "", ())
+    coverage_gate, exemption, modules = read.collect(lambda: _coverage(read), no_exemption)
     read.unknown_keys(data, KNOWN_KEYS[""], "")
     read.unknown_keys(secrets, KNOWN_KEYS["secrets"], "secrets",
                       allowed=lambda key, value: key.endswith("_env") or isinstance(value, dict))
@@ -197,7 +211,8 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
         pairs=tuple(pairs), order_types=frozenset(order_types),
         capabilities=frozenset(capabilities), urls=urls, secrets=secrets,
         cassette_options=cassette_options, known_failures=tuple(known), source=source,
-        exchange=exchange or name,
+        exchange=exchange or name, adapter=adapter,
+        coverage_gate=coverage_gate, coverage_exemption=exemption, coverage_modules=modules,
     )
 
 
@@ -267,6 +282,36 @@ def _urls(read: _Reader) -> Mapping[str, Any]:
     if "production" not in urls:
         raise read.fail("urls.production", "missing; declare the production base URLs")
     return urls
+
+
+def _coverage(read: _Reader) -> tuple[bool, str, tuple[str, ...]]:
+    """[coverage]: gate (default true); when it is false, the reason (required) and the
+    modules whose exercised lines are reported instead (optional)."""
+    table = read.table("coverage")
+    unknown = sorted(set(table) - {"gate", "reason", "measure"})
+    if unknown:
+        raise read.fail(f"coverage.{unknown[0]}",
+                        "unknown key; [coverage] takes gate, reason and measure")
+    gate = table.get("gate", True)
+    if not isinstance(gate, bool):
+        raise read.fail("coverage.gate", f"must be true or false, got {gate!r}")
+    reason = table.get("reason", "")
+    if not isinstance(reason, str):
+        raise read.fail("coverage.reason", f"must be a string, got {reason!r}")
+    if not gate and not reason.strip():
+        raise read.fail("coverage.reason", "missing; a connector without the coverage gate "
+                        "must say why (e.g. its code is a library module serving every product)")
+    if gate and reason.strip():
+        raise read.fail("coverage.reason", "only meaningful with gate = false; remove it")
+    modules = table.get("measure", [])
+    if not isinstance(modules, list) or not all(
+            isinstance(m, str) and re.match(r"^[A-Za-z_][\w.]*$", m) for m in modules):
+        raise read.fail("coverage.measure", f"must be a list of module names like "
+                        f"\"ccxt.async_support.binance\", got {modules!r}")
+    if gate and modules:
+        raise read.fail("coverage.measure", "only meaningful with gate = false (a gated "
+                        "connector is measured on its own folder); remove it")
+    return gate, reason.strip(), tuple(modules)
 
 
 def _known_failure(read: _Reader, index: int, entry: Any) -> KnownFailure:

@@ -108,6 +108,10 @@ class CoverageResult:
     percent: float
     diff_percent: float | None = None
     missing: dict[str, list[int]] = field(default_factory=dict)
+    # False when the manifest exempts the connector from the gate ([coverage] gate = false):
+    # `percent` then measures the library code the manifest names, reported but not gated.
+    gated: bool = True
+    exemption: str = ""
 
 
 @dataclass

@@ -140,9 +140,17 @@ def build_config(manifest: Manifest, urls: Mapping[str, str], options: CheckOpti
         trading_pairs=manifest.pairs, api_key=TEST_API_KEY, api_secret=TEST_API_SECRET,
         urls=dict(urls), clock=clock, poll_interval=options.poll_interval,
         request_timeout=options.request_timeout, reconnect_delay=options.reconnect_delay,
-        session_tag=SESSION_TAG)
+        session_tag=SESSION_TAG, options=adapter_options(manifest))
     values.update(overrides)
     return ConnectorConfig(**values)
+
+
+def adapter_options(manifest: Manifest) -> dict[str, Any]:
+    """What an adapter connector gets as ConnectorConfig.options: the manifest's [adapter]
+    table plus its production base URLs (the adapter re-points the library's URLs by them)."""
+    if not manifest.adapter:
+        return {}
+    return {**manifest.adapter, "production_urls": dict(manifest.urls.get("production", {}))}
 
 
 def loopback_urls(manifest: Manifest, server: Any) -> dict[str, str]:

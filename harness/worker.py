@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -77,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
 
     load_error = ""
     data_file = args.raw.with_suffix(".coverage")
-    with measure({manifest.name: manifest.folder}, data_file=data_file) as measurement:
+    library = library_files(manifest)
+    folder = Path(os.path.commonpath([p.parent for p in library])) if library else manifest.folder
+    with measure({manifest.name: folder}, data_file=data_file,
+                 files={manifest.name: library} if library else None) as measurement:
         try:
             load_connector_class(manifest)
         except ConnectorLoadError as exc:
@@ -94,7 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     run.partial = is_partial(args.pytest_args)
     if not args.no_coverage:
         run.coverage = measurement.results.get(manifest.name)
-        if run.coverage is not None and args.diff_base:
+        if run.coverage is not None and not manifest.coverage_gate:
+            run.coverage = dataclasses.replace(run.coverage, gated=False,
+                                               exemption=manifest.coverage_exemption)
+        elif run.coverage is not None and args.diff_base:
             try:
                 diff = diff_coverage(data_file, manifest.folder, base_ref=args.diff_base)
             except DiffError as exc:
@@ -103,6 +110,26 @@ def main(argv: list[str] | None = None) -> int:
                 run.coverage = dataclasses.replace(run.coverage, diff_percent=diff.percent)
     write_raw(args.raw, [run])
     return code
+
+
+def library_files(manifest: Manifest) -> list[Path]:
+    """The files of the modules an ungated manifest names under [coverage] measure (those
+    that are installed), found without importing them, so their import is measured too."""
+    files = []
+    for module in manifest.coverage_modules:
+        top, *rest = module.split(".")
+        try:
+            spec = importlib.util.find_spec(top)  # a top-level name is located, not imported
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        base = Path(next(iter(spec.submodule_search_locations))).joinpath(*rest)
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                files.append(candidate.resolve())
+                break
+    return files
 
 
 if __name__ == "__main__":

@@ -71,6 +71,9 @@ def connector_json(run: ConnectorRun, status: ConnectorStatus) -> dict[str, Any]
             "threshold": COVERAGE_THRESHOLD,
             "diff_threshold": DIFF_COVERAGE_THRESHOLD,
             "missing": {name: list(lines) for name, lines in sorted(run.coverage.missing.items())},
+            # false: the manifest turned the gate off; `exemption` says why ([coverage])
+            "gated": run.coverage.gated,
+            "exemption": run.coverage.exemption,
         }
     scenarios = None
     if run.scenarios is not None:

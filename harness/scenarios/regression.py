@@ -71,7 +71,18 @@ REPLAY_DEADLINE = 3.0
 
 
 def regressions_dir(manifest: Manifest) -> Path:
-    return cassette_path(manifest, f"{FOLDER}/x").parent
+    """cassettes/<exchange>/regressions/, and a subfolder of it for a connector not named
+    after its exchange: a regression cassette is one connector's recorded traffic (replayed
+    strictly), so connectors of one exchange share its scenarios, not each other's
+    regressions (binance would fail ccxt_binance's, whose requests differ)."""
+    return cassette_path(manifest, regression_scenario(manifest, "x")).parent
+
+
+def regression_scenario(manifest: Manifest, stem: str) -> str:
+    """The scenario name `subject.replay()` takes for a regression cassette of `manifest`."""
+    if manifest.name == manifest.exchange_name:
+        return f"{FOLDER}/{stem}"
+    return f"{FOLDER}/{manifest.name}/{stem}"
 
 
 def regression_paths(manifest: Manifest) -> list[Path]:
@@ -124,7 +135,7 @@ def _proxy(manifest: Manifest, world: World, path: Path, name: str,
                             else server.http_base_for(original))
                  for original in manifest.urls.get("production", {}).values()}
     proxy = RecordingProxy(upstreams, path=path, connector=manifest.name,
-                           scenario=f"{FOLDER}/{name}",
+                           scenario=regression_scenario(manifest, name),
                            scrubber=Scrubber([TEST_API_KEY, TEST_API_SECRET]))
     # A request the double holds (a timeout fault) is cut; record it as a timeout.
     proxy._forwarder = _FaultRecordingForwarder(proxy.capture)

@@ -33,7 +33,7 @@ async def test_regression_cassettes_replay_cleanly(subject_plan: SubjectPlan) ->
     failures = []
     for path in paths:
         config = scenarios.recorded_config(path)  # as recorded (no periodic polling, ...)
-        async with plan.replay(f"regressions/{path.stem}", **config) as subject:
+        async with plan.replay(scenarios.scenario_of(path), **config) as subject:
             await subject.start()
             problems = await scenarios.replay(subject)
         if problems:

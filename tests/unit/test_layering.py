@@ -59,6 +59,22 @@ def test_the_mocks_build_on_cassettes_never_on_the_base() -> None:
     assert violations("harness/mocks", allowed, ("harness.base",)) == []
 
 
+def test_adapters_build_only_on_the_standard_and_the_base() -> None:
+    # An adapter is a connector written elsewhere (ccxt) made a subject of the standard:
+    # it may use what a connector uses, never the replay, the double or the scenarios.
+    allowed = ("harness.standard", "harness.base", "harness.adapters")
+    assert violations("harness/adapters", allowed, ()) == []
+
+
+def test_only_the_connector_loader_names_an_adapter() -> None:
+    # harness.adapters is loaded by name from a manifest, like a connector: no other part
+    # of the harness imports it.
+    importers = [path.relative_to(ROOT).as_posix() for path in python_files("harness")
+                 if "harness/adapters/" not in path.as_posix()
+                 and any(_within(name, ("harness.adapters",)) for name in imports_of(path))]
+    assert importers == []
+
+
 def test_suites_use_only_the_public_api_and_harness_fixtures() -> None:
     allowed = ("harness.standard", "harness.checks", "harness.subject", "suites")
     assert violations("suites", allowed, ("harness.base", "connectors")) == []

@@ -208,7 +208,7 @@ def test_an_unknown_key_is_an_error_with_a_did_you_mean(tmp_path: Path) -> None:
 
 def test_an_unknown_key_unlike_any_lists_the_known_ones(tmp_path: Path) -> None:
     path = write(tmp_path, "colour = 3\n" + VALID)
-    with pytest.raises(ManifestError, match=r"colour: unknown key; known: capabilities, "):
+    with pytest.raises(ManifestError, match=r"colour: unknown key; known: adapter, capabilities, "):
         load_manifest(path)
 
 
@@ -217,3 +217,49 @@ def test_secrets_take_env_keys_and_per_upstream_tables(tmp_path: Path) -> None:
                                          'api_key_env = "TOY_KEY"\npassphrase_env = "TOY_PASS"\n'
                                          '[secrets.testnet]\napi_key_env = "TOY_TEST_KEY"'))
     assert load_manifest(path).secrets["passphrase_env"] == "TOY_PASS"
+
+
+# [adapter] and [coverage] ----------------------------------------------------------------------
+UNGATED = VALID + """
+[adapter]
+exchange_id = "toy"
+
+[coverage]
+gate = false
+reason = "the code under test is a library module serving every product"
+measure = ["toy_library.exchange"]
+"""
+
+
+def test_an_adapter_table_and_a_coverage_exemption_are_read(tmp_path: Path) -> None:
+    manifest = load_manifest(write(tmp_path, UNGATED))
+    assert manifest.adapter == {"exchange_id": "toy"}
+    assert (manifest.coverage_gate, manifest.coverage_modules) == (False, ("toy_library.exchange",))
+    assert manifest.coverage_exemption.startswith("the code under test")
+    plain = load_manifest(write(tmp_path, VALID))
+    assert (plain.adapter, plain.coverage_gate, plain.coverage_exemption) == ({}, True, "")
+
+
+@pytest.mark.parametrize(("old", "new", "field", "fix"), [
+    ('reason = "the code', 'reason = "   ', "coverage.reason", "must say why"),
+    ("gate = false", 'gate = "no"', "coverage.gate", "must be true or false"),
+    ("gate = false", "gate = true", "coverage.reason", "only meaningful with gate = false"),
+    ('measure = ["toy_library.exchange"]', 'measure = ["not a module"]', "coverage.measure",
+     "module names"),
+    ('measure = ["toy_library.exchange"]', 'gated = false', "coverage.gated", "unknown key"),
+])
+def test_a_bad_coverage_table_is_one_clear_line(tmp_path: Path, old: str, new: str, field: str,
+                                                fix: str) -> None:
+    text = UNGATED.replace(old, new, 1) if old != 'reason = "the code' else UNGATED.replace(
+        'reason = "the code under test is a library module serving every product"',
+        'reason = "   "')
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(write(tmp_path, text))
+    message = str(caught.value)
+    assert f": {field}: " in message and fix in message and "\n" not in message
+
+
+def test_measured_modules_need_the_gate_off(tmp_path: Path) -> None:
+    text = VALID + '\n[coverage]\nmeasure = ["toy_library.exchange"]\n'
+    with pytest.raises(ManifestError, match=r"coverage.measure: only meaningful with gate"):
+        load_manifest(write(tmp_path, text))

@@ -58,7 +58,9 @@ async def open_market(conn: DoubleWsConnection, venue: Venue) -> None:
         names = dict(conn.query).get("streams", "")
         _add_streams(conn, venue, [n for n in names.split("/") if n])
     elif conn.path.startswith("/ws/"):
-        _add_streams(conn, venue, [n for n in conn.path[4:].split("/") if n])
+        # Binance opens /ws/<anything> and only streams what the path names correctly: ccxt
+        # connects to /ws/0, /ws/1... (one connection per stream group) and then SUBSCRIBEs.
+        _add_streams(conn, venue, [n for n in conn.path[4:].split("/") if _STREAM.match(n)])
 
 
 async def market_message(conn: DoubleWsConnection, venue: Venue, text: str) -> None:

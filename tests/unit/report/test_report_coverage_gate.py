@@ -26,7 +26,7 @@ from harness.coverage_gate import (
     measure,
     parse_diff,
 )
-from harness.results import ConnectorRun
+from harness.results import ConnectorRun, CoverageResult
 
 CLIENT = """\
 def side(x):
@@ -364,3 +364,26 @@ def test_gate_failures_name_each_connector_below_the_diff_threshold() -> None:
         "a: diff coverage 80.0 % < 90 % of changed lines",
         "b: diff coverage 79.5 % < 90 % of changed lines",
     ]
+
+
+def test_a_connector_that_is_not_gated_fails_no_gate() -> None:
+    ungated = ConnectorRun("lib", coverage=CoverageResult("lib", 0.2, 0.1, 20.0, gated=False,
+                                                          exemption="a library module"))
+    gated = ConnectorRun("own", coverage=CoverageResult("own", 0.2, 0.1, 20.0))
+    assert gate_failures([ungated, gated]) == ["own: coverage 20.0 % < 80 % of its code"]
+
+
+def test_measuring_chosen_files_reports_only_them(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "used.py").write_text("def f():\n    return 1\n")
+    (folder / "unused.py").write_text("def g():\n    return 2\n")
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("chosen_used", folder / "used.py")
+    assert spec is not None and spec.loader is not None
+    with measure({"lib": folder}, files={"lib": [folder / "used.py"]}) as measurement:
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.f()
+    result = measurement.results["lib"]
+    assert result.missing == {} and result.line_rate == 1.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from report_factory import check, cov, green_run, known_ref, red_run, scen, yellow_run
 
@@ -240,3 +242,26 @@ def test_one_line_per_connector_is_aligned_and_names_the_first_problem() -> None
 def test_first_line_cuts_long_messages() -> None:
     assert first_line("x" * 500, limit=10) == "x" * 9 + "…"
     assert first_line("") == ""
+
+
+def test_a_known_failure_of_the_lifecycle_check_covers_the_scenarios_failure() -> None:
+    lifecycle = check("PROP-LIFE-1", outcome=Outcome.FAIL, expected=Expectation.FAIL,
+                      known=known_ref("PROP-LIFE-1"))
+    status = compute_status(run_with(lifecycle, scenarios=scen("x", passed=False)))
+    assert status.status is Status.YELLOW
+    assert status.reasons == ("1 known failure: PROP-LIFE-1 (expires 2027-01-31)",)
+    # without the known failure the same scenarios' failure is red
+    plain = compute_status(run_with(check("PROP-LIFE-1", outcome=Outcome.FAIL),
+                                    scenarios=scen("x", passed=False)))
+    assert plain.status is Status.RED
+    assert any(r.startswith("property invariant violated") for r in plain.reasons)
+
+
+def test_coverage_that_is_not_gated_is_reported_but_lowers_nothing() -> None:
+    low = dataclasses.replace(cov("x", percent=20.3), gated=False, exemption="a library module")
+    status = compute_status(run_with(coverage=low))
+    assert status.status is Status.GREEN
+    assert status.reasons == ("coverage not gated (a library module); the checks ran 93.0 % "
+                              "of the lines measured instead",)
+    gated = compute_status(run_with(coverage=cov("x", percent=20.3)))
+    assert gated.status is Status.YELLOW

@@ -1,0 +1,48 @@
+"""A lifecycle failure the manifest lists as known is not exported as a regression cassette
+on every run (ccxt_binance's PROP-LIFE-1 would add one per seed); an expired one is."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from harness.manifest import KnownFailure
+from harness.registry import load_registry
+from harness.scenarios import api
+
+
+@pytest.mark.parametrize(("known", "exported"), [
+    ((), True),
+    ((KnownFailure("PROP-LIFE-1", "ccxt sends orders below NOTIONAL", "https://x.invalid",
+                   dt.date(2999, 1, 1)),), False),
+    ((KnownFailure("PROP-LIFE-1", "expired", "https://x.invalid", dt.date(2000, 1, 1)),), True),
+])
+def test_a_known_lifecycle_failure_is_not_exported(monkeypatch: pytest.MonkeyPatch,
+                                                   known: tuple[KnownFailure, ...],
+                                                   exported: bool) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_run(manifest: Any, plan: Any, **kwargs: Any) -> Any:
+        seen.update(kwargs)
+        return type("Run", (), {"result": None})()
+
+    monkeypatch.setattr(api, "run_scenarios", fake_run)
+    monkeypatch.setattr(api, "record", lambda result: None)
+    manifest = dataclasses.replace(load_registry().get("binance"), known_failures=known)
+    api.Scenarios(manifest).run(max_examples=1)
+    assert seen["export"] is exported
+
+
+def test_regressions_are_per_connector_within_the_exchanges_folder() -> None:
+    from harness.scenarios.regression import regression_scenario, regressions_dir
+
+    registry = load_registry()
+    ours, theirs = registry.get("binance"), registry.get("ccxt_binance")
+    assert regression_scenario(ours, "s1") == "regressions/s1"
+    assert regression_scenario(theirs, "s1") == "regressions/ccxt_binance/s1"
+    assert regressions_dir(theirs) == regressions_dir(ours) / "ccxt_binance"
+    assert api.Scenarios(theirs).scenario_of(regressions_dir(theirs) / "s1.yaml") == \
+        "regressions/ccxt_binance/s1"
