@@ -125,7 +125,8 @@ def parse_manifest(data: Mapping[str, Any], path: Path, *, source: str = "built-
     try:
         standard = Standard(standard_text)
     except ValueError:
-        raise read.fail("standard", f"{standard_text!r} is not one of spot, perpetual") from None
+        raise read.fail("standard", f"{standard_text!r} is not one of "
+                        f"{', '.join(s.value for s in Standard)}") from None
     connector = read.string("connector", pattern=_IMPORT_PATH, hint=" (use module.path:ClassName)")
     double = read.string("double", required=False, pattern=_IMPORT_PATH,
                          hint=" (use module.path:ClassName)")
