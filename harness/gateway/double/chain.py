@@ -93,7 +93,7 @@ class Network:
         self.stall_next = max(0, self.stall_next - 1)
         tx = PendingTx(signature, wallet, self.block, effect, stalled)
         self.transactions[signature] = tx
-        if self.confirmations == 0:
+        if self.confirmations == 0 and not stalled:
             self._settle(tx)
         return tx
 

@@ -37,8 +37,10 @@ def _solana() -> Network:
     tokens = {t.symbol: t for t in (
         Token("SOL", "So11111111111111111111111111111111111111112", 9, "Wrapped SOL"),
         Token("USDC", "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", 6, "USD Coin"))}
+    # Solana transactions confirm within the request (Gateway waits for them there); the
+    # ethereum network keeps its transactions pending for two blocks.
     return Network(Chain.SOLANA, "mainnet-beta", tokens, gas_fee=Decimal("0.000005"),
-                   position_rent=Decimal("0.00203928"),
+                   position_rent=Decimal("0.00203928"), confirmations=0,
                    wallets={SOL_WALLET: {"SOL": Decimal(500), "USDC": Decimal(50000)}})
 
 

@@ -22,7 +22,7 @@ from harness.gateway.double.gateway import GatewayDouble, transaction_answer
 from harness.gateway.double.swaps import Venue
 from harness.standard.gateway.model import SwapQuote, TradingType
 from harness.standard.gateway.routes import CHAIN_ROUTES, ROUTES, Route
-from harness.standard.gateway.schema import Kind
+from harness.standard.gateway.schema import Kind, jsonable
 
 Handler = Callable[[Venue, dict[str, Any]], Any]
 
@@ -120,18 +120,6 @@ def read_params(route: Route, raw: dict[str, Any]) -> dict[str, Any]:
             raise GatewayError(f"{spec.name}: {value!r} is not one of {', '.join(spec.enum)}")
         params[spec.name] = value
     return params
-
-
-def jsonable(value: Any) -> Any:
-    """Decimals as JSON numbers (Gateway's schemas use Type.Number)."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 \
-            else float(value)
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def _error(status: int, title: str, message: str) -> web.Response:

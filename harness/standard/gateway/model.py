@@ -45,6 +45,12 @@ NETWORKS: dict[Chain, tuple[str, ...]] = {
     Chain.SOLANA: ("mainnet-beta", "devnet"),
 }
 NATIVE_CURRENCY: dict[Chain, str] = {Chain.ETHEREUM: "ETH", Chain.SOLANA: "SOL"}
+# Which chain each Gateway DEX runs on (src/connectors/*/*.config.ts).
+DEX_CHAIN: dict[str, Chain] = {
+    "uniswap": Chain.ETHEREUM, "pancakeswap": Chain.ETHEREUM, "0x": Chain.ETHEREUM,
+    "jupiter": Chain.SOLANA, "raydium": Chain.SOLANA, "meteora": Chain.SOLANA,
+    "orca": Chain.SOLANA, "pancakeswap-sol": Chain.SOLANA,
+}
 
 
 @dataclass(frozen=True)

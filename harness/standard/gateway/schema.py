@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 
@@ -110,3 +111,16 @@ def validate(payload: Any, schema: Schema, where: str = "") -> list[str]:
             for index, item in enumerate(value):
                 problems += validate(item, spec.schema, f"{path}[{index}]")
     return problems
+
+
+def jsonable(value: Any) -> Any:
+    """Decimals as JSON numbers (Gateway's schemas use Type.Number), recursively."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and abs(value) < 2**53:
+            return int(value)
+        return float(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
