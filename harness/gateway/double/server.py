@@ -138,8 +138,12 @@ class GatewayServer:
         self.url = ""
 
     def render(self, key: str, status: int, payload: Any) -> tuple[int, Any]:
-        """The last word on an answer (variants override it)."""
+        """The last word on an answer, errors included (variants override it)."""
         return status, payload
+
+    def adjust(self, key: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The request as the handler sees it (variants override it)."""
+        return params
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -204,7 +208,9 @@ class GatewayServer:
         try:
             result = work()
         except GatewayError as exc:
-            return _error(exc.status, exc.title, exc.message)
+            status, payload = self.render(key, exc.status, {
+                "statusCode": exc.status, "error": exc.title, "message": exc.message})
+            return web.json_response(payload, status=status)
         if isinstance(result, PendingTx):
             result = transaction_answer(result)
         status, payload = self.render(key, 200, jsonable(result))
@@ -223,7 +229,7 @@ class GatewayServer:
         except GatewayError as exc:
             return _error(exc.status, exc.title, exc.message)
         handler = HANDLERS[(venue.trading_type, route.name)]
-        return await self._answer(key, lambda: handler(venue, params))
+        return await self._answer(key, lambda: handler(venue, self.adjust(key, params)))
 
     async def _chain_route(self, request: web.Request) -> web.Response:
         double = self.double
