@@ -3,7 +3,6 @@ collect fees, close). Every change happens when its transaction confirms, all or
 
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,6 @@ from harness.gateway.double.swaps import DEFAULT_SLIPPAGE, Venue
 from harness.standard.gateway.rules import HUNDRED, valid_percentage_to_remove
 
 ZERO = Decimal(0)
-_position_serial = itertools.count(1)
 
 
 def _amm_pool(venue: Venue, address: str) -> ConstantProductPool:
@@ -141,7 +139,7 @@ def open_position(venue: Venue, params: dict[str, Any]) -> PendingTx:
     network, wallet = venue.network, venue.network.wallet(params.get("walletAddress"))
     lower, upper = _range(pool, params)
     wanted_base, wanted_quote = _deposit_amounts(params)
-    address = f"{venue.dex}-pos-{next(_position_serial):06d}"
+    address = f"{venue.dex}-pos-{next(venue.position_ids):06d}"
 
     def effect() -> dict[str, Any]:
         base, quote = pool.placement(lower, upper, wanted_base, wanted_quote)

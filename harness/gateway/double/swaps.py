@@ -44,6 +44,7 @@ class Venue:
     ignore_slippage: bool = False
     quotes: dict[str, tuple[Pool, SwapSide, Decimal, SwapQuote]] = field(default_factory=dict)
     _quote_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    position_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def pool(self, address: str) -> Pool:
         pool = self.pools.get(address)
