@@ -110,3 +110,11 @@ class GatewayPlan:
         async with GatewayServer() as server:
             return await run_checks(Target(server.url, connector, poll_interval=0.0,
                                            poll_timeout=5.0))
+
+    def lifecycle(self, max_examples: int | None = None) -> None:
+        """PROP-GW: the lifecycle machine (harness.gateway.lifecycle) over this connector and
+        the Gateway double; AssertionError with the minimal steps on a violation."""
+        from harness.gateway.lifecycle import client_factory_for, run_gateway_lifecycle
+
+        run_gateway_lifecycle(client_factory_for(load_connector_class(self.manifest),
+                                                 self.manifest.pairs), max_examples=max_examples)
