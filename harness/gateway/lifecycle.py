@@ -41,6 +41,7 @@ from harness.standard.gateway.model import SwapSide, TradingType, TxStatus
 
 ZERO = Decimal(0)
 EXACT = Decimal("1e-9")  # JSON floats between the double and the client
+DEFAULT_EXAMPLES = int(os.environ.get("HARNESS_GATEWAY_EXAMPLES", "20"))
 
 
 def _near(a: Decimal, b: Decimal, scale: Decimal = Decimal(1)) -> bool:
@@ -225,7 +226,7 @@ def run_gateway_lifecycle(client_factory: Callable[[str], GatewayConnector],
     """Run the machine; raise AssertionError with the minimal failing steps on a violation
     (`shrink=False`: the first failing steps, found much faster). HARNESS_GATEWAY_EXAMPLES
     sets the number of examples (default 20)."""
-    examples = max_examples or int(os.environ.get("HARNESS_GATEWAY_EXAMPLES", "20"))
+    examples = max_examples or DEFAULT_EXAMPLES
 
     class Machine(GatewayLifecycle):
         pass

@@ -90,5 +90,5 @@ def test_the_machine_finds_each_broken_subject(client: Any, server: Any,
     cls = client if client is not GatewayClient else UNISWAP_AMM
     with pytest.raises(AssertionError) as found:
         run_gateway_lifecycle(client_factory_for(cls, MANIFEST.pairs), server,
-                              max_examples=40, shrink=False)
+                              max_examples=150, shrink=False)
     assert violation in str(found.value), str(found.value)[:500]

@@ -29,7 +29,7 @@ def test_the_built_in_gateway_connectors_load_as_gateway_connectors() -> None:
 def test_a_gateway_manifest_naming_a_spot_connector_is_refused(tmp_path: Path) -> None:
     manifest = parse_manifest(gateway_manifest(
         "connectors.binance.connector:BinanceSpotConnector"), tmp_path / "connector.toml")
-    with pytest.raises(ConnectorLoadError, match="not a subclass of .*GatewayConnector"):
+    with pytest.raises(ConnectorLoadError, match=r"not a subclass of .*GatewayConnector"):
         load_connector_class(manifest)
 
 
@@ -37,3 +37,24 @@ def test_an_unknown_standard_names_all_three(tmp_path: Path) -> None:
     data = {**gateway_manifest("a.b:C"), "standard": "dex"}
     with pytest.raises(ValueError, match="spot, perpetual, gateway"):
         parse_manifest(data, tmp_path / "connector.toml")
+
+
+def test_a_lifecycle_failure_is_recorded_for_the_reports(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    from harness.gateway import lifecycle
+    from harness.gateway.subject import GatewayPlan
+    from harness.scenarios.record import recorded
+
+    def broken(*args: object, **kwargs: object) -> None:
+        error = AssertionError("order gw-1 is FILLED but its transaction 0x1 is PENDING")
+        error.add_note("state.swap(...)")
+        raise error
+
+    monkeypatch.setattr(lifecycle, "run_gateway_lifecycle", broken)
+    plan = GatewayPlan(load_registry(eps=[]).get("uniswap_amm"))
+    with pytest.raises(AssertionError, match="is FILLED"):
+        plan.lifecycle(max_examples=3)
+    result = recorded("uniswap_amm")
+    assert result is not None and not result.passed and result.examples == 3
+    assert result.minimal_steps == ("state.swap(...)",)
+    assert "FILLED" in result.failure and plan.trading_type.value == "amm"
