@@ -15,7 +15,7 @@ import pytest
 
 from harness.standard.enums import OrderType, Standard
 
-_ID = re.compile(r"^(SPOT|PERP|PROP)-[A-Z]+-\d+$")
+_ID = re.compile(r"^(SPOT|PERP|PROP|GW)-[A-Z]+-\d+$")
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -138,6 +138,15 @@ def subject_plan(request: pytest.FixtureRequest, harness_manifest: Any) -> Any:
 
 
 @pytest.fixture
+def gateway_subject(request: pytest.FixtureRequest, harness_manifest: Any) -> Any:
+    """A gateway connector's plan: its client against a cassette replay or the Gateway
+    double (harness.gateway.subject.GatewayPlan)."""
+    from harness.gateway.subject import GatewayPlan
+
+    return GatewayPlan(harness_manifest, request.config.getoption("record_mode"))
+
+
+@pytest.fixture
 def subject(subject_plan: Any) -> Any:
     """The connector under test, pointed at a replay of the check's cassette (opened in the
     check's own event loop by the plugin)."""

@@ -138,9 +138,12 @@ def load_object(import_path: str, manifest: Manifest, field_name: str) -> Any:
 
 def load_connector_class(manifest: Manifest) -> Callable[..., Any]:
     from harness.standard.api import SpotConnector
+    from harness.standard.enums import Standard
+    from harness.standard.gateway.api import GatewayConnector
 
     cls = load_object(manifest.connector, manifest, "connector")
-    if not (isinstance(cls, type) and issubclass(cls, SpotConnector)):
+    base: type = GatewayConnector if manifest.standard is Standard.GATEWAY else SpotConnector
+    if not (isinstance(cls, type) and issubclass(cls, base)):
         raise ConnectorLoadError(f"{manifest.path}: connector: {manifest.connector} is not a "
-                                 "subclass of harness.standard.api.SpotConnector")
+                                 f"subclass of {base.__module__}.{base.__name__}")
     return cls

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 
 # Subcommand modules, in the order `harness --help` lists them.
-SUBCOMMANDS = ("list_cmd", "run_cmd", "report_cmd", "record_cmd", "cassettes_cmd", "bench_cmd")
+SUBCOMMANDS = ("list_cmd", "run_cmd", "report_cmd", "record_cmd", "cassettes_cmd", "bench_cmd",
+               "gateway_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -45,6 +45,8 @@ class NetworkStatus(StrEnum):
 class Standard(StrEnum):
     SPOT = "spot"
     PERPETUAL = "perpetual"
+    # DEX connectors behind Hummingbot Gateway (harness.standard.gateway)
+    GATEWAY = "gateway"
 
 
 class PositionAction(StrEnum):

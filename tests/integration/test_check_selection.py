@@ -40,5 +40,6 @@ def test_harness_run_with_an_unknown_connector_says_so_in_one_line(tmp_path: Pat
 
     assert main(["run", "--connector", "nope", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err  # type: ignore[attr-defined]
-    assert err.strip() == ("harness: unknown connector 'nope'; registered: binance, "
-                           "ccxt_binance (see `harness list`)")
+    # One line naming the registered connectors (their number grows with every connector).
+    assert err.startswith("harness: unknown connector 'nope'; registered: binance")
+    assert err.strip().endswith("(see `harness list`)") and err.count("\n") == 1

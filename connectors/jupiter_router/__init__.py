@@ -1,0 +1,1 @@
+"""Jupiter (Gateway router) through Hummingbot Gateway (the shared Gateway client)."""

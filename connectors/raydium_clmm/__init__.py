@@ -1,0 +1,1 @@
+"""Raydium CLMM (Gateway clmm) through Hummingbot Gateway (the shared Gateway client)."""
