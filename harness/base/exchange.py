@@ -45,7 +45,7 @@ from harness.standard.model import (
     OrderUpdate,
 )
 from harness.standard.order import TrackedOrder
-from harness.standard.order_book import OrderBook, OrderBookDiff
+from harness.standard.order_book import OrderBook, OrderBookDiff, OrderBookSnapshot
 from harness.standard.pair import TradingPair
 from harness.standard.rules import TradingRule
 
@@ -402,6 +402,8 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
             for item in self.parse_market_message(message):
                 if isinstance(item, OrderBookDiff):
                     self.order_books.on_diff(item)
+                elif isinstance(item, OrderBookSnapshot):
+                    self.order_books.on_snapshot(item)
                 else:
                     self.order_books.on_trade(item)
             self._changed()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cassette_builder import SCRUBBED, Cassette, Flow, FlowMap, client, server
+from harness.cassette.builder import SCRUBBED, Cassette, Flow, FlowMap, client, flow, server
 
 REST = "https://api.binance.com"
 WS_PUBLIC = "wss://stream.binance.com:9443/ws"
@@ -12,14 +12,6 @@ T0 = 1763712000000  # 2025-11-21T08:00:00Z, ms
 SIGNED = {"recvWindow": "5000", "timestamp": "0", "signature": SCRUBBED}
 AUTH = {"X-MBX-APIKEY": SCRUBBED}
 WEIGHT = {"X-MBX-USED-WEIGHT-1M": "21"}
-
-
-def flow(value: Any) -> Any:
-    if isinstance(value, dict):
-        return FlowMap({k: flow(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return Flow(flow(v) for v in value)
-    return value
 
 
 def symbol(name: str, base: str, quote: str, *, status: str = "TRADING", spot: bool = True,
