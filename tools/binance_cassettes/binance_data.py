@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.cassette.builder import SCRUBBED, Cassette, Flow, FlowMap, client, flow, server
+from harness.cassette.builder import SCRUBBED, Cassette, client, flow, server
 
 REST = "https://api.binance.com"
 WS_PUBLIC = "wss://stream.binance.com:9443/ws"

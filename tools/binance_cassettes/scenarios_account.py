@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from binance_data import *
-from harness.cassette.builder import Cassette, server
 from scenarios_orders import BUY
+
+from harness.cassette.builder import Cassette, server
 
 QUIET = "the check turns periodic polling off (poll_interval=1000)"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 
 from binance_data import *
+
 from harness.cassette.builder import Cassette, close, server
 
 RULES = {

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from binance_data import *
+
 from harness.cassette.builder import Cassette
 
 BUY = {"pair": "BTC-USDT", "side": "BUY", "type": "LIMIT", "amount": "0.01", "price": "30000"}
