@@ -98,8 +98,13 @@ class BybitSpotConnector(ExchangeBase):
         return int(payload["result"]["timeNano"]) / 1_000_000
 
     async def request_ping(self) -> None:
-        # Bybit has no ping endpoint; the server time is its lightest public request.
-        await self._get(c.TIME_PATH, {})
+        # Bybit has no ping endpoint; its system status answers when the API is up, and says
+        # when a maintenance is under way (system-status.mdx).
+        payload = await self._get(c.SYSTEM_STATUS_PATH, {})
+        ongoing = [entry for entry in parsing.result_list(payload)
+                   if entry.get("state") == "ongoing"]
+        if ongoing:
+            raise ExchangeError(f"Bybit is under maintenance: {ongoing[0].get('title')}")
 
     async def request_markets(self) -> Iterable[Any]:
         payload = await self._get(c.INSTRUMENTS_PATH, {"category": self.category})

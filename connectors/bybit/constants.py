@@ -20,6 +20,7 @@ PUBLIC_STREAM_PATH = "/v5/public/{category}"
 PRIVATE_STREAM_PATH = "/v5/private"
 
 TIME_PATH = "/v5/market/time"
+SYSTEM_STATUS_PATH = "/v5/system/status"
 INSTRUMENTS_PATH = "/v5/market/instruments-info"
 ORDERBOOK_PATH = "/v5/market/orderbook"
 TICKERS_PATH = "/v5/market/tickers"
@@ -73,6 +74,7 @@ def _endpoint(method: str, path: str, per_second: int | None = None) -> RateLimi
 RATE_LIMITS = (
     RateLimit(IP_POOL, IP_LIMIT, IP_WINDOW),
     _endpoint("GET", TIME_PATH),
+    _endpoint("GET", SYSTEM_STATUS_PATH),
     _endpoint("GET", INSTRUMENTS_PATH),
     _endpoint("GET", ORDERBOOK_PATH),
     _endpoint("GET", TICKERS_PATH),
@@ -90,7 +92,9 @@ RATE_LIMITS = (
 OK = 0
 INVALID_TIMESTAMP = 10002  # "invalid request, please check your server timestamp or recv_window"
 TOO_MANY_VISITS = 10006
-INTERNAL_ERROR = 10016  # "Internal server error" / service timeout: the outcome is unknown
+# 10000 "Server Timeout", 10016 "Server error" (or the service restarting): the request may
+# or may not have been executed.
+UNKNOWN_OUTCOME_CODES = frozenset({10000, 10016})
 ORDER_NOT_FOUND_CODES = frozenset({
     110001,  # derivatives: "Order does not exist"
     170213,  # spot: "Order does not exist."

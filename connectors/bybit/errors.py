@@ -32,7 +32,7 @@ def classify_error(status: int, headers: Mapping[str, str], body: Any,
     """The standard's error for a Bybit answer, or None (a success, or the base's to judge).
 
     10002 TimeSyncError (the base resyncs and retries once) · 10006 RateLimited until the
-    window's reset timestamp · 110001/170213 OrderNotFound · 10016 UnknownOutcome · HTTP 403
+    window's reset timestamp · 110001/170213 OrderNotFound · 10000/10016 UnknownOutcome · HTTP 403
     RateLimited, banned (the IP limit) · any other retCode ExchangeError, which a placement
     turns into OrderRejected (see the connector).
     """
@@ -51,7 +51,7 @@ def classify_error(status: int, headers: Mapping[str, str], body: Any,
         return RateLimited(text, retry_after=_reset_in(headers, now))
     if code in c.ORDER_NOT_FOUND_CODES:
         return OrderNotFound(text)
-    if code == c.INTERNAL_ERROR:
+    if code in c.UNKNOWN_OUTCOME_CODES:
         return UnknownOutcome(text)
     return ExchangeError(text)
 
