@@ -14,11 +14,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
-def json_type(value: Any) -> str:
+def json_type(value: Any, *, dotless_decimals: bool = False) -> str:
     """The JSON type of a value, decimal strings told apart from other strings.
+
+    A decimal string has a dot ('0.01000000', as Binance writes every decimal, while its
+    ids and enum values have none); with `dotless_decimals` any number written as a string
+    is one ('0', '30000', as Bybit writes them).
 
     >>> json_type("0.01000000"), json_type("BTCUSDT"), json_type(3), json_type(None)
     ('decimal string', 'string', 'number', 'null')
+    >>> json_type("30000"), json_type("30000", dotless_decimals=True)
+    ('string', 'decimal string')
     """
     if value is None:
         return "null"
@@ -27,13 +33,12 @@ def json_type(value: Any) -> str:
     if isinstance(value, int | float):
         return "number"
     if isinstance(value, str):
-        return "decimal string" if _is_decimal(value) else "string"
+        return "decimal string" if _is_decimal(value, dotless_decimals) else "string"
     return "object" if isinstance(value, dict) else "array"
 
 
-def _is_decimal(text: str) -> bool:
-    """'0.01000000' is a decimal string; ids and enum values are not (they have no dot)."""
-    if "." not in text:
+def _is_decimal(text: str, dotless: bool) -> bool:
+    if "." not in text and not dotless:
         return False
     try:
         return Decimal(text).is_finite()
@@ -43,14 +48,17 @@ def _is_decimal(text: str) -> bool:
 
 def shape_diff(recorded: Any, rendered: Any, where: str = "$",
                tolerated: frozenset[str] = frozenset(),
-               discriminators: Sequence[str] = ()) -> list[str]:
+               discriminators: Sequence[str] = (), *, dotless_decimals: bool = False
+               ) -> list[str]:
     """How `rendered` differs from `recorded` in keys and JSON types ([] if in shape).
 
     Object keys in `tolerated` may be missing on either side. List elements are compared
     with the rendered element of the same discriminator value (e.g. a Binance filter with the
     same `filterType`; none if the double renders no such element), else with the first.
+    `dotless_decimals` is json_type's.
     """
-    kinds = json_type(recorded), json_type(rendered)
+    kinds = (json_type(recorded, dotless_decimals=dotless_decimals),
+             json_type(rendered, dotless_decimals=dotless_decimals))
     if kinds[0] != kinds[1]:
         return [f"{where}: recorded {kinds[0]} {recorded!r:.40}, double {kinds[1]} "
                 f"{rendered!r:.40}"]
@@ -61,7 +69,7 @@ def shape_diff(recorded: Any, rendered: Any, where: str = "$",
                      if k not in recorded and k not in tolerated]
         for name in sorted(recorded.keys() & rendered.keys()):
             problems += shape_diff(recorded[name], rendered[name], f"{where}.{name}", tolerated,
-                                   discriminators)
+                                   discriminators, dotless_decimals=dotless_decimals)
         return problems
     if isinstance(recorded, list) and recorded and rendered:
         problems = []
@@ -69,7 +77,7 @@ def shape_diff(recorded: Any, rendered: Any, where: str = "$",
             counterpart = _element_like(item, rendered, discriminators)
             if counterpart is not None:
                 problems += shape_diff(item, counterpart, f"{where}[{index}]", tolerated,
-                                       discriminators)
+                                       discriminators, dotless_decimals=dotless_decimals)
         return problems
     return []
 

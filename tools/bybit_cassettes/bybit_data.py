@@ -193,9 +193,10 @@ def wallet_(c: Cassette, coins: list[dict[str, Any]] | None = None, *, repeat: b
 
 def orderbook_(c: Cassette, symbol: str, data: dict[str, Any], *, id: str | None = None,
                repeat: bool = False) -> None:
+    # market/orderbook.mdx: the REST book has s, b, a, ts and u (no seq, unlike the stream).
     c.http("GET", REST, "/v5/market/orderbook",
-           {"category": SPOT, "symbol": symbol, "limit": "50"}, body=ok(data), id=id,
-           repeat=repeat)
+           {"category": SPOT, "symbol": symbol, "limit": "50"},
+           body=ok({k: data[k] for k in ("s", "b", "a", "ts", "u")}), id=id, repeat=repeat)
 
 
 def start_traffic(c: Cassette, *, symbols: list[dict[str, Any]] | None = None,
@@ -267,7 +268,8 @@ def order_entry(cid: str, order_id: str, *, status: str, side: str = "Buy",
                 ) -> dict[str, Any]:
     """An order as realtime and the `order` topic show it (spot, unified account)."""
     leaves = Decimal(qty) - Decimal(executed) if status in ("New", "PartiallyFilled") else 0
-    average = "" if Decimal(executed) == 0 else str(Decimal(value) / Decimal(executed))
+    average = "" if Decimal(executed) == 0 else \
+        format((Decimal(value) / Decimal(executed)).normalize(), "f")
     entry: dict[str, Any] = {} if category is None else {"category": category}
     entry.update({
         "orderId": order_id, "orderLinkId": cid, "blockTradeId": "", "symbol": "BTCUSDT",

@@ -186,7 +186,7 @@ def order_book() -> Cassette:
                   "stale_levels": {"BTC-USDT": {"bids": [["29999.00", "0.75"],
                                                          ["30000.10", "0.8"]]}},
                   "trades": [
-                      {"pair": "BTC-USDT", "trade_id": "20f43950-d8dd-5b31-9112-a178eb6023af",
+                      {"pair": "BTC-USDT", "trade_id": "2290000000061666326",
                        "price": "30000.4", "amount": "0.015"},
                       {"pair": "ETH-USDT", "trade_id": "2290000000061666327",
                        "price": "2000.1", "amount": "0.5"}]})
@@ -196,7 +196,7 @@ def order_book() -> Cassette:
                     [["30000.50", "0.6"]], after_http="depth_btc"),
         delta_frame("BTCUSDT", 1002, [], [["30001.00", "0"]]),
         delta_frame("BTCUSDT", 1003, [], [["30000.40", "2"]]),
-        trade_frame("BTCUSDT", "20f43950-d8dd-5b31-9112-a178eb6023af", "30000.40", "0.015",
+        trade_frame("BTCUSDT", "2290000000061666326", "30000.40", "0.015",
                     "Buy"),
         trade_frame("ETHUSDT", "2290000000061666327", "2000.10", "0.5", "Sell"),
         # Last: once the ETH book shows it, every frame before it was read.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -67,7 +68,15 @@ def time_in_force(order: Order, post_only: bool) -> str:
     return order.time_in_force.value if order.time_in_force is not None else "GTC"
 
 
-def order(order: Order, symbol: str, *, post_only: bool = False,
+@dataclass(frozen=True)
+class OrderFacts:
+    """What Bybit shows of an order that the exchange's Order does not hold."""
+
+    post_only: bool = False
+    last_price_on_created: Decimal | None = None
+
+
+def order(order: Order, symbol: str, facts: OrderFacts = OrderFacts(), *,
           category: str | None = None) -> Json:
     """An order as realtime and the private `order` topic show it."""
     leaves = order.remaining if order.is_open else Decimal(0)
@@ -85,13 +94,14 @@ def order(order: Order, symbol: str, *, post_only: bool = False,
         "leavesQty": dec(leaves),
         "leavesValue": dec(leaves * order.price) if order.price is not None else "0",
         "cumExecQty": dec(order.executed_qty), "cumExecValue": dec(order.executed_quote),
-        "cumExecFee": "0", "timeInForce": time_in_force(order, post_only),
+        "cumExecFee": "0", "timeInForce": time_in_force(order, facts.post_only),
         "orderType": "Market" if market else "Limit", "stopOrderType": "", "orderIv": "",
         "marketUnit": ("quoteCoin" if order.quote_qty is not None else "baseCoin")
         if market else "",
         "triggerPrice": "0", "takeProfit": "0", "stopLoss": "0", "tpslMode": "",
         "ocoTriggerBy": "", "tpLimitPrice": "0", "slLimitPrice": "0", "tpTriggerBy": "",
-        "slTriggerBy": "", "triggerDirection": 0, "triggerBy": "", "lastPriceOnCreated": "",
+        "slTriggerBy": "", "triggerDirection": 0, "triggerBy": "",
+        "lastPriceOnCreated": dec(facts.last_price_on_created),
         "reduceOnly": False, "closeOnTrigger": False, "placeType": "", "smpType": "None",
         "smpGroup": 0, "smpOrderId": "", "createdTime": str(order.created_ms),
         "updatedTime": str(order.updated_ms)})

@@ -29,7 +29,14 @@ class Context:
     sequence numbers (`u`) it has given out per market."""
 
     post_only: set[int] = field(default_factory=set)
+    last_on_created: dict[str, Decimal | None] = field(default_factory=dict)
+    """The market's last price when each order was placed (lastPriceOnCreated), by
+    orderLinkId (known before the exchange pushes the new order)."""
     books: dict[TradingPair, BookSequence] = field(default_factory=dict)
+
+    def order_facts(self, order: Order) -> render.OrderFacts:
+        return render.OrderFacts(order.order_id in self.post_only,
+                                 self.last_on_created.get(order.client_order_id))
 
     def sequence(self, pair: TradingPair) -> BookSequence:
         return self.books.setdefault(pair, BookSequence())
@@ -101,8 +108,7 @@ def depth(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
     now = exchange.now()
     return {"s": spec.symbol, "b": render.levels(snapshot.bids),
             "a": render.levels(snapshot.asks), "ts": now,
-            "u": ctx.sequence(spec.pair).u_for(snapshot.update_id), "seq": snapshot.update_id,
-            "cts": now}
+            "u": ctx.sequence(spec.pair).u_for(snapshot.update_id)}
 
 
 def prices(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
@@ -118,7 +124,7 @@ def prices(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
                         "ask1Price": render.dec(ask), "ask1Size": "0", "lastPrice": last,
                         "prevPrice24h": last, "price24hPcnt": "0", "highPrice24h": last,
                         "lowPrice24h": last, "turnover24h": "0", "volume24h": "0",
-                        "usdIndexPrice": ""})
+                        "usdIndexPrice": last})
     return {"category": CATEGORY, "list": entries}
 
 
@@ -146,6 +152,7 @@ def place(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
                          "Market order amount decimal too long" if kind == "Market"
                          else "Order volume decimal too long")
     link_id = parsed.get("orderLinkId") or f"dbl{exchange.now()}"
+    ctx.last_on_created[link_id] = exchange.last_price(spec.pair)
     if exchange.order(client_order_id=link_id, pair=spec.pair) is not None:
         raise BybitError(170141, "Duplicate clientOrderId")
     result = exchange.place(link_id, spec.pair, side, order_type,
@@ -230,7 +237,7 @@ def status(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
     else:
         one = _find(parsed, exchange, spec)
         found = [one] if one is not None else []
-    return {"list": [render.order(o, _symbol(exchange, o), post_only=o.order_id in ctx.post_only)
+    return {"list": [render.order(o, _symbol(exchange, o), ctx.order_facts(o))
                      for o in reversed(found)],
             "nextPageCursor": "", "category": CATEGORY}
 

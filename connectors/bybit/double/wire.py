@@ -130,8 +130,7 @@ class BybitDouble(BaseWireFormat):
                 messages.append(_message("execution", event.time_ms, [render.execution(
                     event.trade, order, symbol, category=CATEGORY)]))
             messages.append(_message("order", event.time_ms, [render.order(
-                order, symbol, post_only=order.order_id in self.context.post_only,
-                category=CATEGORY)]))
+                order, symbol, self.context.order_facts(order), category=CATEGORY)]))
             return messages
         if isinstance(event, BalancesChanged):
             return [_message("wallet", event.time_ms,

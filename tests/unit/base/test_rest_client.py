@@ -53,6 +53,9 @@ class Exchange:
             form = dict(await request.post())
             return web.json_response({"query": dict(request.query), "form": form,
                                       "method": request.method})
+        if name == "raw":
+            return web.json_response({"body": await request.text(),
+                                      "type": request.headers.get("Content-Type")})
         if name == "text":
             return web.Response(text="pong")
         if name == "empty":
@@ -135,6 +138,16 @@ def test_json_text_and_empty_bodies_are_decoded() -> None:
         assert await client.request(RestRequest("GET", f"{base}/ok")) == {"a": 1}
         assert await client.request(RestRequest("GET", f"{base}/text")) == "pong"
         assert await client.request(RestRequest("GET", f"{base}/empty")) is None
+
+    with_client(scenario)
+
+
+def test_a_raw_body_is_sent_byte_for_byte() -> None:
+    async def scenario(client: RestClient, exchange: Exchange, base: str) -> None:
+        text = '{"category":"spot","qty":"0.01"}'
+        echo = await client.request(RestRequest(
+            "POST", f"{base}/raw", body=text, headers={"Content-Type": "application/json"}))
+        assert echo == {"body": text, "type": "application/json"}
 
     with_client(scenario)
 
