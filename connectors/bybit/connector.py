@@ -23,7 +23,7 @@ from connectors.bybit import constants as c
 from connectors.bybit import parsing, user_stream
 from connectors.bybit.auth import json_body, sign_rest_request
 from connectors.bybit.errors import classify_error
-from harness.base import ExchangeBase, MarketInfo, RestRequest
+from harness.base import ExchangeBase, MarketInfo, RateLimit, RestRequest
 from harness.base.hooks import MarketMessage, UserMessage
 from harness.base.stream import StreamConnection
 from harness.standard.config import ConnectorConfig
@@ -57,8 +57,9 @@ class BybitSpotConnector(ExchangeBase):
     name = "bybit"
     category: ClassVar[str] = "spot"
     book_depth: ClassVar[int] = c.SPOT_BOOK_DEPTH
+    private_topics: ClassVar[tuple[str, ...]] = user_stream.TOPICS
     default_urls = c.DEFAULT_URLS
-    rate_limits = c.RATE_LIMITS
+    rate_limits: ClassVar[Sequence[RateLimit]] = c.RATE_LIMITS
     client_order_id_prefix = c.CLIENT_ORDER_ID_PREFIX
     client_order_id_max_length = c.CLIENT_ORDER_ID_MAX_LENGTH
 
@@ -86,7 +87,7 @@ class BybitSpotConnector(ExchangeBase):
             "GET", self.url("rest", path), dict(params), is_auth=signed,
             limit_id=c.limit_id("GET", path)))
 
-    async def _post(self, path: str, payload: Mapping[str, str]) -> Any:
+    async def _post(self, path: str, payload: Mapping[str, Any]) -> Any:
         return await self.rest.request(RestRequest(
             "POST", self.url("rest", path), body=json_body(payload),
             headers={"Content-Type": "application/json"}, is_auth=True,
@@ -130,9 +131,9 @@ class BybitSpotConnector(ExchangeBase):
         return parsing.parse_snapshot(pair, payload)
 
     # orders --------------------------------------------------------------------------------
-    def order_payload(self, order: TrackedOrder) -> dict[str, str]:
+    def order_payload(self, order: TrackedOrder) -> dict[str, Any]:
         """The body of POST /v5/order/create for `order` (create-order.mdx)."""
-        payload = {"category": self.category, "symbol": self._symbol(order.pair),
+        payload: dict[str, Any] = {"category": self.category, "symbol": self._symbol(order.pair),
                    "side": parsing.side_text(order.side),
                    "orderType": "Market" if order.order_type is OrderType.MARKET else "Limit",
                    "qty": format_decimal(order.amount)}
@@ -232,7 +233,8 @@ class BybitSpotConnector(ExchangeBase):
         expires = self.time_sync.now_ms() + c.WS_AUTH_EXPIRES_MS
         try:
             await user_stream.authenticate_and_subscribe(
-                connection, self.config.api_key, self.config.api_secret, expires)
+                connection, self.config.api_key, self.config.api_secret, expires,
+                self.private_topics)
         except user_stream.OperationRefused as exc:
             if "expire" in exc.message:
                 await self.sync_time()  # so that the reconnect signs a fresh expiry

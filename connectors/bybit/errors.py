@@ -20,6 +20,14 @@ from harness.standard.errors import (
 )
 
 
+class BybitExchangeError(ExchangeError):
+    """Any other refusal, with its retCode (some mean "already so", e.g. 110043)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def ret_code(body: Any) -> tuple[int | None, str]:
     """The retCode and retMsg of a body; (None, text) when it is not a Bybit answer."""
     if isinstance(body, dict) and isinstance(body.get("retCode"), int):
@@ -53,7 +61,7 @@ def classify_error(status: int, headers: Mapping[str, str], body: Any,
         return OrderNotFound(text)
     if code in c.UNKNOWN_OUTCOME_CODES:
         return UnknownOutcome(text)
-    return ExchangeError(text)
+    return BybitExchangeError(text, code)
 
 
 def _reset_in(headers: Mapping[str, str], now: Callable[[], float]) -> float:
