@@ -24,8 +24,11 @@ MODE_NOT_MODIFIED = 110025  # "Position mode has not been modified."
 
 RATE_LIMITS = (
     *spot.RATE_LIMITS,
-    # rate-limit.mdx: 10/s for linear order create, cancel and cancel-all; 50/s for the
-    # position and account reads; 10/s for set-leverage and switch-mode.
+    # rate-limit.mdx: 10/s for linear order create, cancel and cancel-all (these replace
+    # spot's 20/s: the throttler keeps the last entry of an id); 50/s for the position and
+    # account reads; 10/s for set-leverage and switch-mode.
+    *(RateLimit(spot.limit_id("POST", path), 10, 1.0, 1, ((spot.IP_POOL, 1),))
+      for path in (spot.CREATE_PATH, spot.CANCEL_PATH, spot.CANCEL_ALL_PATH)),
     RateLimit(spot.limit_id("GET", POSITIONS_PATH), 50, 1.0, 1, ((spot.IP_POOL, 1),)),
     RateLimit(spot.limit_id("POST", SET_LEVERAGE_PATH), 10, 1.0, 1, ((spot.IP_POOL, 1),)),
     RateLimit(spot.limit_id("POST", SWITCH_MODE_PATH), 10, 1.0, 1, ((spot.IP_POOL, 1),)),

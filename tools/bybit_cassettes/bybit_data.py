@@ -9,14 +9,47 @@ from typing import Any
 from harness.cassette.builder import SCRUBBED, Cassette, client, flow, server
 
 REST = "https://api.bybit.com"
-WS_PUBLIC = "wss://stream.bybit.com/v5/public/spot"
 WS_PRIVATE = "wss://stream.bybit.com/v5/private"
 T0 = 1763712000000  # 2025-11-21T08:00:00Z, ms
 AUTH = {"X-BAPI-API-KEY": SCRUBBED, "X-BAPI-TIMESTAMP": str(T0), "X-BAPI-RECV-WINDOW": "5000",
         "X-BAPI-SIGN": SCRUBBED}
 LIMIT_HEADERS = {"X-Bapi-Limit-Status": "49", "X-Bapi-Limit": "50",
                  "X-Bapi-Limit-Reset-Timestamp": str(T0 + 1000)}
-SPOT = "spot"
+SPOT, LINEAR = "spot", "linear"
+
+
+class Profile:
+    """Which product the cassettes being written are for: Bybit's one API differs by
+    category in a few places (instruments, book depth, order fields, fees, positions)."""
+
+    category = SPOT
+
+    @property
+    def linear(self) -> bool:
+        return self.category == LINEAR
+
+    @property
+    def depth(self) -> str:
+        return "200" if self.linear else "50"
+
+    @property
+    def ws_public(self) -> str:
+        return f"wss://stream.bybit.com/v5/public/{self.category}"
+
+    @property
+    def connector(self) -> str:
+        return "bybit_perpetual" if self.linear else "bybit"
+
+    def fee_asset(self, spot_asset: str) -> str:
+        """Linear fees are paid in the settle coin (feeCurrency is empty)."""
+        return "USDT" if self.linear else spot_asset
+
+
+P = Profile()
+
+
+def use(category: str) -> None:
+    P.category = category
 
 
 def ok(result: Any, at: int = 0) -> dict[str, Any]:
@@ -54,8 +87,37 @@ SOLBTC_CLOSED = instrument("SOLBTC", "SOL", "BTC", status="Closed", base_precisi
 XYZUSDT_PRELAUNCH = instrument("XYZUSDT", "XYZ", "USDT", status="PreLaunch", symbol_id=12)
 
 
+def linear_instrument(spot: dict[str, Any]) -> dict[str, Any]:
+    """The USDT perpetual of a spot instrument above, with the same tick and step."""
+    lot, tick = spot["lotSizeFilter"], spot["priceFilter"]["tickSize"]
+    return {"symbol": spot["symbol"], "symbolId": spot["symbolId"],
+            "contractType": "LinearPerpetual", "status": spot["status"],
+            "baseCoin": spot["baseCoin"], "quoteCoin": spot["quoteCoin"],
+            "launchTime": "1585526400000", "deliveryTime": "0", "deliveryFeeRate": "",
+            "priceScale": "2",
+            "leverageFilter": {"minLeverage": "1", "maxLeverage": "100.00",
+                               "leverageStep": "0.01"},
+            "priceFilter": {"minPrice": tick, "maxPrice": "1999999.98", "tickSize": tick},
+            "lotSizeFilter": {"maxOrderQty": lot["maxLimitOrderQty"],
+                              "minOrderQty": lot["basePrecision"],
+                              "qtyStep": lot["basePrecision"],
+                              "postOnlyMaxOrderQty": lot["maxLimitOrderQty"],
+                              "maxMktOrderQty": lot["maxMarketOrderQty"],
+                              "minNotionalValue": lot["minOrderAmt"]},
+            "unifiedMarginTrade": True, "fundingInterval": 480, "settleCoin": "USDT",
+            "copyTrading": "both", "upperFundingRate": "0.00375",
+            "lowerFundingRate": "-0.00375", "isPreListing": False, "preListingInfo": None,
+            "riskParameters": {"priceLimitRatioX": "0.01", "priceLimitRatioY": "0.02"},
+            "symbolType": ""}
+
+
 def instruments(symbols: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return ok({"category": SPOT, "list": symbols if symbols is not None else [BTCUSDT, ETHUSDT]})
+    chosen = symbols if symbols is not None else [BTCUSDT, ETHUSDT]
+    if P.linear:
+        chosen = [linear_instrument(s) if "lotSizeFilter" in s else
+                  {k: v for k, v in linear_instrument({**BTCUSDT, **s}).items()
+                   if k != "lotSizeFilter"} for s in chosen]
+    return ok({"category": P.category, "list": chosen})
 
 
 # wallet ---------------------------------------------------------------------------------------
@@ -96,12 +158,14 @@ BTC_BOOK = book("BTCUSDT", 1000, [["30000.00", "1.5"], ["29999.50", "2"], ["2999
 ETH_BOOK = book("ETHUSDT", 500, [["2000.00", "10"], ["1999.90", "5"]],
                 [["2000.10", "8"], ["2000.20", "12"]])
 
-MARKET_TOPICS = ["orderbook.50.BTCUSDT", "publicTrade.BTCUSDT", "orderbook.50.ETHUSDT",
-                 "publicTrade.ETHUSDT"]
+def market_topics() -> list[str]:
+    topics = [f"{kind}.{symbol}" for symbol in ("BTCUSDT", "ETHUSDT")
+              for kind in (f"orderbook.{P.depth}", "publicTrade")]
+    return topics + (["tickers.BTCUSDT", "tickers.ETHUSDT"] if P.linear else [])
 
 
 def subscribe_market() -> dict[str, Any]:
-    return client(flow({"op": "subscribe", "args": MARKET_TOPICS}))
+    return client(flow({"op": "subscribe", "args": market_topics()}))
 
 
 def market_ack(after_client: int = 0) -> dict[str, Any]:
@@ -111,7 +175,8 @@ def market_ack(after_client: int = 0) -> dict[str, Any]:
 
 
 def book_message(kind: str, data: dict[str, Any], **after: Any) -> dict[str, Any]:
-    return server(flow({"topic": f"orderbook.50.{data['s']}", "type": kind, "ts": data["ts"],
+    return server(flow({"topic": f"orderbook.{P.depth}.{data['s']}", "type": kind,
+                        "ts": data["ts"],
                         "data": {k: data[k] for k in ("s", "b", "a", "u", "seq")},
                         "cts": data["ts"] - 2}), **after)
 
@@ -147,7 +212,8 @@ def auth_ack(after_client: int = 0, success: bool = True, message: str = "") -> 
 
 
 def subscribe_private() -> dict[str, Any]:
-    return client(flow({"op": "subscribe", "args": ["order", "execution", "wallet"]}))
+    topics = ["order", "execution", "wallet"] + (["position"] if P.linear else [])
+    return client(flow({"op": "subscribe", "args": topics}))
 
 
 def private_ack(after_client: int = 2, delay: float | None = None,
@@ -179,7 +245,7 @@ def instruments_(c: Cassette, symbols: list[dict[str, Any]] | None = None, *,
                  repeat: bool = False, id: str | None = None, status: int = 200,
                  body: Any = None, fault: str | None = None,
                  response_headers: dict[str, str] | None = None) -> None:
-    c.http("GET", REST, "/v5/market/instruments-info", {"category": SPOT}, status=status,
+    c.http("GET", REST, "/v5/market/instruments-info", {"category": P.category}, status=status,
            message=_reason(status), body=body if body is not None else instruments(symbols),
            repeat=repeat, id=id, fault=fault, response_headers=response_headers)
 
@@ -195,7 +261,7 @@ def orderbook_(c: Cassette, symbol: str, data: dict[str, Any], *, id: str | None
                repeat: bool = False) -> None:
     # market/orderbook.mdx: the REST book has s, b, a, ts and u (no seq, unlike the stream).
     c.http("GET", REST, "/v5/market/orderbook",
-           {"category": SPOT, "symbol": symbol, "limit": "50"},
+           {"category": P.category, "symbol": symbol, "limit": P.depth},
            body=ok({k: data[k] for k in ("s", "b", "a", "ts", "u")}), id=id, repeat=repeat)
 
 
@@ -216,9 +282,11 @@ def start_traffic(c: Cassette, *, symbols: list[dict[str, Any]] | None = None,
     orderbook_(c, "BTCUSDT", btc, id="depth_btc")
     orderbook_(c, "ETHUSDT", eth, id="depth_eth")
     snapshots = [snapshot_frame(btc), snapshot_frame(eth)] if stream_snapshots else []
-    c.ws(WS_PUBLIC, [subscribe_market(), market_ack(), *snapshots, *(market_frames or [])])
+    if P.linear:
+        perpetual_traffic(c)
+    c.ws(P.ws_public, [subscribe_market(), market_ack(), *snapshots, *(market_frames or [])])
     for frames in extra_market or []:
-        c.ws(WS_PUBLIC, frames)
+        c.ws(P.ws_public, frames)
     c.ws(WS_PRIVATE, [*private_frames(), *(user_frames or [])])
     for frames in extra_user or []:
         c.ws(WS_PRIVATE, frames)
@@ -237,17 +305,21 @@ def order_params(cid: str, *, side: str = "Buy", type_: str = "Limit", qty: str 
                  price: str | None = "30000", tif: str | None = "GTC",
                  symbol: str = "BTCUSDT") -> dict[str, str]:
     """The JSON body of a BybitSpotConnector placement."""
-    body = {"category": SPOT, "symbol": symbol, "side": side, "orderType": type_, "qty": qty}
+    body: dict[str, Any] = {"category": P.category, "symbol": symbol, "side": side,
+                            "orderType": type_, "qty": qty}
     if type_ == "Market":
-        body["marketUnit"] = "baseCoin"
+        if not P.linear:
+            body["marketUnit"] = "baseCoin"
     else:
         body["price"] = price or ""
         body["timeInForce"] = tif or "GTC"
     body["orderLinkId"] = cid
+    if P.linear:
+        body["positionIdx"] = 0  # one-way mode; an opening order
     return body
 
 
-def place_(c: Cassette, body: dict[str, str], *, order_id: str | None = None,
+def place_(c: Cassette, body: dict[str, Any], *, order_id: str | None = None,
            response: Any = None, status: int = 200, id: str | None = "place",
            fault: str | None = None, repeat: bool = False, at: int = 100) -> None:
     if response is None:
@@ -258,7 +330,7 @@ def place_(c: Cassette, body: dict[str, str], *, order_id: str | None = None,
 
 
 def order_ref(cid: str) -> dict[str, str]:
-    return {"category": SPOT, "symbol": "BTCUSDT", "orderLinkId": cid}
+    return {"category": P.category, "symbol": "BTCUSDT", "orderLinkId": cid}
 
 
 def order_entry(cid: str, order_id: str, *, status: str, side: str = "Buy",
@@ -278,7 +350,8 @@ def order_entry(cid: str, order_id: str, *, status: str, side: str = "Buy",
         "rejectReason": reject, "avgPrice": average, "leavesQty": str(leaves),
         "leavesValue": str(leaves * Decimal(price)), "cumExecQty": executed,
         "cumExecValue": value, "cumExecFee": fee, "timeInForce": tif, "orderType": type_,
-        "stopOrderType": "", "orderIv": "", "marketUnit": "baseCoin" if type_ == "Market" else "",
+        "stopOrderType": "", "orderIv": "",
+        "marketUnit": "baseCoin" if type_ == "Market" and not P.linear else "",
         "triggerPrice": "0", "takeProfit": "0", "stopLoss": "0", "tpslMode": "",
         "ocoTriggerBy": "", "tpLimitPrice": "0", "slLimitPrice": "0", "tpTriggerBy": "",
         "slTriggerBy": "", "triggerDirection": 0, "triggerBy": "", "lastPriceOnCreated": "30000",
@@ -289,7 +362,7 @@ def order_entry(cid: str, order_id: str, *, status: str, side: str = "Buy",
 
 
 def realtime(entries: list[dict[str, Any]], at: int = 0) -> dict[str, Any]:
-    return ok({"list": entries, "nextPageCursor": "", "category": SPOT}, at)
+    return ok({"list": entries, "nextPageCursor": "", "category": P.category}, at)
 
 
 def status_(c: Cassette, cid: str, entries: list[dict[str, Any]], *, id: str | None = None,
@@ -321,7 +394,8 @@ def execution(cid: str, order_id: str, exec_id: str, price: str, qty: str, fee: 
         "orderType": type_, "stopOrderType": "", "execFee": fee, "execId": exec_id,
         "execPrice": price, "execQty": qty, "execType": "Trade",
         "execValue": str(Decimal(price) * Decimal(qty)), "execTime": str(T0 + at),
-        "feeCurrency": fee_coin, "isMaker": maker, "feeRate": "0.001", "tradeIv": "",
+        "feeCurrency": "" if P.linear else fee_coin, "isMaker": maker, "feeRate": "0.001",
+        "tradeIv": "",
         "markIv": "", "markPrice": "", "indexPrice": "", "underlyingPrice": "",
         "blockTradeId": "", "closedSize": "", "seq": 4_688_002_000 + at, "extraFees": ""})
     return entry
@@ -330,7 +404,7 @@ def execution(cid: str, order_id: str, exec_id: str, price: str, qty: str, fee: 
 def executions_(c: Cassette, cid: str, entries: list[dict[str, Any]], *,
                 id: str | None = None, repeat: bool = False) -> None:
     # execution/list answers newest first.
-    body = ok({"nextPageCursor": "", "category": SPOT, "list": list(reversed(entries))})
+    body = ok({"nextPageCursor": "", "category": P.category, "list": list(reversed(entries))})
     c.http("GET", REST, "/v5/execution/list", order_ref(cid), request_headers=AUTH, body=body,
            id=id, repeat=repeat, response_headers=LIMIT_HEADERS)
 
@@ -344,11 +418,11 @@ def ping_(c: Cassette, *, id: str | None = "go", status: int = 200, fault: str |
 
 
 def order_message(entry: dict[str, Any], at: int = 150, **after: Any) -> dict[str, Any]:
-    return topic_message("order", [{"category": SPOT, **entry}], at, **after)
+    return topic_message("order", [{"category": P.category, **entry}], at, **after)
 
 
 def execution_message(entry: dict[str, Any], at: int = 200, **after: Any) -> dict[str, Any]:
-    return topic_message("execution", [{"category": SPOT, **entry}], at, **after)
+    return topic_message("execution", [{"category": P.category, **entry}], at, **after)
 
 
 def wallet_message(coins: list[dict[str, Any]], at: int = 400, **after: Any) -> dict[str, Any]:
@@ -359,3 +433,34 @@ def _reason(status: int) -> str:
     return {200: "OK", 400: "Bad Request", 403: "Forbidden", 429: "Too Many Requests",
             500: "Internal Server Error", 502: "Bad Gateway",
             503: "Service Unavailable"}.get(status, "Error")
+
+
+# perpetual -----------------------------------------------------------------------------------
+def linear_ticker(symbol: str, last: str, **changes: str) -> dict[str, Any]:
+    """A linear ticker (market/tickers.mdx): prices plus the funding fields."""
+    return {"symbol": symbol, "lastPrice": last, "indexPrice": last, "markPrice": last,
+            "prevPrice24h": last, "price24hPcnt": "0.0012", "highPrice24h": last,
+            "lowPrice24h": last, "prevPrice1h": last, "openInterest": "50000",
+            "openInterestValue": "1500000000", "turnover24h": "1000000", "volume24h": "40",
+            "fundingRate": "0.0001", "nextFundingTime": str(T0 + 8 * 3600 * 1000),
+            "predictedDeliveryPrice": "", "basisRate": "", "deliveryFeeRate": "",
+            "deliveryTime": "0", "ask1Size": "0.6", "bid1Price": last, "ask1Price": last,
+            "bid1Size": "0.5", "basis": "", **changes}
+
+
+def perpetual_traffic(c: Cassette, positions: list[dict[str, Any]] | None = None) -> None:
+    """What a perpetual connector's start() adds: positions, funding info of each pair,
+    the funding history (transaction log)."""
+    c.http("GET", REST, "/v5/position/list", {"category": LINEAR, "settleCoin": "USDT"},
+           request_headers=AUTH, body=ok({"list": positions or [], "nextPageCursor": "",
+                                          "category": LINEAR}),
+           repeat=True, response_headers=LIMIT_HEADERS)
+    for symbol, last in (("BTCUSDT", "30000.00"), ("ETHUSDT", "2000.00")):
+        c.http("GET", REST, "/v5/market/tickers", {"category": LINEAR, "symbol": symbol},
+               body=ok({"category": LINEAR, "list": [linear_ticker(symbol, last)]}),
+               repeat=True)
+    c.http("GET", REST, "/v5/account/transaction-log",
+           {"accountType": "UNIFIED", "category": LINEAR, "currency": "USDT",
+            "type": "SETTLEMENT"}, request_headers=AUTH,
+           body=ok({"list": [], "nextPageCursor": ""}), repeat=True,
+           response_headers=LIMIT_HEADERS)

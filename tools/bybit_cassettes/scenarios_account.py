@@ -1,10 +1,11 @@
 """Scenarios: status and fills, balances, resilience, security."""
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
 from bybit_data import (
     T0,
+    P,
     auth,
     auth_ack,
     cancel_,
@@ -32,7 +33,9 @@ from scenarios_orders import BUY
 
 from harness.cassette.builder import Cassette, FlowMap, server
 
-C = partial(Cassette, "bybit", api_version="v5")
+
+def C(scenario: str, description: str, **kw: Any) -> Cassette:
+    return Cassette(P.connector, scenario, description, api_version="v5", **kw)
 QUIET = "the check turns periodic polling off (poll_interval=1000)"
 CID = "CH-Bt1"
 
@@ -55,11 +58,11 @@ def fills_by_polling() -> Cassette:
           inputs={"order": BUY},
           expect={"exchange_order_id": oid(50),
                   "fills": [{"trade_id": "100", "price": "30000", "amount": "0.004",
-                             "fee_asset": "BTC", "fee_amount": "0.000004"},
+                             "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.000004"},
                             {"trade_id": "101", "price": "29999.5", "amount": "0.006",
-                             "fee_asset": "BTC", "fee_amount": "0.000006"}],
+                             "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.000006"}],
                   "executed_amount": "0.01", "executed_quote_amount": "299.997",
-                  "completed_fees": {"BTC": "0.00001"}})
+                  "completed_fees": {P.fee_asset("BTC"): "0.00001"}})
     start_traffic(c)
     place_(c, order_params(CID), order_id=oid(50))
     status_(c, CID, [_entry(50, "New")], id="status_1")
@@ -79,7 +82,7 @@ def cancel_by_polling() -> Cassette:
           inputs={"order": BUY},
           expect={"exchange_order_id": oid(51),
                   "fills": [{"trade_id": "110", "price": "30000", "amount": "0.004",
-                             "fee_asset": "BTC", "fee_amount": "0.000004"}]})
+                             "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.000004"}]})
     start_traffic(c)
     place_(c, order_params(CID), order_id=oid(51))
     status_(c, CID, [_entry(51, "New")], id="status_1")
@@ -98,11 +101,11 @@ def fills_by_stream() -> Cassette:
           inputs={"order": BUY},
           expect={"exchange_order_id": oid(52),
                   "fills": [{"trade_id": "200", "price": "30000", "amount": "0.004",
-                             "fee_asset": "BTC", "fee_amount": "0.000004"},
+                             "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.000004"},
                             {"trade_id": "201", "price": "29999.5", "amount": "0.006",
-                             "fee_asset": "BTC", "fee_amount": "0.000006"}],
+                             "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.000006"}],
                   "executed_amount": "0.01", "executed_quote_amount": "299.997",
-                  "completed_fees": {"BTC": "0.00001"}})
+                  "completed_fees": {P.fee_asset("BTC"): "0.00001"}})
     frames = [
         order_message(_entry(52, "New"), after_http="place"),
         execution_message(_exec(52, "200", "30000", "0.004", "0.000004", "BTC",
@@ -124,7 +127,7 @@ def cancel_by_stream() -> Cassette:
           inputs={"order": BUY},
           expect={"exchange_order_id": oid(53),
                   "fills": [{"trade_id": "210", "price": "30000", "amount": "0.004",
-                             "fee_asset": "BTC", "fee_amount": "0.000004"}]})
+                             "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.000004"}]})
     frames = [
         order_message(_entry(53, "New"), after_http="place"),
         execution_message(_exec(53, "210", "30000", "0.004", "0.000004", "BTC",
@@ -268,10 +271,11 @@ def rate_limited() -> Cassette:
 
 
 def rate_limit_burst() -> Cassette:
-    n = 21
+    limit = 10 if P.linear else 20  # rate-limit.mdx: order creations per second and UID
+    n = limit + 1
     c = C("rate_limit_burst",
-          "21 Limit buys in a row against Bybit's 20 spot order creations per second",
-          inputs={"order": BUY, "count": n, "limit": 20, "window": 1.0})
+          f"{n} Limit buys in a row against Bybit's {limit} {P.category} order creations per"
+          " second", inputs={"order": BUY, "count": n, "limit": limit, "window": 1.0})
     instruments_(c)
     for i in range(1, n + 1):
         place_(c, order_params(f"CH-Bt{i}"), order_id=oid(1000 + i), id=None)
@@ -303,7 +307,7 @@ def user_stream_garbage() -> Cassette:
         server(text="this is not JSON {", after_http="go"),
         server({"unexpected": True}),
         server(FlowMap({"topic": "order", "creationTime": T0 + 399,
-                        "data": [FlowMap({"category": "spot", "symbol": "BTCUSDT"})]})),
+                        "data": [FlowMap({"category": P.category, "symbol": "BTCUSDT"})]})),
         wallet_message([coin("BTC", "2.2", "1")]),
     ]
     start_traffic(c, user_frames=frames)

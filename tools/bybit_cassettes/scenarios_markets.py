@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from functools import partial
+from typing import Any
 
 from bybit_data import (
     BTC_BOOK,
@@ -11,15 +11,17 @@ from bybit_data import (
     ETHUSDT,
     REST,
     WS_PRIVATE,
-    WS_PUBLIC,
+    P,
     auth,
     auth_ack,
     book,
     delta_frame,
     instruments_,
+    linear_ticker,
     market_ack,
     ok,
     orderbook_,
+    perpetual_traffic,
     ping_,
     private_ack,
     snapshot_frame,
@@ -33,7 +35,9 @@ from bybit_data import (
 
 from harness.cassette.builder import Cassette, close
 
-C = partial(Cassette, "bybit", api_version="v5")
+
+def C(scenario: str, description: str, **kw: Any) -> Cassette:
+    return Cassette(P.connector, scenario, description, api_version="v5", **kw)
 
 RULES = {
     "BTC-USDT": {"min_order_size": "0.00001", "max_order_size": "9000",
@@ -80,12 +84,13 @@ def last_prices() -> Cassette:
           expect={"prices": {"BTC-USDT": "30000.1", "ETH-USDT": "2000.05"},
                   "single_price": "30000.2"})
     instruments_(c)
-    c.http("GET", REST, "/v5/market/tickers", {"category": "spot"}, body=ok({
-        "category": "spot", "list": [_ticker("SOLBTC", "0.00285"),
-                                     _ticker("BTCUSDT", "30000.10"),
-                                     _ticker("ETHUSDT", "2000.05")]}))
-    c.http("GET", REST, "/v5/market/tickers", {"category": "spot", "symbol": "BTCUSDT"},
-           body=ok({"category": "spot", "list": [_ticker("BTCUSDT", "30000.20")]}))
+    ticker = linear_ticker if P.linear else _ticker
+    c.http("GET", REST, "/v5/market/tickers", {"category": P.category}, body=ok({
+        "category": P.category, "list": [ticker("SOLBTC", "0.00285"),
+                                         ticker("BTCUSDT", "30000.10"),
+                                         ticker("ETHUSDT", "2000.05")]}))
+    c.http("GET", REST, "/v5/market/tickers", {"category": P.category, "symbol": "BTCUSDT"},
+           body=ok({"category": P.category, "list": [ticker("BTCUSDT", "30000.20")]}))
     return c
 
 
@@ -106,15 +111,25 @@ def trading_rules() -> Cassette:
                                      "amount": "0.0001", "price": "30000"},
           },
           expect={"rules": RULES})
+    if P.linear:  # perpetuals declare price bounds (maxPrice 1999999.98): one tick above it
+        c.meta["inputs"]["above_max_price"] = {"pair": "BTC-USDT", "side": "SELL",
+                                               "type": "LIMIT", "amount": "0.0001",
+                                               "price": "1999999.99"}
+        c.meta["expect"]["rules"] = linear_rules()
     instruments_(c)
     return c
+
+
+def linear_rules() -> dict:
+    return {pair: {**rule, "min_price": "0.01", "max_price": "1999999.98"}
+            for pair, rule in RULES.items()}
 
 
 def trading_rules_malformed() -> Cassette:
     broken = copy.deepcopy(ETHUSDT)
     del broken["lotSizeFilter"]
     c = C("trading_rules_malformed", "instruments-info where ETHUSDT lacks its lotSizeFilter",
-          expect={"rules": {"BTC-USDT": RULES["BTC-USDT"]},
+          expect={"rules": {"BTC-USDT": (linear_rules() if P.linear else RULES)["BTC-USDT"]},
                   "malformed_symbols": ["ETHUSDT"], "malformed_pairs": ["ETH-USDT"]})
     instruments_(c, [BTCUSDT, broken])
     return c
@@ -159,7 +174,9 @@ def startup_user_stream_late() -> Cassette:
     wallet_(c)
     orderbook_(c, "BTCUSDT", BTC_BOOK)
     orderbook_(c, "ETHUSDT", ETH_BOOK)
-    c.ws(WS_PUBLIC, [subscribe_market(), market_ack(), snapshot_frame(BTC_BOOK),
+    if P.linear:
+        perpetual_traffic(c)
+    c.ws(P.ws_public, [subscribe_market(), market_ack(), snapshot_frame(BTC_BOOK),
                      snapshot_frame(ETH_BOOK)])
     c.ws(WS_PRIVATE, [auth(), auth_ack(), subscribe_private(), private_ack(after_http="go")])
     return c
@@ -207,7 +224,9 @@ def order_book() -> Cassette:
     wallet_(c)
     orderbook_(c, "BTCUSDT", BTC_BOOK, id="depth_btc")
     orderbook_(c, "ETHUSDT", ETH_BOOK, id="depth_eth")
-    c.ws(WS_PUBLIC, [subscribe_market(), market_ack(), snapshot_frame(btc_stream),
+    if P.linear:
+        perpetual_traffic(c)
+    c.ws(P.ws_public, [subscribe_market(), market_ack(), snapshot_frame(btc_stream),
                      snapshot_frame(ETH_BOOK), *market])
     c.ws(WS_PRIVATE, [auth(), auth_ack(), subscribe_private(), private_ack()])
     return c

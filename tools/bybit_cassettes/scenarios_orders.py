@@ -1,9 +1,10 @@
 """Scenarios: placement, cancel."""
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
 from bybit_data import (
+    P,
     cancel_,
     error,
     execution,
@@ -19,7 +20,9 @@ from bybit_data import (
 
 from harness.cassette.builder import Cassette
 
-C = partial(Cassette, "bybit", api_version="v5")
+
+def C(scenario: str, description: str, **kw: Any) -> Cassette:
+    return Cassette(P.connector, scenario, description, api_version="v5", **kw)
 BUY = {"pair": "BTC-USDT", "side": "BUY", "type": "LIMIT", "amount": "0.01", "price": "30000"}
 ID_PATTERN = "^[a-zA-Z0-9_-]{1,36}$"
 
@@ -80,10 +83,10 @@ def place_market_buy() -> Cassette:
                    " two trades: read back from realtime and execution/list", "Buy", 31, execs,
                    "300.007", "0.00001",
                    {"fills": [{"trade_id": "2100000000056", "price": "30000.5",
-                               "amount": "0.006", "fee_asset": "BTC",
+                               "amount": "0.006", "fee_asset": P.fee_asset("BTC"),
                                "fee_amount": "0.000006"},
                               {"trade_id": "2100000000057", "price": "30001", "amount": "0.004",
-                               "fee_asset": "BTC", "fee_amount": "0.000004"}],
+                               "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.000004"}],
                     "executed_amount": "0.01", "executed_quote_amount": "300.007"})
 
 

@@ -76,3 +76,15 @@ def test_a_list_holding_a_scrubbed_credential_is_ignored_in_regression_replays()
     frame = {"op": "auth", "args": [SCRUBBED, 123, SCRUBBED], "x": {"apiKey": SCRUBBED}}
     assert _scrubbed_keys(frame) == {"args", "apiKey"}
     assert _scrubbed_keys([]) == set()
+
+
+def test_a_flaky_failure_still_names_the_invariants_its_first_run_broke() -> None:
+    from harness.scenarios.runner import _first_with_problems
+
+    class Broke(Exception):
+        problems = ("invariant 3: an order ended twice",)
+
+    group = ExceptionGroup("flaky", [ValueError("noise"), ExceptionGroup("inner", [Broke()])])
+    found = _first_with_problems(group)
+    assert found is not None and found.problems == Broke.problems  # type: ignore[attr-defined]
+    assert _first_with_problems(ValueError("plain")) is None
