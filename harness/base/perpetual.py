@@ -44,8 +44,10 @@ class PerpetualExchangeBase(PerpetualHooks, ExchangeBase, PerpetualConnector):
                                  self.config.poll_interval), "positions")
         self._spawn(self._repeat("funding info", self.update_funding_info,
                                  self.config.rules_refresh_interval), "funding info")
-        self._spawn(self._repeat("funding payments", self.poll_funding_payments,
-                                 self.funding_poll_interval), "funding payments")
+        interval = float(self.config.options.get("funding_poll_interval",
+                                                 self.funding_poll_interval))
+        self._spawn(self._repeat("funding payments", self.poll_funding_payments, interval),
+                    "funding payments")
 
     @property
     def status(self) -> Mapping[str, bool]:
@@ -124,6 +126,9 @@ class PerpetualExchangeBase(PerpetualHooks, ExchangeBase, PerpetualConnector):
         info = await self.request_funding_info(pair)
         self.funding.apply_info(info, self.clock.time())
         return info
+
+    def funding_infos(self) -> Mapping[TradingPair, FundingInfo]:
+        return self.funding.infos
 
     async def update_funding_info(self) -> None:
         for pair in self.config.trading_pairs:

@@ -23,6 +23,8 @@ class PerpetualHooks(ExchangeHooks):
     """The modes the connector supports; others are refused without a request."""
     max_leverage: ClassVar[int] = 100
     funding_poll_interval: ClassVar[float] = 600.0
+    """Seconds between funding-payment polls (ConnectorConfig.options may override it:
+    `funding_poll_interval`)."""
 
     @abstractmethod
     async def request_positions(self) -> Sequence[Position]:

@@ -217,6 +217,10 @@ class PerpetualConnector(SpotConnector):
     async def get_funding_info(self, pair: TradingPair) -> FundingInfo: ...
 
     @abstractmethod
+    def funding_infos(self) -> Mapping[TradingPair, FundingInfo]:
+        """The latest funding info of each pair, as the connector knows it now."""
+
+    @abstractmethod
     def get_buy_collateral_token(self, pair: TradingPair) -> str: ...
 
     @abstractmethod

@@ -272,7 +272,10 @@ def start_traffic(c: Cassette, *, symbols: list[dict[str, Any]] | None = None,
                   user_frames: list[dict[str, Any]] | None = None,
                   extra_market: list[list[dict[str, Any]]] | None = None,
                   extra_user: list[list[dict[str, Any]]] | None = None,
-                  stream_snapshots: bool = True) -> None:
+                  stream_snapshots: bool = True,
+                  positions: list[dict[str, Any]] | None = None,
+                  payments: list[tuple[str, list[dict[str, Any]], bool]] | None = None
+                  ) -> None:
     """Everything `start()` does: time, instruments, wallet, both books, both streams.
     Bybit pushes a snapshot of each subscribed book first; it equals the REST one here."""
     btc, eth = btc_book or BTC_BOOK, eth_book or ETH_BOOK
@@ -283,7 +286,7 @@ def start_traffic(c: Cassette, *, symbols: list[dict[str, Any]] | None = None,
     orderbook_(c, "ETHUSDT", eth, id="depth_eth")
     snapshots = [snapshot_frame(btc), snapshot_frame(eth)] if stream_snapshots else []
     if P.linear:
-        perpetual_traffic(c)
+        perpetual_traffic(c, positions, payments)
     c.ws(P.ws_public, [subscribe_market(), market_ack(), *snapshots, *(market_frames or [])])
     for frames in extra_market or []:
         c.ws(P.ws_public, frames)
@@ -448,9 +451,11 @@ def linear_ticker(symbol: str, last: str, **changes: str) -> dict[str, Any]:
             "bid1Size": "0.5", "basis": "", **changes}
 
 
-def perpetual_traffic(c: Cassette, positions: list[dict[str, Any]] | None = None) -> None:
+def perpetual_traffic(c: Cassette, positions: list[dict[str, Any]] | None = None,
+                      payments: list[tuple[str, list[dict[str, Any]], bool]] | None = None
+                      ) -> None:
     """What a perpetual connector's start() adds: positions, funding info of each pair,
-    the funding history (transaction log)."""
+    the funding history (transaction log; `payments`: (id, entries, repeat) answers)."""
     c.http("GET", REST, "/v5/position/list", {"category": LINEAR, "settleCoin": "USDT"},
            request_headers=AUTH, body=ok({"list": positions or [], "nextPageCursor": "",
                                           "category": LINEAR}),
@@ -459,8 +464,37 @@ def perpetual_traffic(c: Cassette, positions: list[dict[str, Any]] | None = None
         c.http("GET", REST, "/v5/market/tickers", {"category": LINEAR, "symbol": symbol},
                body=ok({"category": LINEAR, "list": [linear_ticker(symbol, last)]}),
                repeat=True)
-    c.http("GET", REST, "/v5/account/transaction-log",
-           {"accountType": "UNIFIED", "category": LINEAR, "currency": "USDT",
-            "type": "SETTLEMENT"}, request_headers=AUTH,
-           body=ok({"list": [], "nextPageCursor": ""}), repeat=True,
-           response_headers=LIMIT_HEADERS)
+    for ident, entries, repeat in payments or [("payments", [], True)]:
+        c.http("GET", REST, "/v5/account/transaction-log",
+               {"accountType": "UNIFIED", "category": LINEAR, "currency": "USDT",
+                "type": "SETTLEMENT"}, request_headers=AUTH,
+               body=ok({"list": entries, "nextPageCursor": ""}), repeat=repeat, id=ident,
+               response_headers=LIMIT_HEADERS)
+
+
+def position_entry(idx: int, side: str, size: str, *, pnl: str = "1.2", leverage: str = "10",
+                   category: str | None = None) -> dict[str, Any]:
+    """A position as position/list and the `position` topic show it (linear)."""
+    entry: dict[str, Any] = {} if category is None else {"category": category}
+    entry.update({
+        "positionIdx": idx, "riskId": 1, "riskLimitValue": "2000000", "symbol": "BTCUSDT",
+        "side": side, "size": size, "avgPrice": "30000", "positionValue": "300",
+        "tradeMode": 0, "positionStatus": "Normal", "autoAddMargin": 0,
+        "adlRankIndicator": 2, "leverage": leverage, "breakEvenPrice": "30010",
+        "positionBalance": "30", "markPrice": "30120", "liqPrice": "", "bustPrice": "",
+        "positionMM": "1.5", "positionIM": "30", "tpslMode": "Full", "takeProfit": "0",
+        "stopLoss": "0", "trailingStop": "0", "unrealisedPnl": pnl, "curRealisedPnl": "-0.18",
+        "cumRealisedPnl": "-0.18", "seq": 4_688_002_500, "isReduceOnly": False,
+        "createdTime": str(T0 - 1000), "updatedTime": str(T0)})
+    return entry
+
+
+def settlement(at: int, funding: str, side: str = "Buy", rate: str = "0.0001",
+               symbol: str = "BTCUSDT") -> dict[str, Any]:
+    """A funding settlement of the transaction log (account/transaction-log.mdx)."""
+    return {"id": f"{symbol}-{at}", "symbol": symbol, "category": LINEAR, "side": side,
+            "transactionTime": str(at), "type": "SETTLEMENT", "transSubType": "",
+            "qty": "0.01", "size": "0.01", "currency": "USDT", "tradePrice": "30000",
+            "funding": funding, "fee": "", "cashFlow": "0", "change": funding,
+            "cashBalance": "10250", "feeRate": rate, "bonusChange": "", "tradeId": "",
+            "orderId": "", "orderLinkId": "", "extraFees": ""}

@@ -11,6 +11,7 @@ import bybit_data
 import scenarios_account
 import scenarios_markets
 import scenarios_orders
+import scenarios_perp
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 wanted = set(sys.argv[1:])
@@ -18,7 +19,8 @@ for category in (bybit_data.SPOT, bybit_data.LINEAR):
     bybit_data.use(category)
     out = CASSETTES / bybit_data.P.connector
     out.mkdir(exist_ok=True)
-    for build in scenarios_markets.ALL + scenarios_orders.ALL + scenarios_account.ALL:
+    perp = scenarios_perp.ALL if category == bybit_data.LINEAR else []
+    for build in scenarios_markets.ALL + scenarios_orders.ALL + scenarios_account.ALL + perp:
         if wanted and build.__name__ not in wanted:
             continue
         cassette = build()

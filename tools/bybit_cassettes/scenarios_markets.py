@@ -116,6 +116,8 @@ def trading_rules() -> Cassette:
                                                "type": "LIMIT", "amount": "0.0001",
                                                "price": "1999999.99"}
         c.meta["expect"]["rules"] = linear_rules()
+        c.meta["expect"]["collateral"] = {"BTC-USDT": {"buy": "USDT", "sell": "USDT"},
+                                          "ETH-USDT": {"buy": "USDT", "sell": "USDT"}}
     instruments_(c)
     return c
 

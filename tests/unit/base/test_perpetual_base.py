@@ -226,6 +226,7 @@ def test_readiness_waits_for_funding_info_and_stream_updates_replace_it() -> Non
         assert connector.requests.count(("funding", BTC)) == 1
         connector._on_market_item(FundingInfo(BTC, D("1"), D("2"), 3.0, D("0.0002")))
         await connector.update_funding_info()
+        assert connector.funding_infos()[BTC].rate == D("0.0001")
         rates = [e.rate for e in events if isinstance(e, FundingInfoUpdated)]
         assert rates == [D("0.0001"), D("0.0002"), D("0.0001")]
 

@@ -1,0 +1,126 @@
+"""Broken variants of BybitPerpetualConnector, one bug each: proof that the PERP checks bite
+(tests/mutants/test_perp_mutants_are_caught.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from connectors.bybit_perpetual.connector import BybitPerpetualConnector
+from harness.standard.api import FundingInfo, FundingPaymentRecord, Position
+from harness.standard.enums import PositionMode, PositionSide, TradeSide
+from harness.standard.order import TrackedOrder
+from harness.standard.pair import TradingPair
+
+
+class UnsignedShortPositions(BybitPerpetualConnector):
+    """A short's size is reported positive."""
+
+    async def request_positions(self) -> Sequence[Position]:
+        return [replace(p, amount=abs(p.amount)) for p in await super().request_positions()]
+
+
+class IgnoresPositionStream(BybitPerpetualConnector):
+    """The position topic is dropped."""
+
+    def parse_user_message(self, message: Any) -> list[Any]:
+        if isinstance(message, dict) and message.get("topic") == "position":
+            return []
+        return super().parse_user_message(message)
+
+
+class HedgeSidesMerged(BybitPerpetualConnector):
+    """Every position is keyed BOTH, so a hedge account's sides overwrite each other."""
+
+    async def request_positions(self) -> Sequence[Position]:
+        return [replace(p, side=PositionSide.BOTH) for p in await super().request_positions()]
+
+
+class LeverageNeverSent(BybitPerpetualConnector):
+    """set_leverage believes itself without asking the exchange."""
+
+    async def request_set_leverage(self, pair: TradingPair, leverage: int) -> None:
+        return None
+
+
+class LeverageRefusalIgnored(BybitPerpetualConnector):
+    """A refused leverage is taken as set."""
+
+    async def request_set_leverage(self, pair: TradingPair, leverage: int) -> None:
+        try:
+            await super().request_set_leverage(pair, leverage)
+        except Exception:
+            return None
+
+
+class NoLocalLeverageCheck(BybitPerpetualConnector):
+    """Any leverage is sent to the exchange."""
+
+    max_leverage = 1_000_000
+
+
+class ModeNeverSent(BybitPerpetualConnector):
+    """set_position_mode believes itself without asking the exchange."""
+
+    async def request_set_position_mode(self, mode: PositionMode) -> None:
+        return None
+
+
+class ModeRefusalIgnored(BybitPerpetualConnector):
+    """A refused position mode is taken as set."""
+
+    async def request_set_position_mode(self, mode: PositionMode) -> None:
+        try:
+            await super().request_set_position_mode(mode)
+        except Exception:
+            return None
+
+
+class FundingRateInPercent(BybitPerpetualConnector):
+    """The funding rate is reported in percent."""
+
+    async def request_funding_info(self, pair: TradingPair) -> FundingInfo:
+        info = await super().request_funding_info(pair)
+        return replace(info, rate=info.rate * 100)
+
+
+class IgnoresTickerStream(BybitPerpetualConnector):
+    """Funding info never follows the tickers topic."""
+
+    def parse_market_message(self, message: Any) -> list[Any]:
+        if isinstance(message, dict) and str(message.get("topic", "")).startswith("tickers."):
+            return []
+        return super().parse_market_message(message)
+
+
+class ReportsFundingHistory(BybitPerpetualConnector):
+    """The first poll sees nothing (a bad seed), so the history is reported as new."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._polled: set[TradingPair] = set()
+
+    async def request_funding_payments(self, pair: TradingPair
+                                       ) -> Sequence[FundingPaymentRecord]:
+        if pair not in self._polled:
+            self._polled.add(pair)
+            await super().request_funding_payments(pair)
+            return []
+        return await super().request_funding_payments(pair)
+
+
+class CloseNotReduceOnly(BybitPerpetualConnector):
+    """A closing order goes out as an ordinary one."""
+
+    def order_payload(self, order: TrackedOrder) -> dict[str, Any]:
+        payload = super().order_payload(order)
+        payload.pop("reduceOnly", None)
+        return payload
+
+
+class BaseCollateral(BybitPerpetualConnector):
+    """Collateral is said to be the base asset."""
+
+    def collateral_token(self, pair: TradingPair, side: TradeSide) -> str:
+        return pair.base
