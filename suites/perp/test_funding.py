@@ -57,3 +57,30 @@ async def _payments_reported_once(subject: Subject) -> None:
     got = [(str(e.pair), e.amount, e.funding_rate) for e in paid]
     want = [(p["pair"], dec(p["amount"]), dec(p["rate"])) for p in expected]
     assert got == want, f"FundingPayment events {got}, expected {want}"
+
+
+@check("PERP-FUND-4", "A funding payment is reported for the pair it was paid for, and for no "
+       "other", area="funding", standard="perpetual", scenario="funding_payments",
+       requires=["funding"])
+async def test_funding_payments_belong_to_their_pair(subject_plan: SubjectPlan) -> None:
+    async with subject_plan.replay(options={"funding_poll_interval": 0.5}) as subject:
+        await subject.start()
+        await subject.wait_until(lambda: len(served(subject, "payments_2")) >= 4, WAIT * 2,
+                                 "two polls of every pair after the new payment")
+        pairs = sorted({str(e.pair) for e in subject.events_of(FundingPayment)})
+        wanted = sorted({p["pair"] for p in exp(subject, "payments")})
+        assert pairs == wanted, f"funding payments reported for {pairs}, expected {wanted}"
+
+
+@check("PERP-NET-1", "Not ready while funding info is unavailable, though every spot part is "
+       "up", area="network", standard="perpetual", scenario="funding_unavailable",
+       requires=["funding"], severity=Severity.CRITICAL)
+async def test_not_ready_without_funding_info(subject: Subject) -> None:
+    connector = perpetual(subject)
+    await connector.start()
+    spot_parts = ("symbols", "trading_rules", "balances", "order_books", "user_stream")
+    await subject.wait_until(lambda: all(connector.status.get(p) for p in spot_parts), WAIT,
+                             "every spot part up")
+    status = dict(connector.status)
+    assert status.get("funding_info") is False and not connector.ready, \
+        f"ready (or funding info reported) without funding info: status {status}"

@@ -40,3 +40,36 @@ async def test_collateral_tokens(subject: Subject) -> None:
         got = {"buy": connector.get_buy_collateral_token(pair(text)),
                "sell": connector.get_sell_collateral_token(pair(text))}
         assert got == want, f"{text}: collateral {got}, expected {want}"
+
+
+async def _place(subject: Subject, order: dict[str, str]) -> str:
+    return await perpetual(subject).place_order(
+        pair(order["pair"]), TradeSide(order["side"]), OrderType(order["type"]),
+        dec(order["amount"]), dec(order["price"]), PositionAction(order["position_action"]))
+
+
+@check("PERP-ORD-2", "An order that opens a position is not sent as a closing order",
+       area="orders", standard="perpetual", scenario="place_open", requires=["positions"])
+async def test_opening_orders_are_not_reduce_only(subject: Subject) -> None:
+    await perpetual(subject).update_trading_rules()
+    await _place(subject, inp(subject, "order"))
+    sent = served(subject, "place")
+    assert len(sent) == 1, f"expected one placement request, got:\n{request_log(subject)}"
+    assert_params(sent[0], exp(subject, "request"), exp(subject, "request_absent"))
+
+
+@check("PERP-ORD-3", "In hedge mode an order names the side of the position it opens or "
+       "closes", area="orders", standard="perpetual", scenario="hedge_orders",
+       requires=["positions", "position_mode"])
+async def test_hedge_orders_name_their_position_side(subject: Subject) -> None:
+    from harness.standard.enums import PositionMode
+
+    connector = perpetual(subject)
+    await connector.update_trading_rules()
+    await connector.set_position_mode(PositionMode(inp(subject, "mode")))
+    for order in inp(subject, "orders"):
+        await _place(subject, order)
+    for index, wanted in enumerate(exp(subject, "requests"), 1):
+        sent = served(subject, f"place_{index}")
+        assert len(sent) == 1, f"order {index} was not sent as recorded:\n{request_log(subject)}"
+        assert_params(sent[0], wanted)

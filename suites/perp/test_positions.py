@@ -6,7 +6,7 @@ from harness.checks import Severity, check
 from harness.standard.events import PositionUpdated
 from harness.subject import Subject, SubjectPlan
 from suites.perp._support import perpetual, positions_as_expected
-from suites.spot._support import QUIET, WAIT, exp, go
+from suites.spot._support import QUIET, WAIT, exp, go, served
 
 
 @check("PERP-POS-1", "Positions from REST carry their side, signed amount, entry price, PnL "
@@ -46,3 +46,28 @@ async def test_hedge_sides_are_kept_apart(subject: Subject) -> None:
     await subject.start()
     problems = positions_as_expected(perpetual(subject), exp(subject, "positions"))
     assert not problems, "hedge positions differ:\n  " + "\n  ".join(problems)
+
+
+@check("PERP-POS-4", "A position the exchange no longer lists is reported closed, once",
+       area="positions", standard="perpetual", scenario="positions_closed",
+       requires=["positions"])
+async def test_a_position_no_longer_listed_is_closed(subject: Subject) -> None:
+    await subject.start()
+    connector = perpetual(subject)
+    await subject.wait_until(lambda: not connector.positions(), WAIT,
+                             "the position to be closed by a later poll")
+    await subject.wait_until(lambda: len(served(subject, "positions_2")) >= 2, WAIT,
+                             "another poll after the close")
+    closes = [e for e in subject.events_of(PositionUpdated) if e.amount == 0]
+    assert len(closes) == 1, f"expected one PositionUpdated with amount 0, got {closes}"
+
+
+@check("PERP-POS-5", "Polling an unchanged position emits no further PositionUpdated",
+       area="positions", standard="perpetual", scenario="positions", requires=["positions"])
+async def test_unchanged_positions_emit_nothing(subject: Subject) -> None:
+    await subject.start()
+    await subject.wait_until(lambda: len(served(subject, "positions_1")) >= 3, WAIT,
+                             "three position polls")
+    updates = subject.events_of(PositionUpdated)
+    assert len(updates) == len(exp(subject, "positions")), \
+        f"expected one PositionUpdated per position, got {len(updates)}: {updates}"

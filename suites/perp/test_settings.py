@@ -7,6 +7,7 @@ import pytest
 from harness.checks import Severity, check
 from harness.standard.enums import PositionMode
 from harness.standard.errors import SettingRefused
+from harness.standard.events import LeverageChanged, PositionModeChanged
 from harness.subject import Subject
 from suites.perp._support import pair, perpetual
 from suites.spot._support import inp, request_log, served
@@ -80,3 +81,30 @@ async def test_refused_position_mode_raises(subject: Subject) -> None:
         await connector.set_position_mode(PositionMode(inp(subject, "mode")))
     assert served(subject, "switch_mode"), f"the exchange was not asked:\n{request_log(subject)}"
     assert connector.position_mode is before, "a refused mode was kept"
+
+
+@check("PERP-LEV-4", "Each set_leverage emits one LeverageChanged with its outcome",
+       area="leverage", standard="perpetual", scenario="leverage_refused",
+       requires=["leverage"])
+async def test_leverage_outcomes_are_events(subject: Subject) -> None:
+    connector = perpetual(subject)
+    await connector.update_trading_rules()
+    target = pair(inp(subject, "pair"))
+    with pytest.raises(SettingRefused):
+        await connector.set_leverage(target, int(inp(subject, "leverage")))
+    with pytest.raises(SettingRefused):
+        await connector.set_leverage(target, 0)
+    events = [(e.leverage, e.success) for e in subject.events_of(LeverageChanged)]
+    assert events == [(int(inp(subject, "leverage")), False), (0, False)], \
+        f"LeverageChanged events {events}"
+
+
+@check("PERP-MODE-3", "Each set_position_mode emits one PositionModeChanged with its outcome",
+       area="position_mode", standard="perpetual", scenario="position_mode",
+       requires=["position_mode"])
+async def test_position_mode_outcomes_are_events(subject: Subject) -> None:
+    connector = perpetual(subject)
+    mode = PositionMode(inp(subject, "mode"))
+    await connector.set_position_mode(mode)
+    events = [(e.mode, e.success) for e in subject.events_of(PositionModeChanged)]
+    assert events == [(mode, True)], f"PositionModeChanged events {events}"

@@ -41,6 +41,14 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "reports_funding_history": ("PERP-FUND-3",),
     "close_not_reduce_only": ("PERP-ORD-1",),
     "base_collateral": ("PERP-COL-1",),
+    "positions_never_closed": ("PERP-POS-4",),
+    "emits_unchanged_positions": ("PERP-POS-5",),
+    "leverage_events_missing": ("PERP-LEV-4",),
+    "mode_events_missing": ("PERP-MODE-3",),
+    "payments_for_every_pair": ("PERP-FUND-4",),
+    "ready_without_funding": ("PERP-NET-1",),
+    "open_as_reduce_only": ("PERP-ORD-2",),
+    "hedge_index_ignored": ("PERP-ORD-3",),
 }
 CONTROL = "PERP-COL-1"
 CONTROL_FOR = {"base_collateral": "PERP-POS-1"}

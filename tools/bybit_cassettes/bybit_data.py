@@ -274,8 +274,8 @@ def start_traffic(c: Cassette, *, symbols: list[dict[str, Any]] | None = None,
                   extra_user: list[list[dict[str, Any]]] | None = None,
                   stream_snapshots: bool = True,
                   positions: list[dict[str, Any]] | None = None,
-                  payments: list[tuple[str, list[dict[str, Any]], bool]] | None = None
-                  ) -> None:
+                  payments: list[tuple[str, list[dict[str, Any]], bool]] | None = None,
+                  **perpetual: Any) -> None:
     """Everything `start()` does: time, instruments, wallet, both books, both streams.
     Bybit pushes a snapshot of each subscribed book first; it equals the REST one here."""
     btc, eth = btc_book or BTC_BOOK, eth_book or ETH_BOOK
@@ -286,7 +286,7 @@ def start_traffic(c: Cassette, *, symbols: list[dict[str, Any]] | None = None,
     orderbook_(c, "ETHUSDT", eth, id="depth_eth")
     snapshots = [snapshot_frame(btc), snapshot_frame(eth)] if stream_snapshots else []
     if P.linear:
-        perpetual_traffic(c, positions, payments)
+        perpetual_traffic(c, positions, payments, **perpetual)
     c.ws(P.ws_public, [subscribe_market(), market_ack(), *snapshots, *(market_frames or [])])
     for frames in extra_market or []:
         c.ws(P.ws_public, frames)
@@ -452,17 +452,26 @@ def linear_ticker(symbol: str, last: str, **changes: str) -> dict[str, Any]:
 
 
 def perpetual_traffic(c: Cassette, positions: list[dict[str, Any]] | None = None,
-                      payments: list[tuple[str, list[dict[str, Any]], bool]] | None = None
-                      ) -> None:
-    """What a perpetual connector's start() adds: positions, funding info of each pair,
-    the funding history (transaction log; `payments`: (id, entries, repeat) answers)."""
-    c.http("GET", REST, "/v5/position/list", {"category": LINEAR, "settleCoin": "USDT"},
-           request_headers=AUTH, body=ok({"list": positions or [], "nextPageCursor": "",
-                                          "category": LINEAR}),
-           repeat=True, response_headers=LIMIT_HEADERS)
-    for symbol, last in (("BTCUSDT", "30000.00"), ("ETHUSDT", "2000.00")):
+                      payments: list[tuple[str, list[dict[str, Any]], bool]] | None = None,
+                      *, later_positions: list[dict[str, Any]] | None = None,
+                      tickers_status: int = 200) -> None:
+    """What a perpetual connector's start() adds: positions (`later_positions`: what later
+    polls answer), funding info of each pair, the funding history (transaction log;
+    `payments`: (id, entries, repeat) answers)."""
+    answers = [positions or []] + ([later_positions] if later_positions is not None else [])
+    for index, listed in enumerate(answers, 1):
+        c.http("GET", REST, "/v5/position/list", {"category": LINEAR, "settleCoin": "USDT"},
+               request_headers=AUTH, body=ok({"list": listed, "nextPageCursor": "",
+                                              "category": LINEAR}),
+               repeat=index == len(answers), id=f"positions_{index}",
+               response_headers=LIMIT_HEADERS)
+    tickers = (("BTCUSDT", "30000.00"), ("ETHUSDT", "2000.00"))
+    # A refused ticker stops the round at the first pair: the others are never asked for.
+    for symbol, last in tickers if tickers_status == 200 else tickers[:1]:
         c.http("GET", REST, "/v5/market/tickers", {"category": LINEAR, "symbol": symbol},
-               body=ok({"category": LINEAR, "list": [linear_ticker(symbol, last)]}),
+               status=tickers_status,
+               body=ok({"category": LINEAR, "list": [linear_ticker(symbol, last)]})
+               if tickers_status == 200 else "<html><body>503 Service Unavailable</body></html>",
                repeat=True)
     for ident, entries, repeat in payments or [("payments", [], True)]:
         c.http("GET", REST, "/v5/account/transaction-log",

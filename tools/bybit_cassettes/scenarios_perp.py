@@ -146,9 +146,10 @@ def funding_payments() -> Cassette:
     old = settlement(T0 - 8 * 3600 * 1000, "-0.03")
     new = settlement(T0 + 1000, "0.02", side="Sell")
     c = C("funding_payments",
-          "the first transaction-log poll lists an old settlement; the next ones a new one too",
+          "the first transaction-log poll (one request per pair) lists an old BTCUSDT"
+          " settlement; the next ones a new one too",
           expect={"payments": [{"pair": "BTC-USDT", "amount": "0.02", "rate": "-0.0001"}]})
-    start_traffic(c, payments=[("payments_1", [old], False),
+    start_traffic(c, payments=[("payments_1", [old], False), ("payments_1b", [old], False),
                                ("payments_2", [new, old], True)])
     return c
 
@@ -165,6 +166,48 @@ def place_close() -> Cassette:
     return c
 
 
+def positions_closed() -> Cassette:
+    c = C("positions_closed",
+          "the first poll lists a short; later polls list nothing: the position was closed",
+          expect={"positions": {"BTC-USDT BOTH": _position("-0.02")}})
+    start_traffic(c, positions=[position_entry(0, "Sell", "0.02")], later_positions=[])
+    return c
+
+
+def funding_unavailable() -> Cassette:
+    c = C("funding_unavailable",
+          "everything a start needs answers, but the tickers (funding info) answer HTTP 503")
+    start_traffic(c, tickers_status=503)
+    return c
+
+
+def place_open() -> Cassette:
+    params = order_params("CH-Bt1")
+    c = C("place_open", "a Limit buy that opens a position (one-way mode)",
+          inputs={"order": {**BUY, "position_action": "OPEN"}},
+          expect={"request": {"positionIdx": "0"}, "request_absent": ["reduceOnly"],
+                  "exchange_order_id": oid(71)})
+    instruments_(c)
+    place_(c, params, order_id=oid(71))
+    return c
+
+
+def hedge_orders() -> Cassette:
+    buy = {**BUY, "position_action": "OPEN"}
+    close = {**BUY, "side": "SELL", "position_action": "CLOSE"}
+    c = C("hedge_orders",
+          "switch to hedge mode, then a buy that opens the long (positionIdx 1) and a sell"
+          " that closes it (positionIdx 1, reduce-only)",
+          inputs={"mode": "HEDGE", "orders": [buy, close]},
+          expect={"requests": [{"positionIdx": "1"}, {"positionIdx": "1", "reduceOnly": "true"}]})
+    instruments_(c)
+    _switch(c, ok({}))
+    place_(c, {**order_params("CH-Bt1"), "positionIdx": 1}, order_id=oid(72), id="place_1")
+    place_(c, {**order_params("CH-St2", side="Sell"), "positionIdx": 1, "reduceOnly": True},
+           order_id=oid(73), id="place_2")
+    return c
+
+
 ALL = [positions, positions_by_stream, positions_hedge, leverage, leverage_refused,
        position_mode, position_mode_refused, funding, funding_by_stream, funding_payments,
-       place_close]
+       place_close, positions_closed, funding_unavailable, place_open, hedge_orders]

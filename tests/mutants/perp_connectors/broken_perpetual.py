@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from connectors.bybit.parsing import result_list
+from connectors.bybit_perpetual import constants as c
 from connectors.bybit_perpetual.connector import BybitPerpetualConnector
+from connectors.bybit_perpetual.parsing import parse_funding_payments
 from harness.standard.api import FundingInfo, FundingPaymentRecord, Position
-from harness.standard.enums import PositionMode, PositionSide, TradeSide
+from harness.standard.enums import PositionAction, PositionMode, PositionSide, TradeSide
+from harness.standard.errors import SettingRefused
 from harness.standard.order import TrackedOrder
 from harness.standard.pair import TradingPair
 
@@ -124,3 +128,78 @@ class BaseCollateral(BybitPerpetualConnector):
 
     def collateral_token(self, pair: TradingPair, side: TradeSide) -> str:
         return pair.base
+
+
+class PositionsNeverClosed(BybitPerpetualConnector):
+    """A position missing from a later poll stays open."""
+
+    async def update_positions(self) -> None:
+        for report in await self.request_positions():
+            self.position_tracker.apply(report)
+        self.position_tracker.loaded = True
+        self._changed()
+
+
+class EmitsUnchangedPositions(BybitPerpetualConnector):
+    """Every poll reports every position again, changed or not."""
+
+    async def update_positions(self) -> None:
+        self.position_tracker._positions.clear()
+        await super().update_positions()
+
+
+class LeverageEventsMissing(BybitPerpetualConnector):
+    """Leverage changes happen, or not, without a LeverageChanged."""
+
+    async def set_leverage(self, pair: TradingPair, leverage: int) -> None:
+        if not 1 <= leverage <= self.max_leverage:
+            raise SettingRefused(f"leverage {leverage} out of range", sent=False)
+        try:
+            await self.request_set_leverage(pair, leverage)
+        except Exception as exc:
+            raise SettingRefused(str(exc), sent=True) from exc
+        self._leverage[pair] = leverage
+
+
+class ModeEventsMissing(BybitPerpetualConnector):
+    """Position-mode changes happen without a PositionModeChanged."""
+
+    async def set_position_mode(self, mode: PositionMode) -> None:
+        try:
+            await self.request_set_position_mode(mode)
+        except Exception as exc:
+            raise SettingRefused(str(exc), sent=True) from exc
+        self._mode = mode
+
+
+class PaymentsForEveryPair(BybitPerpetualConnector):
+    """Every settlement in the log is taken for the pair being polled."""
+
+    async def request_funding_payments(self, pair: TradingPair
+                                       ) -> Sequence[FundingPaymentRecord]:
+        payload = await self._get(c.TRANSACTION_LOG_PATH, {
+            "accountType": "UNIFIED", "category": self.category, "currency": c.SETTLE_COIN,
+            "type": "SETTLEMENT"}, signed=True)
+        return parse_funding_payments(result_list(payload), pair)
+
+
+class ReadyWithoutFunding(BybitPerpetualConnector):
+    """Readiness forgets funding info."""
+
+    @property
+    def status(self) -> Mapping[str, bool]:
+        return {k: v for k, v in super().status.items() if k != "funding_info"}
+
+
+class OpenAsReduceOnly(BybitPerpetualConnector):
+    """Every order goes out reduce-only."""
+
+    def order_payload(self, order: TrackedOrder) -> dict[str, Any]:
+        return {**super().order_payload(order), "reduceOnly": True}
+
+
+class HedgeIndexIgnored(BybitPerpetualConnector):
+    """Orders always name the one-way position index."""
+
+    def position_index(self, side: TradeSide, action: PositionAction) -> int:
+        return 0
