@@ -73,3 +73,20 @@ async def test_hedge_orders_name_their_position_side(subject: Subject) -> None:
         sent = served(subject, f"place_{index}")
         assert len(sent) == 1, f"order {index} was not sent as recorded:\n{request_log(subject)}"
         assert_params(sent[0], wanted)
+
+
+@check("PERP-ORD-4", "A perpetual order opens a position unless told to close one",
+       area="orders", standard="perpetual", scenario="place_open", requires=["positions"])
+async def test_orders_open_by_default(subject: Subject) -> None:
+    connector = perpetual(subject)
+    await connector.update_trading_rules()
+    order = inp(subject, "order_without_action")
+    client_order_id = await connector.place_order(
+        pair(order["pair"]), TradeSide(order["side"]), OrderType(order["type"]),
+        dec(order["amount"]), dec(order["price"]))
+    tracked = connector.get_order(client_order_id)
+    assert tracked is not None and tracked.position_action is PositionAction.OPEN, \
+        f"an order without a position action is tracked as {tracked}"
+    sent = served(subject, "place")
+    assert len(sent) == 1, f"expected one placement request, got:\n{request_log(subject)}"
+    assert_params(sent[0], exp(subject, "request"), exp(subject, "request_absent"))

@@ -71,3 +71,17 @@ async def test_unchanged_positions_emit_nothing(subject: Subject) -> None:
     updates = subject.events_of(PositionUpdated)
     assert len(updates) == len(exp(subject, "positions")), \
         f"expected one PositionUpdated per position, got {len(updates)}: {updates}"
+
+
+@check("PERP-NET-2", "Not ready while positions are unavailable, though every spot part is up",
+       area="network", standard="perpetual", scenario="positions_unavailable",
+       requires=["positions"], severity=Severity.CRITICAL)
+async def test_not_ready_without_positions(subject: Subject) -> None:
+    connector = perpetual(subject)
+    await connector.start()
+    spot_parts = ("symbols", "trading_rules", "balances", "order_books", "user_stream")
+    await subject.wait_until(lambda: all(connector.status.get(p) for p in spot_parts), WAIT,
+                             "every spot part up")
+    status = dict(connector.status)
+    assert status.get("positions") is False and not connector.ready, \
+        f"ready (or positions reported) without positions: status {status}"

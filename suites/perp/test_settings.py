@@ -108,3 +108,30 @@ async def test_position_mode_outcomes_are_events(subject: Subject) -> None:
     await connector.set_position_mode(mode)
     events = [(e.mode, e.success) for e in subject.events_of(PositionModeChanged)]
     assert events == [(mode, True)], f"PositionModeChanged events {events}"
+
+
+@check("PERP-LEV-5", "Leverage is per pair: setting one pair's leaves the others' unchanged",
+       area="leverage", standard="perpetual", scenario="leverage", requires=["leverage"])
+async def test_leverage_is_per_pair(subject: Subject) -> None:
+    connector = perpetual(subject)
+    await connector.update_trading_rules()
+    target = pair(inp(subject, "pair"))
+    others = {p: connector.get_leverage(p) for p in subject.manifest.pairs if p != target}
+    await connector.set_leverage(target, int(inp(subject, "leverage")))
+    after = {p: connector.get_leverage(p) for p in others}
+    assert after == others, f"setting {target}'s leverage changed others: {others} -> {after}"
+
+
+@check("PERP-SEC-1", "Leverage and position-mode requests are signed as the exchange requires",
+       area="security", standard="perpetual", scenario="leverage", requires=["leverage"],
+       severity=Severity.BLOCKER)
+async def test_perpetual_settings_are_signed(subject: Subject) -> None:
+    connector = perpetual(subject)
+    await connector.update_trading_rules()
+    try:
+        await connector.set_leverage(pair(inp(subject, "pair")), int(inp(subject, "leverage")))
+    except SettingRefused as exc:
+        raise AssertionError(f"set_leverage was refused: {exc}\n{request_log(subject)}") from exc
+    refused = [m for m in subject.server.mismatches if "verifier" in m]
+    assert not refused and served(subject, "set_leverage"), \
+        "the exchange would refuse the request's credentials:\n" + "\n".join(refused)

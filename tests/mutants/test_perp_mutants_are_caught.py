@@ -49,6 +49,10 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "ready_without_funding": ("PERP-NET-1",),
     "open_as_reduce_only": ("PERP-ORD-2",),
     "hedge_index_ignored": ("PERP-ORD-3",),
+    "leverage_for_all_pairs": ("PERP-LEV-5",),
+    "unsigned_set_leverage": ("PERP-SEC-1",),
+    "default_close": ("PERP-ORD-4",),
+    "ready_without_positions": ("PERP-NET-2",),
 }
 CONTROL = "PERP-COL-1"
 CONTROL_FOR = {"base_collateral": "PERP-POS-1"}

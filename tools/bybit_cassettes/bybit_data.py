@@ -454,15 +454,16 @@ def linear_ticker(symbol: str, last: str, **changes: str) -> dict[str, Any]:
 def perpetual_traffic(c: Cassette, positions: list[dict[str, Any]] | None = None,
                       payments: list[tuple[str, list[dict[str, Any]], bool]] | None = None,
                       *, later_positions: list[dict[str, Any]] | None = None,
-                      tickers_status: int = 200) -> None:
+                      tickers_status: int = 200, positions_status: int = 200) -> None:
     """What a perpetual connector's start() adds: positions (`later_positions`: what later
     polls answer), funding info of each pair, the funding history (transaction log;
     `payments`: (id, entries, repeat) answers)."""
     answers = [positions or []] + ([later_positions] if later_positions is not None else [])
     for index, listed in enumerate(answers, 1):
         c.http("GET", REST, "/v5/position/list", {"category": LINEAR, "settleCoin": "USDT"},
-               request_headers=AUTH, body=ok({"list": listed, "nextPageCursor": "",
-                                              "category": LINEAR}),
+               request_headers=AUTH, status=positions_status,
+               body=ok({"list": listed, "nextPageCursor": "", "category": LINEAR})
+               if positions_status == 200 else "<html><body>503 Service Unavailable</body></html>",
                repeat=index == len(answers), id=f"positions_{index}",
                response_headers=LIMIT_HEADERS)
     tickers = (("BTCUSDT", "30000.00"), ("ETHUSDT", "2000.00"))

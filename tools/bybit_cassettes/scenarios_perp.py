@@ -184,7 +184,7 @@ def funding_unavailable() -> Cassette:
 def place_open() -> Cassette:
     params = order_params("CH-Bt1")
     c = C("place_open", "a Limit buy that opens a position (one-way mode)",
-          inputs={"order": {**BUY, "position_action": "OPEN"}},
+          inputs={"order": {**BUY, "position_action": "OPEN"}, "order_without_action": BUY},
           expect={"request": {"positionIdx": "0"}, "request_absent": ["reduceOnly"],
                   "exchange_order_id": oid(71)})
     instruments_(c)
@@ -208,6 +208,14 @@ def hedge_orders() -> Cassette:
     return c
 
 
-ALL = [positions, positions_by_stream, positions_hedge, leverage, leverage_refused,
-       position_mode, position_mode_refused, funding, funding_by_stream, funding_payments,
-       place_close, positions_closed, funding_unavailable, place_open, hedge_orders]
+def positions_unavailable() -> Cassette:
+    c = C("positions_unavailable",
+          "everything a start needs answers, but position/list answers HTTP 503")
+    start_traffic(c, positions_status=503)
+    return c
+
+
+ALL = [positions_unavailable, positions, positions_by_stream, positions_hedge, leverage,
+       leverage_refused, position_mode, position_mode_refused, funding, funding_by_stream,
+       funding_payments, place_close, positions_closed, funding_unavailable, place_open,
+       hedge_orders]

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from connectors.bybit.parsing import result_list
@@ -12,7 +14,13 @@ from connectors.bybit_perpetual import constants as c
 from connectors.bybit_perpetual.connector import BybitPerpetualConnector
 from connectors.bybit_perpetual.parsing import parse_funding_payments
 from harness.standard.api import FundingInfo, FundingPaymentRecord, Position
-from harness.standard.enums import PositionAction, PositionMode, PositionSide, TradeSide
+from harness.standard.enums import (
+    OrderType,
+    PositionAction,
+    PositionMode,
+    PositionSide,
+    TradeSide,
+)
 from harness.standard.errors import SettingRefused
 from harness.standard.order import TrackedOrder
 from harness.standard.pair import TradingPair
@@ -203,3 +211,44 @@ class HedgeIndexIgnored(BybitPerpetualConnector):
 
     def position_index(self, side: TradeSide, action: PositionAction) -> int:
         return 0
+
+
+class LeverageForAllPairs(BybitPerpetualConnector):
+    """A leverage set for one pair is believed for every pair."""
+
+    async def set_leverage(self, pair: TradingPair, leverage: int) -> None:
+        await super().set_leverage(pair, leverage)
+        for other in self.config.trading_pairs:
+            self._leverage[other] = leverage
+
+
+class UnsignedSetLeverage(BybitPerpetualConnector):
+    """set-leverage goes out without credentials."""
+
+    async def request_set_leverage(self, pair: TradingPair, leverage: int) -> None:
+        from harness.base import RestRequest
+
+        await self.rest.request(RestRequest(
+            "POST", self.url("rest", c.SET_LEVERAGE_PATH),
+            body=json.dumps({"category": self.category, "symbol": self._symbol(pair),
+                             "buyLeverage": str(leverage), "sellLeverage": str(leverage)},
+                            separators=(",", ":")),
+            headers={"Content-Type": "application/json"}))
+
+
+class DefaultClose(BybitPerpetualConnector):
+    """An order without a position action is taken as closing."""
+
+    async def place_order(self, pair: TradingPair, side: TradeSide, order_type: OrderType,
+                          amount: Decimal, price: Decimal | None = None,
+                          position_action: PositionAction = PositionAction.CLOSE) -> str:
+        return await super().place_order(pair, side, order_type, amount, price,
+                                         position_action)
+
+
+class ReadyWithoutPositions(BybitPerpetualConnector):
+    """Readiness forgets positions."""
+
+    @property
+    def status(self) -> Mapping[str, bool]:
+        return {k: v for k, v in super().status.items() if k != "positions"}
