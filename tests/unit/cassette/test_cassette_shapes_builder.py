@@ -88,3 +88,12 @@ def test_a_flaky_failure_still_names_the_invariants_its_first_run_broke() -> Non
     found = _first_with_problems(group)
     assert found is not None and found.problems == Broke.problems  # type: ignore[attr-defined]
     assert _first_with_problems(ValueError("plain")) is None
+
+
+def test_the_suite_benchmark_runs_the_perp_suite_for_perpetual_connectors() -> None:
+    from harness.bench.suite import default_suites, parse_options
+
+    assert default_suites("bybit_perpetual") == "suites.spot,suites.perp"
+    assert default_suites("binance") == "suites.spot"
+    assert default_suites("no_such_connector") == "suites.spot"
+    assert parse_options(["--suite", "suites.perp"]).suite == "suites.perp"
