@@ -41,6 +41,12 @@ class CheckSpec:
     timeout: float | None
     function: str
 
+    def applies_to(self, standard: Standard) -> bool:
+        """Spot checks judge perpetual connectors too: a perpetual market is a market first
+        (its books, orders, fills and balances are checked alike); PERP checks add the rest."""
+        return standard is self.standard or (
+            self.standard is Standard.SPOT and standard is Standard.PERPETUAL)
+
 
 CATALOGUE: dict[str, CheckSpec] = {}
 

@@ -79,7 +79,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     registry = _registry(metafunc.config, load_registry)
     selected = metafunc.config.getoption("connector")
-    manifests = [m for m in registry.select(selected) if m.standard is spec.standard]
+    manifests = [m for m in registry.select(selected) if spec.applies_to(m.standard)]
     metafunc.parametrize("harness_manifest", manifests, ids=[m.name for m in manifests],
                          scope="function")
 

@@ -134,13 +134,16 @@ class Subject:
                                  f"status: {dict(self.connector.status)}") from None
 
 
-def build_config(manifest: Manifest, urls: Mapping[str, str], options: CheckOptions,
+def build_config(manifest: Manifest, urls: Mapping[str, str], check_options: CheckOptions,
                  clock: ScaledClock, **overrides: Any) -> ConnectorConfig:
+    """The connector's config for a check; `overrides` are ConnectorConfig fields (a check's
+    own `options` included)."""
     values: dict[str, Any] = dict(
         trading_pairs=manifest.pairs, api_key=TEST_API_KEY, api_secret=TEST_API_SECRET,
-        urls=dict(urls), clock=clock, poll_interval=options.poll_interval,
-        request_timeout=options.request_timeout, reconnect_delay=options.reconnect_delay,
-        session_tag=SESSION_TAG, options=adapter_options(manifest))
+        urls=dict(urls), clock=clock, poll_interval=check_options.poll_interval,
+        request_timeout=check_options.request_timeout,
+        reconnect_delay=check_options.reconnect_delay, session_tag=SESSION_TAG,
+        options=adapter_options(manifest))
     values.update(overrides)
     return ConnectorConfig(**values)
 

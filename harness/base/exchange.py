@@ -45,7 +45,7 @@ from harness.standard.model import (
     OrderUpdate,
 )
 from harness.standard.order import TrackedOrder
-from harness.standard.order_book import OrderBook, OrderBookDiff
+from harness.standard.order_book import OrderBook, OrderBookDiff, OrderBookSnapshot
 from harness.standard.pair import TradingPair
 from harness.standard.rules import TradingRule
 
@@ -393,6 +393,24 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
     async def _stream(self, stream: ManagedStream) -> None:
         await stream.run()
 
+    def _on_market_item(self, item: Any) -> None:
+        """One parsed market-stream item (a perpetual base adds funding info)."""
+        if isinstance(item, OrderBookDiff):
+            self.order_books.on_diff(item)
+        elif isinstance(item, OrderBookSnapshot):
+            self.order_books.on_snapshot(item)
+        else:
+            self.order_books.on_trade(item)
+
+    async def _on_user_item(self, item: Any) -> None:
+        """One parsed user-stream item (a perpetual base adds positions)."""
+        if isinstance(item, Fill):
+            self.orders.process_fill(item)
+        elif isinstance(item, OrderUpdate):
+            await self._apply_update(item)
+        else:
+            self._apply_balance(item)
+
     def _market_stream(self) -> ManagedStream:
         async def on_connected(connection: StreamConnection) -> None:
             await self.subscribe_market_stream(connection)
@@ -400,10 +418,7 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
 
         async def on_message(message: Any) -> None:
             for item in self.parse_market_message(message):
-                if isinstance(item, OrderBookDiff):
-                    self.order_books.on_diff(item)
-                else:
-                    self.order_books.on_trade(item)
+                self._on_market_item(item)
             self._changed()
 
         def on_disconnected() -> None:
@@ -423,12 +438,7 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
 
         async def on_message(message: Any) -> None:
             for item in self.parse_user_message(message):
-                if isinstance(item, Fill):
-                    self.orders.process_fill(item)
-                elif isinstance(item, OrderUpdate):
-                    await self._apply_update(item)
-                else:
-                    self._apply_balance(item)
+                await self._on_user_item(item)
 
         def on_disconnected() -> None:
             self._user_stream_up = False

@@ -29,7 +29,8 @@ from harness.standard.order_book import OrderBookDiff, OrderBookSnapshot
 from harness.standard.pair import TradingPair
 from harness.standard.rules import TradingRule
 
-MarketMessage = OrderBookDiff | PublicTrade
+# A stream snapshot (Bybit sends one on subscribing) replaces a loaded book.
+MarketMessage = OrderBookDiff | OrderBookSnapshot | PublicTrade
 UserMessage = OrderUpdate | Fill | BalanceChange
 
 

@@ -70,6 +70,18 @@ class OrderBookTracker:
         if book.apply_diff(diff) is DiffOutcome.GAP:
             self._resync(diff)
 
+    def on_snapshot(self, snapshot: OrderBookSnapshot) -> None:
+        """A snapshot pushed by the stream (Bybit: on subscribing, and after its restarts).
+
+        It replaces a loaded book, whatever its update id (after a restart ids start again
+        at 1). While a REST snapshot is loading it is ignored: that snapshot and the buffered
+        diffs will bring the book to the same state.
+        """
+        book = self.books.get(snapshot.pair)
+        if book is None or snapshot.pair in self._loading or not book.loaded:
+            return
+        book.apply_snapshot(snapshot)
+
     def on_trade(self, trade: PublicTrade) -> None:
         if trade.pair not in self.books:
             return

@@ -42,6 +42,8 @@ class RestRequest:
     url: str
     params: Mapping[str, str] = field(default_factory=dict)
     data: Mapping[str, str] | None = None
+    body: str | None = None
+    """A raw body (e.g. JSON text), sent as given: for exchanges that sign the exact bytes."""
     headers: Mapping[str, str] = field(default_factory=dict)
     is_auth: bool = False
     limit_id: str = ""
@@ -119,7 +121,8 @@ class RestClient:
                 signed.method,
                 signed.url,
                 params=dict(signed.params) or None,
-                data=dict(signed.data) if signed.data is not None else None,
+                data=(signed.body if signed.body is not None
+                      else dict(signed.data) if signed.data is not None else None),
                 headers=dict(signed.headers),
                 timeout=self._timeout,
             ) as response:

@@ -42,14 +42,26 @@ def parse_options(argv: Sequence[str]) -> argparse.Namespace:
                                      description="Time the spot conformance suite.")
     parser.add_argument("--connector", default="binance", help="connector to check (binance)")
     parser.add_argument("--runs", type=int, default=5, help="number of runs (5)")
-    parser.add_argument("--suite", default="suites.spot", help="suite package (suites.spot)")
+    parser.add_argument("--suite", default=None,
+                        help="suite packages, comma-separated (default: suites.spot, and "
+                             "suites.perp too for a perpetual connector)")
     return parser.parse_args(list(argv))
+
+
+def default_suites(connector: str) -> str:
+    """suites.spot, plus suites.perp for a perpetual connector (spot checks judge both)."""
+    from harness.registry import load_registry
+
+    manifest = load_registry().connectors.get(connector)
+    perpetual = manifest is not None and manifest.standard.value == "perpetual"
+    return "suites.spot,suites.perp" if perpetual else "suites.spot"
 
 
 def run_suite(connector: str, suite: str, folder: Path, index: int) -> SuiteRun:
     """One run of the suite in a fresh interpreter."""
     raw = folder / f"raw-{index}.json"
-    command = [sys.executable, "-m", "pytest", "--pyargs", suite, "--connector", connector,
+    command = [sys.executable, "-m", "pytest", "--pyargs", *suite.split(","),
+               "--connector", connector,
                "-q", "-p", "no:cacheprovider", "--harness-raw", str(raw)]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.perf_counter()
@@ -80,9 +92,10 @@ def main(args: argparse.Namespace) -> int:
     rest = list(getattr(args, "rest", None) or [])
     options = parse_options(rest[1:] if rest[:1] == ["--"] else rest)
     connector = getattr(args, "connector", None) or options.connector
+    suite = options.suite or default_suites(connector)
     runs: list[SuiteRun] = []
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
         for index in range(max(options.runs, 1)):
-            runs.append(run_suite(connector, options.suite, Path(tmp), index))
-    print(format_runs(connector, options.suite, runs))
+            runs.append(run_suite(connector, suite, Path(tmp), index))
+    print(format_runs(connector, suite, runs))
     return 0 if all(run.exit_code == 0 for run in runs) else 1

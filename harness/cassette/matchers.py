@@ -50,6 +50,10 @@ def _strip_keys(value: Any, keys: frozenset[str]) -> Any:
     return value
 
 
+def _json_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 class RequestView:
     """A request reduced to what matching and request verifiers look at.
 
@@ -124,9 +128,20 @@ class RequestView:
     def significant_json(self) -> Any:
         return _strip_keys(self.json, self.volatile) if self.has_json else None
 
+    @property
+    def fields(self) -> Params:
+        """`params` plus the top-level scalar members of a JSON object body, as the text
+        JSON gives them (`true`, `0.01`): what a request carries, wherever the exchange
+        wants it (Binance: query string; Bybit v5: JSON body)."""
+        if not (self.has_json and isinstance(self.json, dict)):
+            return self.params
+        members = {key: (_json_text(value),) for key, value in self.json.items()
+                   if not isinstance(value, dict | list)}
+        return {**members, **self.params}
+
     def param(self, name: str) -> str | None:
-        """The (first) value of a query or form parameter, or None."""
-        values = self.params.get(name)
+        """The (first) value of a query, form or top-level JSON parameter, or None."""
+        values = self.fields.get(name)
         return values[0] if values else None
 
     def describe(self) -> str:

@@ -40,14 +40,21 @@ from harness.cassette.format import SCRUBBED
 ALLOW_LIST_NAME = "allowed_secrets.toml"
 # Parts of a normalized name (lower-case, separators dropped) that make its value a secret.
 SECRET_NAME_PARTS = ("apikey", "apisecret", "secret", "password", "passwd", "passphrase",
-                     "privatekey", "accesskey", "signature", "token", "listenkey",
+                     "privatekey", "accesskey", "signature", "listenkey",
                      "authorization", "cookie", "credential", "sessionid")
+# "token" alone is ambiguous: in crypto APIs it mostly names an asset (Gateway's baseToken,
+# tokenIn, tokens). A name is a credential token when it is `token` itself or a token of
+# one of these kinds (accessToken, X-Auth-Token, session_token, csrftoken...).
+_CREDENTIAL_TOKEN = re.compile(
+    r"^(x)?(access|auth|api|bearer|session|refresh|id|csrf|xsrf|oauth|jwt|listen|security|"
+    r"secret|user|login|private)?token$")
 SECRET_NAMES = frozenset({"sig", "sign", "auth", "xmbxapikey", "okaccesssign", "kcapisign",
                           "xbapisign"})
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
 _CREDENTIAL = re.compile(r"\b(Bearer|Basic|Token)\s+([A-Za-z0-9._~+/=-]{8,})")
 _USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@:\s]+:([^/@\s]+)@", re.IGNORECASE)
 _HEX_RUN = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{32,}(?![0-9a-fA-F])")
+_BASE58 = re.compile(r"[1-9A-HJ-NP-Za-km-z]+")
 _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}")
 # Coinbase Advanced Trade's API key names carry the organisation and key ids.
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
@@ -63,7 +70,8 @@ def normalized(name: str) -> str:
 
 def secret_like_name(name: str) -> bool:
     key = normalized(name)
-    return key in SECRET_NAMES or any(part in key for part in SECRET_NAME_PARTS)
+    return (key in SECRET_NAMES or any(part in key for part in SECRET_NAME_PARTS)
+            or _CREDENTIAL_TOKEN.match(key) is not None)
 
 
 def entropy(text: str) -> float:
@@ -212,13 +220,26 @@ class _Walk:
         for kind, secret in _vendor_shapes(value):
             self.add(location, f"{kind} {peek(secret)}; replace it with {SCRUBBED}", secret)
         for run in _BASE64_RUN.findall(value):
-            if _random_looking(run) and not _HEX_RUN.fullmatch(run):
+            if (_random_looking(run) and not _HEX_RUN.fullmatch(run)
+                    and not _public_address(value, run)):
                 self.add(location, f"random-looking token {peek(run)} (an API key, secret or "
                                    f"listen key?); replace it with {SCRUBBED}", run)
         if client:
             for run in _HEX_RUN.findall(value):
+                if _public_address(value, run):
+                    continue
                 self.add(location, f"hex run {peek(run)} in what the client sent looks like a "
                                    f"signature or key; replace it with {SCRUBBED}", run)
+
+
+def _public_address(text: str, run: str) -> bool:
+    """A blockchain account address is public by design (Gateway's wallets, pools, token
+    mints): an EVM address is 20 bytes (0x + 40 hex; a private key is 32 bytes, 64 hex), a
+    Solana address a 32-byte key in base58, 32-44 characters (a Solana secret key is 64
+    bytes, ~88 characters). Under a secret-like name the name rule still reports it."""
+    if len(run) == 40 and f"0x{run}" in text:
+        return True
+    return 32 <= len(run) <= 44 and _BASE58.fullmatch(run) is not None
 
 
 def _token_like(text: str) -> bool:

@@ -7,6 +7,7 @@ connector's double implements) -> ws -> server (sockets). Nothing here names an 
 
 from harness.double.accounts import Account, InsufficientFunds
 from harness.double.book import Book, Entry
+from harness.double.clock import ClockLike, ms_clock
 from harness.double.events import (
     AssetBalance,
     BalanceDelta,
@@ -55,6 +56,7 @@ __all__ = [
     "Book",
     "BookDelta",
     "Channel",
+    "ClockLike",
     "DoubleRequest",
     "DoubleResponse",
     "DoubleServer",
@@ -89,4 +91,5 @@ __all__ = [
     "WsFaultKind",
     "check_exchange",
     "levels",
+    "ms_clock",
 ]

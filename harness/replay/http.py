@@ -75,6 +75,11 @@ class ServedRequest:
         """All query and form-body parameters, volatile ones included."""
         return self.view.params
 
+    @property
+    def fields(self) -> Params:
+        """`params` plus top-level JSON body members (see RequestView.fields)."""
+        return self.view.fields
+
     def param(self, name: str) -> str | None:
         return self.view.param(name)
 

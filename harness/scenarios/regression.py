@@ -210,8 +210,11 @@ def _replayable(cassette: Cassette, program: list[Step], plan: RunPlan, target: 
 
 
 def _scrubbed_keys(value: Any) -> set[str]:
+    """Keys whose value is scrubbed, or is a list holding a scrubbed item (Bybit's
+    `{"op": "auth", "args": [key, expires, signature]}`)."""
     if isinstance(value, dict):
-        keys = {str(k) for k, v in value.items() if v == SCRUBBED}
+        keys = {str(k) for k, v in value.items()
+                if v == SCRUBBED or (isinstance(v, list) and SCRUBBED in v)}
         for item in value.values():
             keys |= _scrubbed_keys(item)
         return keys

@@ -97,12 +97,29 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
 def _failure_text(error: BaseException, steps: list[Step], plan: RunPlan) -> str:
     """The broken invariants (numbered as in docs/scenarios.md) and how to reproduce."""
     problems = getattr(error, "problems", None)
-    if problems:
+    flaky_cause = _first_with_problems(error) if not problems else None
+    if flaky_cause is not None:  # it failed once and then not again: say what broke
+        problems = getattr(flaky_cause, "problems", None)
+        text = (f"{type(error).__name__}: it did not fail again on replay; the first run "
+                "broke: " + "; ".join(str(problem) for problem in problems or ()))
+    elif problems:
         text = (f"invariants broken after step {len(steps)}: "
                 + "; ".join(str(problem) for problem in problems))
     else:  # hypothesis' own errors (e.g. a failure that did not reproduce: Flaky)
         text = f"{type(error).__name__}: {error}".strip()
     return f"{text[:FAILURE_LIMIT]}\nreproduce: {plan.reproduce_hint()}"
+
+
+def _first_with_problems(error: BaseException) -> BaseException | None:
+    """The first exception inside an exception group (hypothesis' Flaky) that names broken
+    invariants, or None."""
+    for inner in getattr(error, "exceptions", ()):
+        if getattr(inner, "problems", None):
+            return inner  # type: ignore[no-any-return]
+        found = _first_with_problems(inner)
+        if found is not None:
+            return found
+    return None
 
 
 def _export(manifest: Manifest, plan: RunPlan, steps: list[Step],

@@ -167,23 +167,61 @@ class FundingInfo:
     rate: Decimal
 
 
+@dataclass(frozen=True)
+class FundingPaymentRecord:
+    """One funding payment as the exchange reports it (amount > 0: received, < 0: paid)."""
+
+    pair: TradingPair
+    timestamp: float
+    amount: Decimal
+    rate: Decimal
+
+
 class PerpetualConnector(SpotConnector):
-    """A connector to one exchange's perpetual markets: the spot API plus positions."""
+    """A connector to one exchange's perpetual markets: the spot API plus positions, leverage,
+    position mode and funding.
+
+    Better than Hummingbot's where it is weak: `set_leverage` and `set_position_mode` return
+    only once the exchange has answered, and raise `SettingRefused` when the change did not
+    happen (a mode the connector does not support is refused without asking the exchange).
+    """
 
     standard: ClassVar[Standard] = Standard.PERPETUAL
 
     @abstractmethod
-    def positions(self) -> Mapping[tuple[TradingPair, PositionSide], Position]: ...
+    def positions(self) -> Mapping[tuple[TradingPair, PositionSide], Position]:
+        """Open positions: one per pair (side BOTH) in one-way mode, one per pair and side
+        (LONG, SHORT) in hedge mode. A short's amount is negative."""
 
     @abstractmethod
-    async def set_leverage(self, pair: TradingPair, leverage: int) -> None: ...
+    async def set_leverage(self, pair: TradingPair, leverage: int) -> None:
+        """Set and wait for the exchange's answer; raise SettingRefused if it did not happen."""
 
     @abstractmethod
-    async def set_position_mode(self, mode: PositionMode) -> None: ...
+    def get_leverage(self, pair: TradingPair) -> int: ...
+
+    @abstractmethod
+    async def set_position_mode(self, mode: PositionMode) -> None:
+        """Set and wait for the exchange's answer; raise SettingRefused if it did not happen
+        (without a request when `mode` is not in `supported_position_modes`)."""
 
     @property
     @abstractmethod
     def position_mode(self) -> PositionMode: ...
 
+    @property
+    @abstractmethod
+    def supported_position_modes(self) -> frozenset[PositionMode]: ...
+
     @abstractmethod
     async def get_funding_info(self, pair: TradingPair) -> FundingInfo: ...
+
+    @abstractmethod
+    def funding_infos(self) -> Mapping[TradingPair, FundingInfo]:
+        """The latest funding info of each pair, as the connector knows it now."""
+
+    @abstractmethod
+    def get_buy_collateral_token(self, pair: TradingPair) -> str: ...
+
+    @abstractmethod
+    def get_sell_collateral_token(self, pair: TradingPair) -> str: ...

@@ -13,6 +13,7 @@ class Capability(StrEnum):
     CANCEL_ALL = "cancel_all"
     TIME_SYNC = "time_sync"
     RATE_LIMITS = "rate_limits"
+    PRICE_BOUNDS = "price_bounds"  # the exchange declares a minimum / maximum order price
     POSITIONS = "positions"
     FUNDING = "funding"
     POSITION_MODE = "position_mode"

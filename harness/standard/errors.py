@@ -39,3 +39,12 @@ class ExchangeError(ConnectorError):
 
 class UnknownOutcome(ConnectorError):
     """The request may or may not have been executed (timeout, 5xx): ask the exchange later."""
+
+
+class SettingRefused(ConnectorError):
+    """A leverage or position-mode change did not happen. `sent` is False when the connector
+    refused it itself (an unsupported mode, a leverage out of range) without asking."""
+
+    def __init__(self, message: str, *, sent: bool) -> None:
+        super().__init__(message)
+        self.sent = sent

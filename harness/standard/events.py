@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from harness.standard.enums import OrderType, PositionSide, TradeSide
+from harness.standard.enums import OrderType, PositionMode, PositionSide, TradeSide
 from harness.standard.model import Fill, TradeFee
 from harness.standard.pair import TradingPair
 
@@ -84,6 +84,45 @@ class FundingPayment(Event):
     pair: TradingPair
     amount: Decimal
     funding_rate: Decimal
+
+
+@dataclass(frozen=True)
+class FundingInfoUpdated(Event):
+    pair: TradingPair
+    index_price: Decimal
+    mark_price: Decimal
+    rate: Decimal
+    next_funding_timestamp: float
+
+
+@dataclass(frozen=True)
+class PositionModeChanged(Event):
+    """The answer to set_position_mode: one event per request, success or not."""
+
+    mode: PositionMode
+    success: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class LeverageChanged(Event):
+    """The answer to set_leverage: one event per request, success or not."""
+
+    pair: TradingPair
+    leverage: int
+    success: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class PositionLiquidated(Event):
+    """The exchange liquidated or auto-deleveraged (ADL) part of a position."""
+
+    pair: TradingPair
+    side: PositionSide
+    amount: Decimal
+    price: Decimal
+    reason: str
 
 
 TERMINAL_EVENT_TYPES: tuple[type[OrderEvent], ...] = (OrderCompleted, OrderCancelled, OrderFailed)

@@ -167,13 +167,13 @@ def assert_params(request: Any, wanted: Mapping[str, Any], absent: Iterable[str]
 
 
 def carries_value(request: Any, value: str) -> bool:
-    """True if any query/body parameter of `request` has exactly `value`."""
-    return any(value in values for values in request.params.values())
+    """True if any query/body parameter (or JSON body member) of `request` is `value`."""
+    return any(value in values for values in request.fields.values())
 
 
 def carries_decimal(request: Any, value: Decimal) -> bool:
     """True if some parameter is a decimal numerically equal to `value`."""
-    for values in request.params.values():
+    for values in request.fields.values():
         for text in values:
             try:
                 if Decimal(text) == value:

@@ -21,7 +21,8 @@ from suites.spot._support import (
 )
 
 
-@check("SPOT-RES-1", "HTTP 429 makes the connector wait the server's Retry-After, then retry",
+@check("SPOT-RES-1", "A rate-limit answer makes the connector wait as long as the exchange "
+       "asks, then retry",
        area="resilience", scenario="rate_limited", severity=Severity.CRITICAL)
 async def test_rate_limit_honours_retry_after(subject_plan: SubjectPlan) -> None:
     clock = SteppingClock()

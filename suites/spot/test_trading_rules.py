@@ -132,6 +132,7 @@ async def test_order_is_quantized_before_sending(subject: Subject) -> None:
 
 
 @check("SPOT-RUL-7", "An order priced outside the exchange's price bounds fails locally, with "
-       "no request sent", area="trading_rules", scenario="trading_rules")
+       "no request sent", area="trading_rules", scenario="trading_rules",
+       requires=["price_bounds"])
 async def test_order_outside_price_bounds_fails_locally(subject: Subject) -> None:
     await _fails_locally(subject, "above_max_price")

@@ -100,3 +100,16 @@ def test_precedence_is_manifest_then_check_then_command_line() -> None:
 
 def test_a_check_without_its_own_timeout_keeps_the_manifest_one() -> None:
     assert resolve(manifest({"timeout": 30.0}), spec(timeout=None), {}).timeout == 30.0
+
+
+def test_spot_checks_judge_perpetual_connectors_too_but_not_the_reverse() -> None:
+    from harness.checks import CheckSpec
+    from harness.standard.enums import Standard
+
+    def spec(standard: Standard) -> CheckSpec:
+        return CheckSpec("X-Y-1", "t", "a", standard, None, (), (), True, "normal", None, "f")
+
+    assert spec(Standard.SPOT).applies_to(Standard.SPOT)
+    assert spec(Standard.SPOT).applies_to(Standard.PERPETUAL)
+    assert spec(Standard.PERPETUAL).applies_to(Standard.PERPETUAL)
+    assert not spec(Standard.PERPETUAL).applies_to(Standard.SPOT)

@@ -83,7 +83,19 @@ def test_suites_use_only_the_public_api_and_harness_fixtures() -> None:
 @pytest.mark.parametrize("folder", sorted(p.name for p in (ROOT / "connectors").iterdir()
                                           if p.is_dir() and not p.name.startswith("_")))
 def test_a_connector_never_imports_another_connector(folder: str) -> None:
+    """The one exception (ARCHITECTURE.md): `<exchange>_<product>` may import `<exchange>`,
+    the same exchange's first connector (bybit_perpetual -> bybit: one API, one signing)."""
     own = f"connectors.{folder}"
+    family = f"connectors.{folder.rsplit('_', 1)[0]}" if "_" in folder else own
     problems = [p for p in violations(f"connectors/{folder}", ("harness", own, "connectors"), ())
-                if "connectors." in p and own not in p]
+                if "connectors." in p and own not in p
+                and not _within(p.rsplit(" imports ", 1)[1], (family,))]
     assert problems == []
+
+
+def test_the_family_exception_does_not_open_other_connectors() -> None:
+    folder = "bybit_perpetual"
+    family = f"connectors.{folder.rsplit('_', 1)[0]}"
+    assert _within("connectors.bybit.auth", (family,))
+    assert not _within("connectors.binance.auth", (family,))
+    assert not _within("connectors.bybitx", (family,))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cassette_builder import SCRUBBED, Cassette, Flow, FlowMap, client, server
+from harness.cassette.builder import SCRUBBED, Cassette, client, flow, server
 
 REST = "https://api.binance.com"
 WS_PUBLIC = "wss://stream.binance.com:9443/ws"
@@ -46,14 +46,6 @@ def WEIGHT(c: Cassette, method: str, path: str, params: dict[str, str], status: 
         headers.update({"X-MBX-ORDER-COUNT-10S": str(in_window),
                         "X-MBX-ORDER-COUNT-1D": str(c.state["orders"])})
     return headers
-
-
-def flow(value: Any) -> Any:
-    if isinstance(value, dict):
-        return FlowMap({k: flow(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return Flow(flow(v) for v in value)
-    return value
 
 
 def symbol(name: str, base: str, quote: str, *, status: str = "TRADING", spot: bool = True,

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from binance_data import *
-from cassette_builder import Cassette, server
 from scenarios_orders import BUY
+
+from harness.cassette.builder import Cassette, server
 
 QUIET = "the check turns periodic polling off (poll_interval=1000)"
 
@@ -318,7 +319,7 @@ def user_stream_garbage() -> Cassette:
 
 
 def user_stream_reconnect() -> Cassette:
-    from cassette_builder import FlowMap
+    from harness.cassette.builder import FlowMap
     c = Cassette("binance", "user_stream_reconnect",
                  "after the check's ping the user stream drops (no close frame); the connector"
                  " reconnects, subscribes again and gets a balance update; " + QUIET,

@@ -4,7 +4,8 @@ from __future__ import annotations
 import copy
 
 from binance_data import *
-from cassette_builder import Cassette, close, server
+
+from harness.cassette.builder import Cassette, close, server
 
 RULES = {
     "BTC-USDT": {"min_order_size": "0.0001", "max_order_size": "9000",

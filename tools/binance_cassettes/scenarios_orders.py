@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from binance_data import *
-from cassette_builder import Cassette
+
+from harness.cassette.builder import Cassette
 
 BUY = {"pair": "BTC-USDT", "side": "BUY", "type": "LIMIT", "amount": "0.01", "price": "30000"}
 ID_PATTERN = "^[a-zA-Z0-9_-]{1,36}$"

@@ -3,11 +3,10 @@ one halted symbol, liquidity on both sides and a funded account."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Protocol
 
 from harness.double import Exchange, MarketSpec, MarketStatus
+from harness.double.clock import ClockLike, ms_clock
 from harness.standard.enums import TradeSide
 from harness.standard.pair import TradingPair
 
@@ -36,26 +35,6 @@ LIQUIDITY: dict[TradingPair, tuple[str, list[tuple[str, str]], list[tuple[str, s
                [("1999.90", "5"), ("1999.50", "10"), ("1999.00", "20")],
                [("2000.10", "5"), ("2000.50", "10"), ("2001.00", "20")]),
 }
-
-
-class _SecondsClock(Protocol):
-    def time(self) -> float: ...
-
-
-ClockLike = _SecondsClock | Callable[[], int] | None
-"""A harness clock (``.time()`` in seconds, e.g. ScaledClock), a function giving ms, or None
-for the wall clock."""
-
-
-def ms_clock(clock: ClockLike) -> Callable[[], int] | None:
-    """The exchange's ms clock for any `ClockLike`."""
-    if clock is None:
-        return None
-    time = getattr(clock, "time", None)
-    if callable(time):
-        return lambda: int(time() * 1000)
-    assert callable(clock)
-    return clock
 
 
 def default_exchange(clock: ClockLike = None) -> Exchange:

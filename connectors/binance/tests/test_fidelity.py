@@ -18,7 +18,6 @@ import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -28,6 +27,7 @@ import pytest
 from connectors.binance.double.samples import HEADERS, Key, collect
 from harness.cassette.format import Cassette, Direction, FrameKind, WsConnection
 from harness.cassette.loader import cassette_files, load_cassette
+from harness.cassette.shapes import shape_diff as compare_shapes
 
 CASSETTES = cassette_files(Path(__file__).parents[3] / "cassettes" / "binance")
 # Lists whose elements differ by kind: elements are paired by this field.
@@ -61,66 +61,14 @@ class Pairing:
 
 
 # -- shapes ---------------------------------------------------------------------------------------
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "decimal string" if _is_decimal(value) else "string"
-    return "object" if isinstance(value, dict) else "array"
-
-
-def _is_decimal(text: str) -> bool:
-    """'0.01000000' is a decimal string; ids and enum values are not (they have no dot)."""
-    if "." not in text:
-        return False
-    try:
-        return Decimal(text).is_finite()
-    except InvalidOperation:
-        return False
-
-
 def shape_diff(recorded: Any, rendered: Any, where: str = "$",
                tolerated: frozenset[str] = frozenset()) -> list[str]:
-    """How `rendered` differs from `recorded` in keys and JSON types ([] if in shape);
-    object keys in `tolerated` may be missing on either side."""
-    kinds = json_type(recorded), json_type(rendered)
-    if kinds[0] != kinds[1]:
-        return [f"{where}: recorded {kinds[0]} {recorded!r:.40}, double {kinds[1]} "
-                f"{rendered!r:.40}"]
-    if isinstance(recorded, dict):
-        problems = [f"{where}: the double lacks key {k!r}" for k in recorded
-                    if k not in rendered and k not in tolerated]
-        problems += [f"{where}: the double adds key {k!r}" for k in rendered
-                     if k not in recorded and k not in tolerated]
-        for name in sorted(recorded.keys() & rendered.keys()):
-            problems += shape_diff(recorded[name], rendered[name], f"{where}.{name}", tolerated)
-        return problems
-    if isinstance(recorded, list) and recorded and rendered:
-        problems = []
-        for index, item in enumerate(recorded):
-            counterpart = _element_like(item, rendered)
-            if counterpart is not None:
-                problems += shape_diff(item, counterpart, f"{where}[{index}]", tolerated)
-        return problems
-    return []
+    """harness' shape comparison, with Binance's filters paired by filterType."""
+    return compare_shapes(recorded, rendered, where, tolerated, DISCRIMINATORS)
 
 
 def tolerated_for(key: Key) -> frozenset[str]:
     return frozenset(name for (prefix, name) in TOLERATED if key[:len(prefix)] == prefix)
-
-
-def _element_like(item: Any, rendered: list[Any]) -> Any:
-    """The rendered element to compare a recorded one with: same discriminator (a filter with
-    the same filterType; None when the double renders no such filter), else the first."""
-    for field in DISCRIMINATORS:
-        if isinstance(item, dict) and field in item:
-            return next((r for r in rendered if isinstance(r, dict)
-                         and r.get(field) == item[field]), None)
-    return rendered[0]
 
 
 # -- pairing --------------------------------------------------------------------------------------

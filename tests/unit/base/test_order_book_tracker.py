@@ -196,3 +196,22 @@ def test_the_buffer_of_diffs_waiting_for_a_snapshot_is_bounded(
         await tracker.close()
 
     run(scenario())
+
+
+def test_a_stream_snapshot_replaces_a_loaded_book_and_is_ignored_while_loading() -> None:
+    async def main() -> None:
+        tracker, exchange, _ = make()
+        tracker.connected()
+        tracker.on_snapshot(snapshot(50, bid="90"))  # loading: the REST snapshot decides
+        await exchange.snapshots.put(snapshot(10))
+        await eventually(lambda: tracker.books[PAIR].loaded)
+        assert tracker.books[PAIR].update_id == 10
+        tracker.on_snapshot(snapshot(1, bid="95"))  # after a restart ids start again
+        assert tracker.books[PAIR].update_id == 1
+        assert tracker.books[PAIR].bids[0][0] == Decimal("95")
+        tracker.on_diff(diff(2, 2))
+        assert tracker.books[PAIR].update_id == 2
+        tracker.on_snapshot(OrderBookSnapshot(OTHER, 5, (), ()))  # not a tracked pair
+        await tracker.close()
+
+    run(main())

@@ -53,6 +53,9 @@ class Exchange:
             form = dict(await request.post())
             return web.json_response({"query": dict(request.query), "form": form,
                                       "method": request.method})
+        if name == "raw":
+            return web.json_response({"body": await request.text(),
+                                      "type": request.headers.get("Content-Type")})
         if name == "text":
             return web.Response(text="pong")
         if name == "garbled":
@@ -148,6 +151,16 @@ def test_a_success_that_is_not_valid_json_is_an_unknown_outcome_saying_so() -> N
         assert str(caught.value) == (
             "POST /garbled: HTTP 200 response is not valid JSON (Expecting ',' delimiter: "
             "line 1 column 21 (char 20)): '{\"symbol\":\"BTCUSDT\" oops}'")
+
+    with_client(scenario)
+
+
+def test_a_raw_body_is_sent_byte_for_byte() -> None:
+    async def scenario(client: RestClient, exchange: Exchange, base: str) -> None:
+        text = '{"category":"spot","qty":"0.01"}'
+        echo = await client.request(RestRequest(
+            "POST", f"{base}/raw", body=text, headers={"Content-Type": "application/json"}))
+        assert echo == {"body": text, "type": "application/json"}
 
     with_client(scenario)
 

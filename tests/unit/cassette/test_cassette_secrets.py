@@ -29,6 +29,12 @@ KRAKEN_LIKE = base64.b64encode(bytes(range(7, 73))).decode()  # 88 characters of
 JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
        "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PqPEgRwkKf8E")
 HEX_SIGNATURE = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
+# Public blockchain addresses (Gateway's wallets, pools and token mints) and a made-up
+# Solana secret key: 64 bytes in base58 is ~88 characters, an address 32-44.
+EVM_ADDRESS = "0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640"
+SOLANA_ADDRESS = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
+SOLANA_SECRET = ("4NMwxzmYj2uvHuq8xoqhY8RXg63KSVJM1DXkpbmkUY7YQWuoyQgFnnzn6yo3CMnqZasnNPNu"
+                 "AT2TLwQsCaKkUddp")
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -49,13 +55,17 @@ def response(doc: dict[str, Any], index: int = 0) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", ["apiKey", "API_KEY", "Api-Key", "x-mbx-apikey", "X_BAPI_SIGN",
                                   "api.secret", "Passphrase", "listen-key", "privateKey",
-                                  "ACCESS_TOKEN", "Set-Cookie", "Authorization"])
+                                  "ACCESS_TOKEN", "Set-Cookie", "Authorization", "token",
+                                  "X-Auth-Token", "session_token", "csrftoken"])
 def test_secret_names_are_recognised_in_any_casing_and_separator(name: str) -> None:
     assert secret_like_name(name)
 
 
 @pytest.mark.parametrize("name", ["symbol", "orderId", "clientOrderId", "price", "keyword",
-                                  "status", "scrubbed", "volatile"])
+                                  "status", "scrubbed", "volatile",
+                                  # Gateway's asset tokens, not credentials
+                                  "baseToken", "quoteToken", "tokenIn", "tokenOut", "tokens",
+                                  "quoteTokenAddress"])
 def test_ordinary_names_are_not_secret(name: str) -> None:
     assert not secret_like_name(name)
 
@@ -110,6 +120,13 @@ PLANTS: list[tuple[str, Any, str]] = [
     ("GitHub token shape (detect-secrets)",
      lambda d: response(d)["body"].update(string="ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
      "http.interactions[0].response.body.string: GitHub Token ghp_"),
+    ("EVM private key under an address-like name in a client frame",
+     lambda d: d["ws"][0]["frames"][0].update(json={"params": {"walletAddress":
+                                                               "0x" + HEX_SIGNATURE}}),
+     "ws[0].frames[0].json.params.walletAddress: hex run c8db"),
+    ("Solana secret key (64 bytes in base58) under an ordinary name",
+     lambda d: response(d)["body"].update(string=json.dumps({"wallet": SOLANA_SECRET})),
+     "http.interactions[0].response.body.string.wallet: random-looking token"),
     ("Coinbase API key name",
      lambda d: request(d)["headers"].update({"X-Note": [
          "organizations/0a1b2c3d-0000-4000-8000-000000000001/apiKeys/"
@@ -132,6 +149,15 @@ def test_the_sample_and_hashes_in_responses_are_clean() -> None:
     doc = sample_doc()
     response(doc)["body"]["string"] = json.dumps({"txId": HEX_SIGNATURE,
                                                   "clientOrderId": "6gCrw2kRUAF9CvJDGP16IP"})
+    assert found(doc) == []
+
+
+def test_public_blockchain_addresses_are_not_secrets() -> None:
+    doc = sample_doc()
+    request(doc)["body"] = json.dumps({"walletAddress": EVM_ADDRESS, "baseToken": "WETH",
+                                       "poolAddress": SOLANA_ADDRESS})
+    response(doc)["body"]["string"] = json.dumps({"tokenIn": SOLANA_ADDRESS,
+                                                  "message": f"pool {SOLANA_ADDRESS} not found"})
     assert found(doc) == []
 
 

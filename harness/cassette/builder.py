@@ -1,8 +1,14 @@
-"""A tiny builder for harness cassettes (version 1), used to write the Binance suite cassettes.
+"""Writing cassettes (version 1) from code: what every exchange's cassette generator shares.
 
-Each scenario is a Python function building a Cassette document; `dump` writes YAML with JSON
-bodies as readable literal blocks.
+A generator (tools/<exchange>_cassettes/) builds one `Cassette` per scenario from the
+exchange's documented payloads; `dump` writes YAML with long JSON bodies as readable literal
+blocks and computes `meta.scrubbed` from the SCRUBBED values it finds.
+
+    c = Cassette("bybit", "network_ok", "the server time answers")
+    c.http("GET", "https://api.bybit.com", "/v5/market/time", body={...}, id="ping")
+    c.dump(Path("cassettes/bybit"))
 """
+
 from __future__ import annotations
 
 import json
@@ -14,41 +20,53 @@ from urllib.parse import urlencode
 
 import yaml
 
-SCRUBBED = "SCRUBBED"
+from harness.cassette.format import SCRUBBED
 
 
 class _Literal(str):
-    pass
+    """A string dumped as a YAML literal block."""
 
 
-def _literal_representer(dumper: yaml.Dumper, data: _Literal) -> Any:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+class Flow(list[Any]):
+    """A list dumped inline."""
+
+
+class FlowMap(dict[str, Any]):
+    """A mapping dumped inline."""
 
 
 class _Dumper(yaml.SafeDumper):
     pass
 
 
-_Dumper.add_representer(_Literal, _literal_representer)
+def _represent_literal(dumper: yaml.SafeDumper, data: _Literal) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
 
 
-def _flow_seq(dumper: yaml.Dumper, data: Any) -> Any:
+def _represent_flow(dumper: yaml.SafeDumper, data: Flow) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 
 
-class Flow(list):  # a list dumped inline
-    pass
+def _represent_flow_map(dumper: yaml.SafeDumper, data: FlowMap) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
 
 
-class FlowMap(dict):
-    pass
+_Dumper.add_representer(_Literal, _represent_literal)
+_Dumper.add_representer(Flow, _represent_flow)
+_Dumper.add_representer(FlowMap, _represent_flow_map)
 
 
-_Dumper.add_representer(Flow, _flow_seq)
-_Dumper.add_representer(FlowMap, lambda d, m: d.represent_mapping("tag:yaml.org,2002:map", m, flow_style=True))
+def flow(value: Any) -> Any:
+    """`value` with every nested list and mapping dumped inline (for WS frames)."""
+    if isinstance(value, dict):
+        return FlowMap({k: flow(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return Flow(flow(v) for v in value)
+    return value
 
 
 def body_text(payload: Any) -> str:
+    """A response body: short JSON on one line, longer JSON as a pretty literal block."""
     if isinstance(payload, str):
         return payload
     text = json.dumps(payload, separators=(",", ":"))
@@ -60,7 +78,7 @@ def body_text(payload: Any) -> str:
 def _pretty(payload: Any, indent: int = 0) -> str:
     """JSON that reads well in a cassette: short members packed on a line, long ones nested."""
     compact = json.dumps(payload, separators=(",", ":"))
-    if len(compact) + indent <= 96 or not isinstance(payload, (dict, list)):
+    if len(compact) + indent <= 96 or not isinstance(payload, dict | list):
         return compact
     pad = " " * (indent + 2)
     if isinstance(payload, dict):
@@ -94,6 +112,8 @@ HeaderHook = Callable[["Cassette", str, str, dict[str, str], int, "str | None"],
 
 
 class Cassette:
+    """One scenario being built: meta, HTTP interactions and WS connections."""
+
     def __init__(self, connector: str, scenario: str, description: str, *,
                  inputs: dict[str, Any] | None = None, expect: dict[str, Any] | None = None,
                  source: str = "documented-example", date: str = "2026-11-21",
@@ -116,13 +136,15 @@ class Cassette:
         self.state: dict[str, Any] = {}  # what a header hook counts (weights, orders)
 
     def http(self, method: str, base: str, path: str, params: dict[str, str] | None = None, *,
-             signed_params: dict[str, str] | None = None, request_headers: dict[str, str] | None = None,
+             signed_params: dict[str, str] | None = None,
+             request_headers: dict[str, str] | None = None, json_body: Any = None,
              status: int = 200, message: str | None = None, body: Any = None,
              response_headers: dict[str, str] | HeaderHook | None = None,
              id: str | None = None, repeat: bool = False, fault: str | None = None) -> None:
-        """One interaction. The reason phrase defaults to the status's standard one; a body
-        that is an HTML page is labelled text/html; `response_headers` may be a hook that
-        computes them (e.g. used weight growing as the scenario spends it)."""
+        """One interaction. `json_body` is a request's JSON body (sent compact, as clients
+        do); `body` the response's. The reason phrase defaults to the status's standard one;
+        a body that is an HTML page is labelled text/html; `response_headers` may be a hook
+        that computes them (e.g. used weight growing as the scenario spends it)."""
         query = dict(params or {})
         query.update(signed_params or {})
         uri = base + path + (("?" + urlencode(query, safe=",")) if query else "")
@@ -136,10 +158,16 @@ class Cassette:
                                                 fault)
         for name, value in (response_headers or {}).items():
             headers[name] = Flow([value])
+        sent_headers = dict(request_headers or {})
+        if json_body is not None:
+            sent_headers["Content-Type"] = "application/json"
         item: dict[str, Any] = {
-            "request": {"method": method, "uri": uri, "body": None,
-                        "headers": FlowMap({k: Flow([v]) for k, v in (request_headers or {}).items()})},
-            "response": {"status": FlowMap({"code": status, "message": message}), "headers": headers,
+            "request": {"method": method, "uri": uri,
+                        "body": (json.dumps(json_body, separators=(",", ":"))
+                                 if json_body is not None else None),
+                        "headers": FlowMap({k: Flow([v]) for k, v in sent_headers.items()})},
+            "response": {"status": FlowMap({"code": status, "message": message}),
+                         "headers": headers,
                          "body": {"string": body_text(body if body is not None else {})}},
         }
         ext: dict[str, Any] = {}
@@ -162,8 +190,9 @@ class Cassette:
             scrubbed |= {name for name, values in item["request"]["headers"].items()
                          if SCRUBBED in values}
             if f"={SCRUBBED}" in item["request"]["uri"]:
-                scrubbed |= {part.split("=")[0] for part in item["request"]["uri"].split("?", 1)[1]
-                             .split("&") if part.endswith(f"={SCRUBBED}")}
+                scrubbed |= {part.split("=")[0] for part
+                             in item["request"]["uri"].split("?", 1)[1].split("&")
+                             if part.endswith(f"={SCRUBBED}")}
         for conn in self.connections:
             for frame in conn["frames"]:
                 scrubbed |= set(_scrubbed_keys(frame.get("json")))
@@ -183,15 +212,32 @@ class Cassette:
         return path
 
 
-def _scrubbed_keys(value: Any) -> list[str]:
+def _scrubbed_keys(value: Any, name: str = "") -> list[str]:
+    """Names of the members holding SCRUBBED (a list's items are named after the list)."""
     found: list[str] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            found += [key] if item == SCRUBBED else _scrubbed_keys(item)
+            found += [key] if item == SCRUBBED else _scrubbed_keys(item, key)
+    elif isinstance(value, list):
+        for item in value:
+            found += [name] if item == SCRUBBED and name else _scrubbed_keys(item, name)
     return found
 
 
+def _after(after_client: int | None, after_http: str | None, delay: float | None
+           ) -> FlowMap | None:
+    after = FlowMap()
+    if after_client is not None:
+        after["client"] = after_client
+    if after_http is not None:
+        after["http"] = after_http
+    if delay is not None:
+        after["delay"] = delay
+    return after or None
+
+
 def client(payload: Any, *, ignore: list[str] | None = None) -> dict[str, Any]:
+    """A frame the client sends (matched against what it does send)."""
     frame: dict[str, Any] = {"dir": "client", "json": payload}
     if ignore:
         frame["match"] = {"ignore": Flow(ignore)}
@@ -200,33 +246,23 @@ def client(payload: Any, *, ignore: list[str] | None = None) -> dict[str, Any]:
 
 def server(payload: Any = None, *, text: str | None = None, after_client: int | None = None,
            after_http: str | None = None, delay: float | None = None) -> dict[str, Any]:
+    """A frame the server sends, optionally only after a client frame or an HTTP request."""
     frame: dict[str, Any] = {"dir": "server"}
     if text is not None:
         frame["text"] = text
     else:
         frame["json"] = payload
-    after: dict[str, Any] = {}
-    if after_client is not None:
-        after["client"] = after_client
-    if after_http is not None:
-        after["http"] = after_http
-    if delay is not None:
-        after["delay"] = delay
+    after = _after(after_client, after_http, delay)
     if after:
-        frame["after"] = FlowMap(after)
+        frame["after"] = after
     return frame
 
 
 def close(code: int = 1000, reason: str = "", *, after_http: str | None = None,
           after_client: int | None = None, delay: float | None = None) -> dict[str, Any]:
+    """The server closes the connection."""
     frame: dict[str, Any] = {"dir": "server", "close": FlowMap({"code": code, "reason": reason})}
-    after: dict[str, Any] = {}
-    if after_client is not None:
-        after["client"] = after_client
-    if after_http is not None:
-        after["http"] = after_http
-    if delay is not None:
-        after["delay"] = delay
+    after = _after(after_client, after_http, delay)
     if after:
-        frame["after"] = FlowMap(after)
+        frame["after"] = after
     return frame
