@@ -1,6 +1,7 @@
 """Ctrl-C on a real `harness run` (a perpetual toy connector: its own three checks run after
 the perpetual suite's, and the run is complete, not partial): finished checks are kept, the
-others are marked not run (not failed), the interrupted report goes beside the last complete one, which stays as it was."""
+others are marked not run (not failed), the interrupted report goes beside the last complete
+one, which stays as it was."""
 
 from __future__ import annotations
 
