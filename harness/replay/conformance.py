@@ -50,10 +50,18 @@ class HttpConformance:
              matchers: Sequence[Matcher]) -> PreparedInteraction | None:
         """The interaction that answers `view`: the first unused match; for a read-only
         endpoint, once all matches were used, the last one again (the latest state)."""
-        read_only = self.profile.read_only_route(view.method, view.path) is not None
+        route = self.profile.read_only_route(view.method, view.path)
+        read_only = route is not None
+        narrowing = _narrowing_params(route) if route is not None else frozenset()
+        asked = meaning_params(view) if narrowing else {}
         last: PreparedInteraction | None = None
         for item in candidates:
             if item.uses and not item.interaction.repeat and not read_only:
+                continue
+            if narrowing and any(name in meaning_params(item.view) and name not in asked
+                                 for name in narrowing):
+                # An answer narrowed to one item (ticker/price?symbol=...) cannot answer a
+                # request for them all: its shape differs (an object, not a list).
                 continue
             if any(run_matcher(m, view, item.view) is not None for m in matchers):
                 continue
@@ -109,6 +117,11 @@ class HttpConformance:
             except ValueError:
                 self._parsed[chosen.index] = _UNCHANGED  # not JSON: served as recorded
         return self._parsed[chosen.index]
+
+
+def _narrowing_params(route: ReadOnlyRoute) -> frozenset[str]:
+    """The filter parameters that turn the route's answer from a list into one item."""
+    return frozenset(item.param for item in route.filters if item.unwrap)
 
 
 def _filtered(route: ReadOnlyRoute, body: Any, params: Mapping[str, tuple[str, ...]]) -> Any:

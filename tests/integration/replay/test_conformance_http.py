@@ -251,3 +251,18 @@ def test_a_status_poll_for_another_clients_order_is_refused() -> None:
             assert "origClientOrderId=CH-X9 names no order of this scenario (it has orderId=50)" \
                 in refusal(client.replay)
     run(scenario())
+
+
+def test_a_request_for_every_ticker_is_never_answered_with_one_symbols_object() -> None:
+    # ccxt asks /ticker/price without a symbol twice: the answer recorded for
+    # ?symbol=BTCUSDT (one object) cannot answer it; the list of every symbol does.
+    async def scenario() -> None:
+        async with binance_replay("last_prices") as client:
+            for _ in range(2):
+                status, body = await client.call("GET", "/api/v3/ticker/price")
+                assert status == 200 and isinstance(body, list) and len(body) == 4, body
+            status, body = await client.call("GET", "/api/v3/ticker/price",
+                                             [("symbol", "BTCUSDT")])
+            assert status == 200 and body == {"symbol": "BTCUSDT", "price": "30000.20000000"}
+            assert not client.replay.mismatches
+    run(scenario())
