@@ -282,6 +282,9 @@ class SubjectPlan:
                             monotonic=asyncio.get_running_loop().time)
         fields = {k: v for k, v in overrides.items() if k != "clock_speed"}
         connector_clock = fields.pop("clock", clock)
+        replay = getattr(server, "http", None)
+        if replay is not None:  # requests are stamped on the clock the connector sends by
+            replay.clock = connector_clock.time
         config = build_config(self.manifest, loopback_urls(self.manifest, server), self.options,
                               connector_clock, **fields)
         connector = load_connector_class(self.manifest)(config)

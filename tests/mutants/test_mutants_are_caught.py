@@ -80,6 +80,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "ignores_stream_balances": ("SPOT-BAL-3",),
     "ignores_retry_after": ("SPOT-RES-1",),
     "no_throttle": ("SPOT-RES-2",),
+    "throttles_after_sending": ("SPOT-RES-2",),
     "no_time_resync": ("SPOT-RES-3",),
     "stream_stuck_after_garbage": ("SPOT-RES-4",),
     "user_stream_no_resubscribe": ("SPOT-RES-5",),

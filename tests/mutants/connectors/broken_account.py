@@ -6,12 +6,14 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from connectors.binance import constants
 from connectors.binance.connector import BinanceSpotConnector
 from harness.base import RestRequest
 from harness.base.hooks import UserMessage
 from harness.base.stream import StreamConnection
+from harness.base.throttler import Throttler
 from harness.standard.errors import ConnectorError, ExchangeError
 from harness.standard.model import Balance, BalanceChange
 
@@ -55,6 +57,24 @@ class NoThrottle(BinanceSpotConnector):
     """Declares no rate limits, so nothing is throttled."""
 
     rate_limits = ()
+
+
+class ThrottlesAfterSending(BinanceSpotConnector):
+    """Sends each request first and waits for the throttler after: bursts past the limit."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        throttler = self.throttler
+        self.rest._throttler = Throttler((), now=self.clock.time, sleep=self.clock.sleep)
+        send_once = self.rest._send_once
+
+        async def send_then_wait(request: RestRequest) -> Any:
+            try:
+                return await send_once(request)
+            finally:
+                await throttler.acquire(request.limit_id or urlsplit(request.url).path)
+
+        self.rest._send_once = send_then_wait  # type: ignore[method-assign]
 
 
 class NoTimeResync(BinanceSpotConnector):
