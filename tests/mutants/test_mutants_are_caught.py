@@ -83,6 +83,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "throttles_after_sending": ("SPOT-RES-2",),
     "no_time_resync": ("SPOT-RES-3",),
     "stream_stuck_after_garbage": ("SPOT-RES-4",),
+    "drops_unreadable_frames_silently": ("SPOT-RES-4",),
     "user_stream_no_resubscribe": ("SPOT-RES-5",),
     "logs_secret": ("SPOT-SEC-1",),
     "unsigned_private_calls": ("SPOT-SEC-2",),

@@ -77,6 +77,22 @@ class ThrottlesAfterSending(BinanceSpotConnector):
         self.rest._send_once = send_then_wait  # type: ignore[method-assign]
 
 
+def _not_about_unreadable_text(record: logging.LogRecord) -> bool:
+    return "not JSON" not in str(record.msg)
+
+
+class DropsUnreadableFramesSilently(BinanceSpotConnector):
+    """Stream frames that are not JSON are skipped without a word (other problems still log)."""
+
+    async def start(self) -> None:
+        logging.getLogger("harness.base.stream").addFilter(_not_about_unreadable_text)
+        await super().start()
+
+    async def stop(self) -> None:
+        await super().stop()
+        logging.getLogger("harness.base.stream").removeFilter(_not_about_unreadable_text)
+
+
 class NoTimeResync(BinanceSpotConnector):
     """A -1021 timestamp rejection is treated as a plain error: no resync, no retry."""
 
