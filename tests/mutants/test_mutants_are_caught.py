@@ -82,6 +82,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "no_throttle": ("SPOT-RES-2",),
     "throttles_after_sending": ("SPOT-RES-2",),
     "no_time_resync": ("SPOT-RES-3",),
+    "swallows_second_time_refusal": ("SPOT-RES-3",),
     "stream_stuck_after_garbage": ("SPOT-RES-4",),
     "drops_unreadable_frames_silently": ("SPOT-RES-4",),
     "user_stream_no_resubscribe": ("SPOT-RES-5",),

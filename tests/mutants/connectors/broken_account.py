@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
@@ -14,7 +15,7 @@ from harness.base import RestRequest
 from harness.base.hooks import UserMessage
 from harness.base.stream import StreamConnection
 from harness.base.throttler import Throttler
-from harness.standard.errors import ConnectorError, ExchangeError
+from harness.standard.errors import ConnectorError, ExchangeError, TimeSyncError
 from harness.standard.model import Balance, BalanceChange
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,14 @@ class DropsUnreadableFramesSilently(BinanceSpotConnector):
     async def stop(self) -> None:
         await super().stop()
         logging.getLogger("harness.base.stream").removeFilter(_not_about_unreadable_text)
+
+
+class SwallowsSecondTimeRefusal(BinanceSpotConnector):
+    """A balance refresh refused twice for its timestamp returns as if it had worked."""
+
+    async def update_balances(self) -> None:
+        with contextlib.suppress(TimeSyncError):
+            await super().update_balances()
 
 
 class NoTimeResync(BinanceSpotConnector):
