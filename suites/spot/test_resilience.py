@@ -22,7 +22,8 @@ from suites.spot._support import (
 )
 
 
-@check("SPOT-RES-1", "HTTP 429 makes the connector wait the server's Retry-After, then retry",
+@check("SPOT-RES-1", "HTTP 429 makes the connector wait the server's Retry-After, then "
+       "retry; an HTTP 418 ban is waited out, never retried",
        area="resilience", scenario="rate_limited", severity=Severity.CRITICAL)
 async def test_rate_limit_honours_retry_after(subject_plan: SubjectPlan) -> None:
     clock = SteppingClock()
@@ -38,6 +39,30 @@ async def test_rate_limit_honours_retry_after(subject_plan: SubjectPlan) -> None
             f"exchange asked for Retry-After: {retry_after:g} s")
         loaded = sorted(str(p) for p in subject.connector.trading_rules)
         assert loaded == sorted(exp(subject, "pairs")), f"rules after the retry: {loaded}"
+    await _ban_is_honoured(subject_plan)
+
+
+async def _ban_is_honoured(subject_plan: SubjectPlan) -> None:
+    """HTTP 418 (a ban): not retried; nothing reaches the exchange until the ban ends."""
+    clock = SteppingClock()
+    async with subject_plan.replay("rate_banned", clock=clock) as subject:
+        ban = float(inp(subject, "ban"))
+        for attempt in ("the request answered 418", "a request during the ban"):
+            try:
+                await subject.connector.update_trading_rules()
+            except ConnectorError:
+                pass
+            else:
+                raise AssertionError(f"{attempt}: update_trading_rules() returned; under an "
+                                     f"HTTP 418 ban it must raise a ConnectorError at once:\n"
+                                     f"{request_log(subject)}")
+        assert len(subject.server.requests) == 1, (
+            f"after HTTP 418 (banned for {ban:g} s) nothing may reach the exchange until the "
+            f"ban ends, no retry either; it received:\n{request_log(subject)}")
+        await clock.sleep(ban)
+        await subject.connector.update_trading_rules()
+        assert served(subject, "after_ban"), \
+            f"the first request after the ban was not answered:\n{request_log(subject)}"
 
 
 @check("SPOT-RES-2", "A burst of requests never exceeds the exchange's declared rate limit",

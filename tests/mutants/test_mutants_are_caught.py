@@ -79,6 +79,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "balances_never_removed": ("SPOT-BAL-2",),
     "ignores_stream_balances": ("SPOT-BAL-3",),
     "ignores_retry_after": ("SPOT-RES-1",),
+    "forgets_ban": ("SPOT-RES-1",),
     "no_throttle": ("SPOT-RES-2",),
     "throttles_after_sending": ("SPOT-RES-2",),
     "no_time_resync": ("SPOT-RES-3",),

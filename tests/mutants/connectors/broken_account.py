@@ -102,6 +102,20 @@ class SwallowsSecondTimeRefusal(BinanceSpotConnector):
             await super().update_balances()
 
 
+class ForgetsBan(BinanceSpotConnector):
+    """HTTP 418 is not retried, but the ban is forgotten: the next request goes out anyway."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.rest.request
+
+        async def forgetful(rest_request: RestRequest) -> Any:
+            self.rest.banned_until = 0.0
+            return await request(rest_request)
+
+        self.rest.request = forgetful  # type: ignore[method-assign]
+
+
 class NoTimeResync(BinanceSpotConnector):
     """A -1021 timestamp rejection is treated as a plain error: no resync, no retry."""
 
