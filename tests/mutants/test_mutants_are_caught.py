@@ -67,6 +67,8 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "cancel_all_reports_success": ("SPOT-CXL-4",),
     "cancels_foreign_orders": ("SPOT-CXL-5",),
     "polling_skips_fills": ("SPOT-FIL-1",),
+    "polling_fill_side_inverted": ("SPOT-FIL-1", "SPOT-FIL-2"),
+    "polling_fill_time_in_milliseconds": ("SPOT-FIL-1", "SPOT-FIL-2"),
     "cancelled_reported_as_filled": ("SPOT-FIL-2", "SPOT-FIL-4"),
     "ignores_partial_fills": ("SPOT-FIL-3",),
     "double_counts_fills": ("SPOT-FIL-5",),

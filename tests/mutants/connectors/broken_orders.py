@@ -172,6 +172,23 @@ class PollingSkipsFills(BinanceSpotConnector):
         return []
 
 
+class PollingFillSideInverted(BinanceSpotConnector):
+    """Polled fills read `isBuyer` the wrong way round: a buy's fills are reported as sells."""
+
+    async def request_order_fills(self, order: TrackedOrder) -> list[Fill]:
+        return [replace(fill, side=TradeSide.SELL if fill.side is TradeSide.BUY
+                        else TradeSide.BUY)
+                for fill in await super().request_order_fills(order)]
+
+
+class PollingFillTimeInMilliseconds(BinanceSpotConnector):
+    """Polled fills keep Binance's millisecond `time` where the standard wants seconds."""
+
+    async def request_order_fills(self, order: TrackedOrder) -> list[Fill]:
+        return [replace(fill, timestamp=fill.timestamp * 1000)
+                for fill in await super().request_order_fills(order)]
+
+
 class CancelledReportedAsFilled(BinanceSpotConnector):
     """A CANCELED status (REST or stream) is read as FILLED."""
 
