@@ -57,6 +57,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "sells_as_buys": ("SPOT-ORD-2",),
     "limit_maker_sent_as_limit": ("SPOT-ORD-3",),
     "market_as_limit": ("SPOT-ORD-4", "SPOT-ORD-5"),
+    "placement_fills_as_buys": ("SPOT-ORD-5",),
     "reuses_client_ids": ("SPOT-ORD-6",),
     "tracks_rejected_orders": ("SPOT-ORD-7", "SPOT-ORD-8"),
     "retries_unknown_placement": ("SPOT-ORD-9",),

@@ -189,6 +189,15 @@ class PollingFillTimeInMilliseconds(BinanceSpotConnector):
                 for fill in await super().request_order_fills(order)]
 
 
+class PlacementFillsAsBuys(BinanceSpotConnector):
+    """The fills in a placement response are reported as buys, whatever the order's side."""
+
+    async def request_place_order(self, order: TrackedOrder) -> PlacementOutcome:
+        outcome = await super().request_place_order(order)
+        return replace(outcome, fills=tuple(replace(fill, side=TradeSide.BUY)
+                                            for fill in outcome.fills))
+
+
 class CancelledReportedAsFilled(BinanceSpotConnector):
     """A CANCELED status (REST or stream) is read as FILLED."""
 
