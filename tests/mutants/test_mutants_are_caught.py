@@ -74,6 +74,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "ignores_partial_fills": ("SPOT-FIL-3",),
     "double_counts_fills": ("SPOT-FIL-5",),
     "fee_in_quote_asset": ("SPOT-FIL-6",),
+    "stream_fill_time_in_milliseconds": ("SPOT-FIL-3",),
     "drops_fill_before_ack": ("SPOT-FIL-7",),
     "fails_lost_orders": ("SPOT-FIL-8",),
     "event_after_terminal": ("SPOT-FIL-9",),

@@ -242,6 +242,14 @@ class FeeInQuoteAsset(BinanceSpotConnector):
                 for item in super().parse_user_message(message)]
 
 
+class StreamFillTimeInMilliseconds(BinanceSpotConnector):
+    """Stream fills keep the execution report's millisecond `T` where seconds are due."""
+
+    def parse_user_message(self, message: Any) -> list[UserMessage]:
+        return [replace(item, timestamp=item.timestamp * 1000) if isinstance(item, Fill)
+                else item for item in super().parse_user_message(message)]
+
+
 class DropsFillBeforeAck(BinanceSpotConnector):
     """A stream fill for an order not yet acknowledged is dropped."""
 
