@@ -16,6 +16,7 @@ import pytest
 
 from harness.checks import spec_of
 from harness.manifest import Manifest
+from harness.standard.capabilities import undeclared_reason
 
 
 def manifest_of(item: pytest.Item) -> Manifest | None:
@@ -41,8 +42,7 @@ def apply_expectations(item: pytest.Item, today: dt.date | None = None) -> None:
 
     missing = [c for c in spec.requires if c not in manifest.capabilities]
     if missing:
-        item.add_marker(pytest.mark.skip(
-            reason=f"{manifest.name} declares no {', '.join(missing)} capability"))
+        item.add_marker(pytest.mark.skip(reason=undeclared_reason(manifest.name, missing)))
         return
     missing_types = [t.value for t in spec.order_types if t not in manifest.order_types]
     if missing_types:

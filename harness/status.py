@@ -3,7 +3,8 @@
 - red: a required check failed unexpectedly (an expired known failure that still fails counts),
   a property invariant was violated, the connector could not load, or its run was incomplete.
 - yellow: it works, but with known failures, failing optional checks, flaky checks, unexpected
-  passes, unexplained skips, or coverage under the threshold (or not measured).
+  passes, unexplained skips, coverage under the threshold (or not measured), or without a
+  capability its standard requires (the checks that need it were not judged).
 - green: everything else.
 
 Every status carries its reasons in words; the exit code of `harness run` comes from here, not
@@ -18,6 +19,7 @@ from enum import Enum
 
 from harness.coverage_gate import COVERAGE_THRESHOLD, DIFF_COVERAGE_THRESHOLD
 from harness.results import CheckResult, ConnectorRun, Outcome
+from harness.standard.capabilities import required_capabilities, undeclared_in
 
 # Reasons are one line each; a traceback's tail belongs in the per-check message, not here.
 # Long enough for a failure and the root cause the connector logged.
@@ -59,6 +61,8 @@ class ConnectorStatus:
     flaky: int = 0
     unexpected_passes: int = 0
     coverage_percent: float | None = None
+    # Skipped for lack of a capability the standard requires (also counted in `skipped`).
+    not_judged: int = 0
 
     @property
     def ran(self) -> int:
@@ -135,6 +139,22 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def _lacking_required(run: ConnectorRun) -> tuple[list[str], list[CheckResult]]:
+    """The required capabilities the connector does not declare (as its skipped checks say),
+    and the checks skipped for want of them."""
+    required = required_capabilities(run.standard)
+    lacking: list[str] = []
+    not_judged: list[CheckResult] = []
+    for result in run.results:
+        if result.outcome is not Outcome.SKIP:
+            continue
+        missing = [name for name in undeclared_in(result.message) if name in required]
+        if missing:
+            lacking.extend(missing)
+            not_judged.append(result)
+    return sorted(set(lacking)), not_judged
+
+
 SCENARIO_CHECK = "PROP-LIFE-1"
 """The check whose run is `ConnectorRun.scenarios`: a known failure of it covers their failure."""
 
@@ -181,6 +201,12 @@ def compute_status(
         ids = ", ".join(_unique(r.check_id for r in flaky))
         noun = "flaky check" if len(flaky) == 1 else "flaky checks"
         yellow.append(f"{len(flaky)} {noun} passed only on a rerun: {ids}")
+    lacking, not_judged = _lacking_required(run)
+    if lacking:
+        noun = "check" if len(not_judged) == 1 else "checks"
+        yellow.append(f"lacks capabilities the {run.standard} standard requires: "
+                      f"{', '.join(lacking)}; {len(not_judged)} {noun} not judged: "
+                      f"{', '.join(_unique(r.check_id for r in not_judged))}")
     ran = [r for r in results if r.outcome is not Outcome.SKIP]
     if results and not ran and not run.interrupted:
         yellow.append(f"all {len(results)} checks were skipped")
@@ -227,6 +253,7 @@ def compute_status(
         ),
         known=len(known),
         skipped=len(results) - len(ran),
+        not_judged=len(not_judged),
         flaky=len(flaky),
         unexpected_passes=sum(1 for r in results if r.outcome is Outcome.PASS and r.unexpected),
         coverage_percent=coverage.percent if coverage else None,

@@ -218,6 +218,11 @@ class SubjectPlan:
     spec: CheckSpec | None
     options: CheckOptions
 
+    def has_scenario(self, scenario: str) -> bool:
+        """Whether this connector's exchange has a cassette for `scenario` (a behaviour some
+        exchanges have and others lack, such as Binance's HTTP 418 ban)."""
+        return cassette_path(self.manifest, scenario).exists()
+
     def scenarios(self) -> Any:
         """The property-based lifecycle scenarios of this connector
         (a harness.scenarios.api.Scenarios: run(), regressions(), replay())."""
@@ -285,6 +290,9 @@ class SubjectPlan:
                             monotonic=asyncio.get_running_loop().time)
         fields = {k: v for k, v in overrides.items() if k != "clock_speed"}
         connector_clock = fields.pop("clock", clock)
+        replay = getattr(server, "http", None)
+        if replay is not None:  # requests are stamped on the clock the connector sends by
+            replay.clock = connector_clock.time
         config = build_config(self.manifest, loopback_urls(self.manifest, server), self.options,
                               connector_clock, **fields)
         connector = load_connector_class(self.manifest)(config)

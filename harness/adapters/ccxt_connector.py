@@ -282,11 +282,15 @@ class CcxtSpotConnector(SpotConnector):
         early = [t for t in self._early_trades
                  if v.text(t.get("order")) == order.exchange_order_id]
         self._early_trades = [t for t in self._early_trades if t not in early]
+        # A trade in an order's answer may carry no time (Binance's FULL placement fills):
+        # it happened when the exchange says the order did, not when we read it.
+        stamp = answer.get("timestamp")
+        traded_at = stamp / 1000 if isinstance(stamp, int | float) and stamp else now
         for trade in [*early, *(answer.get("trades") or ())]:
             if trade.get("id") is not None:
                 self.orders.process_fill(v.fill({**trade, "side": trade.get("side")
                                                  or order.side.value.lower()},
-                                                order.client_order_id, order.pair, now))
+                                                order.client_order_id, order.pair, traded_at))
         update = v.order_update(answer, now)
         # The order is ours, whatever id ccxt's structure carries (a cancel's is its own).
         self.orders.process_update(dataclasses.replace(

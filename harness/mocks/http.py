@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
@@ -66,6 +67,7 @@ class HttpMock:
         self._on_served = on_served
         self.prepared = [self._prepare(i, item) for i, item in enumerate(cassette.interactions)]
         self.requests: list[ServedRequest] = []
+        self.clock: Callable[[], float] = time.monotonic  # the subject sets the connector's
 
     def _prepare(self, index: int, interaction: Interaction) -> PreparedInteraction:
         view = view_of_recorded(interaction.request, self.volatile)
@@ -122,7 +124,7 @@ class HttpMock:
         chosen.uses += 1
         interaction = chosen.interaction
         self.requests.append(ServedRequest(view, chosen.index, interaction.id,
-                                           interaction.response.status))
+                                           interaction.response.status, self.clock()))
         if interaction.fault is Fault.RESET:
             raise aiohttp.ServerDisconnectedError()
         if interaction.fault is Fault.TIMEOUT:
@@ -142,7 +144,8 @@ class HttpMock:
         except LookupError as exc:
             self.miss(view, f"{exc} (exchange.yaml's default answer for {view.path})")
         if default is not None:
-            self.requests.append(ServedRequest(view, None, DEFAULT_ANSWER_ID, 200))
+            self.requests.append(ServedRequest(view, None, DEFAULT_ANSWER_ID, 200,
+                                                   self.clock()))
         return default
 
     def _find(self, view: RequestView) -> PreparedInteraction | None:
@@ -162,7 +165,7 @@ class HttpMock:
     def miss(self, view: RequestView, why: str | None = None) -> NoReturn:
         """Record a request the cassette cannot answer and raise UnmatchedRequest."""
         explanation = why or self.explain(view)
-        self.requests.append(ServedRequest(view, None, None, 0))
+        self.requests.append(ServedRequest(view, None, None, 0, self.clock()))
         self._on_mismatch(f"unmatched request {view.describe()}\n  {explanation}")
         raise UnmatchedRequest(f"cassette {self.cassette.name} cannot answer"
                                f" {view.describe()}: {explanation}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -61,6 +62,9 @@ class ServedRequest:
     interaction_index: int | None
     interaction_id: str | None = None
     status: int = 0
+    # When it reached the exchange, on the connector's clock (HttpReplay.clock): when it was
+    # *sent*, which is what a rate limit counts, whatever the connector waited afterwards.
+    received_at: float = 0.0
 
     @property
     def method(self) -> str:
@@ -121,6 +125,7 @@ class HttpReplay:
     policy: ReplayPolicy | None = None  # conformance replay; None: strict
     requests: list[ServedRequest] = field(default_factory=list)
     port: int = 0
+    clock: Callable[[], float] = time.monotonic  # the subject sets the connector's clock
 
     def __post_init__(self) -> None:
         self.prepared = [self._prepare(i, item)
@@ -180,7 +185,8 @@ class HttpReplay:
                 return self._unmatched(view, f"{exc} (exchange.yaml's default answer for"
                                              f" {view.path})")
             if default is not None:
-                self.requests.append(ServedRequest(view, None, DEFAULT_ANSWER_ID, 200))
+                self.requests.append(ServedRequest(view, None, DEFAULT_ANSWER_ID, 200,
+                                                   self.clock()))
                 return web.Response(body=default, content_type="application/json")
         if chosen is None:
             if self.fallback is not None:
@@ -201,7 +207,7 @@ class HttpReplay:
         chosen.uses += 1
         interaction = chosen.interaction
         self.requests.append(ServedRequest(view, chosen.index, interaction.id,
-                                           interaction.response.status))
+                                           interaction.response.status, self.clock()))
         if interaction.fault is Fault.RESET:
             return await self._reset(request)
         if interaction.fault is Fault.TIMEOUT:
@@ -253,7 +259,7 @@ class HttpReplay:
         return f"closest recorded interactions:\n{closest}"
 
     def _unmatched(self, view: RequestView, explanation: str) -> web.Response:
-        self.requests.append(ServedRequest(view, None, None, 500))
+        self.requests.append(ServedRequest(view, None, None, 500, self.clock()))
         self.on_mismatch(f"unmatched request {view.describe()}\n  {explanation}")
         payload = {"harness_unmatched": f"{view.describe()}: {explanation.splitlines()[0]}"}
         return web.Response(status=500, text=json.dumps(payload), content_type="application/json")

@@ -99,6 +99,7 @@ def connector_json(run: ConnectorRun, status: ConnectorStatus) -> dict[str, Any]
             "failed": status.failed,
             "known": status.known,
             "skipped": status.skipped,
+            "not_judged": status.not_judged,
             "flaky": status.flaky,
             "unexpected_passes": status.unexpected_passes,
         },

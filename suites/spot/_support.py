@@ -216,8 +216,14 @@ async def wait_terminal(subject: Subject, client_order_id: str, timeout: float =
     return event
 
 
-def fills_as_expected(fills: Sequence[Any], expected: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Differences between reported fills and meta.expect fills (trade id, price, amount, fee)."""
+# A fill's time is the exchange's trade time in seconds; its millisecond digits survive.
+TIME_TOLERANCE = 0.001
+
+
+def fills_as_expected(fills: Sequence[Any], expected: Sequence[Mapping[str, Any]],
+                      side: str | None = None) -> list[str]:
+    """Differences between reported fills and meta.expect fills: trade id, price, amount, fee
+    (asset and amount), the time of the trade (in seconds) and the side (the order's)."""
     problems: list[str] = []
     if [f.trade_id for f in fills] != [str(e["trade_id"]) for e in expected]:
         return [f"trade ids {[f.trade_id for f in fills]}, expected "
@@ -228,7 +234,12 @@ def fills_as_expected(fills: Sequence[Any], expected: Sequence[Mapping[str, Any]
         if "fee_asset" in want:
             checks["fee asset"] = (fill.fee.asset, want["fee_asset"])
             checks["fee amount"] = (fill.fee.amount, dec(want["fee_amount"]))
+        if side is not None:
+            checks["side"] = (str(fill.side.value), side)
         for label, (got, wanted) in checks.items():
             if got != wanted:
                 problems.append(f"trade {fill.trade_id}: {label} {got}, expected {wanted}")
+        if "timestamp" in want and abs(fill.timestamp - float(want["timestamp"])) > TIME_TOLERANCE:
+            problems.append(f"trade {fill.trade_id}: timestamp {fill.timestamp}, expected "
+                            f"{want['timestamp']} (the exchange's trade time, in seconds)")
     return problems

@@ -43,7 +43,7 @@ async def _run_order(subject: Subject, expected: list[str]) -> str:
         f"{exp(subject, 'exchange_order_id')!r}"
     fills = [e.fill for e in events if isinstance(e, OrderFilled)]
     if "fills" in subject.expect:
-        problems = fills_as_expected(fills, exp(subject, "fills"))
+        problems = fills_as_expected(fills, exp(subject, "fills"), inp(subject, "order")["side"])
         assert not problems, "fills differ from the exchange's:\n  " + "\n  ".join(problems)
     if "trade_ids" in subject.expect:
         assert [f.trade_id for f in fills] == [str(t) for t in exp(subject, "trade_ids")], \
@@ -109,7 +109,7 @@ async def test_fees_are_reported_with_their_asset(subject_plan: SubjectPlan) -> 
     async with subject_plan.replay(**QUIET) as subject:
         client_order_id = await _run_order(subject, FILLED)
         fills = [e.fill for e in subject.events_of(OrderFilled, client_order_id)]
-        problems = fills_as_expected(fills, exp(subject, "fills"))
+        problems = fills_as_expected(fills, exp(subject, "fills"), inp(subject, "order")["side"])
         assert not problems, "fees differ from the exchange's:\n  " + "\n  ".join(problems)
         completed = subject.events_of(OrderCompleted, client_order_id)[0]
         fees = {fee.asset: fee.amount for fee in completed.fees}

@@ -84,7 +84,7 @@ async def _filled_at_once(subject: Subject) -> None:
         subject, client_order_id,
         ["OrderCreated", *["OrderFilled"] * len(exp(subject, "fills")), "OrderCompleted"])
     fills = [e.fill for e in events if isinstance(e, OrderFilled)]
-    problems = fills_as_expected(fills, exp(subject, "fills"))
+    problems = fills_as_expected(fills, exp(subject, "fills"), inp(subject, "order")["side"])
     assert not problems, "fills differ from the exchange's:\n  " + "\n  ".join(problems)
     completed = events[-1]
     assert isinstance(completed, OrderCompleted)

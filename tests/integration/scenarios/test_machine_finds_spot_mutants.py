@@ -79,6 +79,15 @@ OUT_OF_REACH = {
     "exchange_id_from_client_id": "seen (8: a query by the wrong id), but on the CI machine "
                                   "not reproducibly: it depends on when a status poll runs",
     "balances_never_removed": "the double never drops an asset from the account",
+    "throttles_after_sending": "the machine's request rate stays under the declared limits",
+    "drops_unreadable_frames_silently": "the double never sends garbage frames",
+    "swallows_second_time_refusal": "the machine's time errors are single",
+    "forgets_ban": "the double never bans (HTTP 418)",
+    # No invariant compares these fill fields with the exchange's record yet (issue 17).
+    "polling_fill_side_inverted": "no invariant compares a fill's side",
+    "placement_fills_as_buys": "no invariant compares a fill's side",
+    "polling_fill_time_in_milliseconds": "no invariant compares a fill's time",
+    "stream_fill_time_in_milliseconds": "no invariant compares a fill's time",
     # Not found within the ci budget (500 examples on its seed); the likely reason follows.
     "cancel_event_on_failed_cancel": "needs a 5xx armed on cancel, then a cancel of a resting "
                                      "order, a rare combination",

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from connectors.binance import constants
 from connectors.binance.connector import BinanceSpotConnector
 from harness.base import RestRequest
 from harness.base.hooks import UserMessage
 from harness.base.stream import StreamConnection
-from harness.standard.errors import ConnectorError, ExchangeError
+from harness.base.throttler import Throttler
+from harness.standard.errors import ConnectorError, ExchangeError, TimeSyncError
 from harness.standard.model import Balance, BalanceChange
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,62 @@ class NoThrottle(BinanceSpotConnector):
     """Declares no rate limits, so nothing is throttled."""
 
     rate_limits = ()
+
+
+class ThrottlesAfterSending(BinanceSpotConnector):
+    """Sends each request first and waits for the throttler after: bursts past the limit."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        throttler = self.throttler
+        self.rest._throttler = Throttler((), now=self.clock.time, sleep=self.clock.sleep)
+        send_once = self.rest._send_once
+
+        async def send_then_wait(request: RestRequest) -> Any:
+            try:
+                return await send_once(request)
+            finally:
+                await throttler.acquire(request.limit_id or urlsplit(request.url).path)
+
+        self.rest._send_once = send_then_wait  # type: ignore[method-assign]
+
+
+def _not_about_unreadable_text(record: logging.LogRecord) -> bool:
+    return "not JSON" not in str(record.msg)
+
+
+class DropsUnreadableFramesSilently(BinanceSpotConnector):
+    """Stream frames that are not JSON are skipped without a word (other problems still log)."""
+
+    async def start(self) -> None:
+        logging.getLogger("harness.base.stream").addFilter(_not_about_unreadable_text)
+        await super().start()
+
+    async def stop(self) -> None:
+        await super().stop()
+        logging.getLogger("harness.base.stream").removeFilter(_not_about_unreadable_text)
+
+
+class SwallowsSecondTimeRefusal(BinanceSpotConnector):
+    """A balance refresh refused twice for its timestamp returns as if it had worked."""
+
+    async def update_balances(self) -> None:
+        with contextlib.suppress(TimeSyncError):
+            await super().update_balances()
+
+
+class ForgetsBan(BinanceSpotConnector):
+    """HTTP 418 is not retried, but the ban is forgotten: the next request goes out anyway."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.rest.request
+
+        async def forgetful(rest_request: RestRequest) -> Any:
+            self.rest.banned_until = 0.0
+            return await request(rest_request)
+
+        self.rest.request = forgetful  # type: ignore[method-assign]
 
 
 class NoTimeResync(BinanceSpotConnector):

@@ -172,6 +172,32 @@ class PollingSkipsFills(BinanceSpotConnector):
         return []
 
 
+class PollingFillSideInverted(BinanceSpotConnector):
+    """Polled fills read `isBuyer` the wrong way round: a buy's fills are reported as sells."""
+
+    async def request_order_fills(self, order: TrackedOrder) -> list[Fill]:
+        return [replace(fill, side=TradeSide.SELL if fill.side is TradeSide.BUY
+                        else TradeSide.BUY)
+                for fill in await super().request_order_fills(order)]
+
+
+class PollingFillTimeInMilliseconds(BinanceSpotConnector):
+    """Polled fills keep Binance's millisecond `time` where the standard wants seconds."""
+
+    async def request_order_fills(self, order: TrackedOrder) -> list[Fill]:
+        return [replace(fill, timestamp=fill.timestamp * 1000)
+                for fill in await super().request_order_fills(order)]
+
+
+class PlacementFillsAsBuys(BinanceSpotConnector):
+    """The fills in a placement response are reported as buys, whatever the order's side."""
+
+    async def request_place_order(self, order: TrackedOrder) -> PlacementOutcome:
+        outcome = await super().request_place_order(order)
+        return replace(outcome, fills=tuple(replace(fill, side=TradeSide.BUY)
+                                            for fill in outcome.fills))
+
+
 class CancelledReportedAsFilled(BinanceSpotConnector):
     """A CANCELED status (REST or stream) is read as FILLED."""
 
@@ -214,6 +240,14 @@ class FeeInQuoteAsset(BinanceSpotConnector):
         return [replace(item, fee=TradeFee(item.pair.quote, item.fee.amount))
                 if isinstance(item, Fill) else item
                 for item in super().parse_user_message(message)]
+
+
+class StreamFillTimeInMilliseconds(BinanceSpotConnector):
+    """Stream fills keep the execution report's millisecond `T` where seconds are due."""
+
+    def parse_user_message(self, message: Any) -> list[UserMessage]:
+        return [replace(item, timestamp=item.timestamp * 1000) if isinstance(item, Fill)
+                else item for item in super().parse_user_message(message)]
 
 
 class DropsFillBeforeAck(BinanceSpotConnector):

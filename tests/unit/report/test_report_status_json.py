@@ -59,6 +59,7 @@ def test_status_json_content() -> None:
         "failed": 0,
         "known": 1,
         "skipped": 1,
+        "not_judged": 0,
         "flaky": 1,
         "unexpected_passes": 0,
     }
