@@ -75,6 +75,13 @@ def test_connector_files_leave_out_the_double_and_tests(fake: tuple[str, Path]) 
     assert names == ["__init__.py", "client.py", "unused.py"]
 
 
+def test_a_connectors_market_reader_is_not_its_code() -> None:
+    # The cassette lint's hook (docs/cassettes.md) never runs in the connector's checks.
+    binance = Path(__file__).resolve().parents[3] / "connectors" / "binance"
+    names = {p.name for p in connector_files(binance)}
+    assert "connector.py" in names and "market_reader.py" not in names
+
+
 def test_measure_computes_line_branch_and_combined_rates(fake: tuple[str, Path]) -> None:
     name, folder = fake
     with measure({"fakex": folder}) as measured:
