@@ -10,7 +10,7 @@ from harness.cassette.builder import SCRUBBED, Cassette, client, flow, server
 
 REST = "https://api.bybit.com"
 WS_PRIVATE = "wss://stream.bybit.com/v5/private"
-T0 = 1763712000000  # 2025-11-21T08:00:00Z, ms
+T0 = 1795248000000  # 2026-11-21T08:00:00Z (meta.date), ms
 AUTH = {"X-BAPI-API-KEY": SCRUBBED, "X-BAPI-TIMESTAMP": str(T0), "X-BAPI-RECV-WINDOW": "5000",
         "X-BAPI-SIGN": SCRUBBED}
 LIMIT_HEADERS = {"X-Bapi-Limit-Status": "49", "X-Bapi-Limit": "50",

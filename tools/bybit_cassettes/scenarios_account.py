@@ -287,7 +287,7 @@ def time_resync() -> Cassette:
           "wallet answers 10002: resync, retry once (ok); then 10002 twice (gives up)",
           expect={"balances": BALANCES})
     bad = error(10002, "invalid request, please check your server timestamp or recv_window"
-                       " param. req_timestamp[1763712001000],server_timestamp[1763712000000],"
+                       f" param. req_timestamp[{T0 + 1000}],server_timestamp[{T0}],"
                        "recv_window[5000]")
     wallet_(c, body=bad, repeat=False, id="rejected_1")
     time_(c, repeat=False, id="time_1")
