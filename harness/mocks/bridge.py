@@ -36,13 +36,13 @@ from harness.mocks.ws import Connecting, ScriptFactory, WsMock
 from harness.replay.client_ids import ClientIds
 from harness.replay.conformance import HttpConformance
 from harness.replay.http import ServedRequest
-from harness.replay.session import CassetteMismatch
+from harness.replay.verdict import ReplayVerdict
 from harness.replay.ws_conformance import WsConformance
 
 AUTO = "auto"
 
 
-class CassetteMock:
+class CassetteMock(ReplayVerdict):
     """Serve `cassette` (a Cassette or a path) to aiohttp in-process; a (sync or async)
     context manager.
 
@@ -58,6 +58,9 @@ class CassetteMock:
         keeps the recorded client's requests, parameter for parameter.
     volatile_keys, matchers, request_verifier, ws_verifier: as for ReplaySession.
     """
+
+    http: HttpMock
+    ws: WsMock
 
     def __init__(
         self,
@@ -166,10 +169,7 @@ class CassetteMock:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
-        if exc is None:
-            self.check(unused=self.strict, ws_frames=self.strict)
-        elif any(kind != "ws" for kind, _ in self._mismatches):
-            self.check(unused=False, ws_frames=False)  # most likely why the test failed
+        self._conclude(exc is not None, strict=self.strict)
 
     async def __aenter__(self) -> CassetteMock:
         return self.start()
@@ -188,31 +188,6 @@ class CassetteMock:
     def sockets(self) -> list[FakeWebSocket]:
         """Every WebSocket connection opened, in cassette order; `.sent` is what the client sent."""
         return self.ws.sockets
-
-    @property
-    def mismatches(self) -> list[str]:
-        return [message for _, message in self._mismatches]
-
-    def unused(self) -> list[str]:
-        """Interactions never served and WS connections/frames never played."""
-        return [f"never used: {item.label}" for item in self.http.unused()] + self.ws.unused()
-
-    def check(self, *, unused: bool = False, ws_frames: bool = True) -> None:
-        """Raise CassetteMismatch if anything did not match so far (and, with unused=True,
-        if anything recorded was not played). Called on exit; usable mid-test."""
-        problems = [message for kind, message in self._mismatches if ws_frames or kind != "ws"]
-        if unused:
-            problems += self.unused()
-        if problems:
-            lines = "\n".join(f"- {p}" for p in problems)
-            raise CassetteMismatch(
-                f"cassette {self.cassette.name}: {len(problems)} problem(s)\n{lines}")
-
-    def _event(self, ident: str) -> asyncio.Event:
-        event = self._events.get(ident)
-        if event is None:
-            event = self._events[ident] = asyncio.Event()
-        return event
 
 
 def exchange_profile(exchange: ExchangeProfile | str | os.PathLike[str] | None,

@@ -3,7 +3,8 @@
 
 from harness.replay.netguard import NetworkBlocked, block_network
 from harness.replay.routing import route_hosts
-from harness.replay.session import CassetteMismatch, ReplaySession
+from harness.replay.session import ReplaySession
+from harness.replay.verdict import CassetteMismatch
 
 __all__ = ["CassetteMismatch", "NetworkBlocked", "ReplaySession", "block_network",
            "route_hosts"]

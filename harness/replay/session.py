@@ -39,12 +39,9 @@ from harness.replay.conformance import HttpConformance
 from harness.replay.http import HttpReplay, RequestVerifier, ServedRequest, http_ids_awaited
 from harness.replay.netguard import block_network
 from harness.replay.relay import Capture, HttpForwarder, base_of, relay_ws
+from harness.replay.verdict import ReplayVerdict
 from harness.replay.ws import WsConnectionLog, WsReplay, WsVerifier
 from harness.replay.ws_conformance import WsConformance
-
-
-class CassetteMismatch(AssertionError):
-    """The code under test did not do what the cassette recorded (see the message)."""
 
 
 def loopback_base(original_base: str, port: int, scheme: str) -> str:
@@ -53,7 +50,7 @@ def loopback_base(original_base: str, port: int, scheme: str) -> str:
     return f"{scheme}://127.0.0.1:{port}{path}"
 
 
-class ReplaySession:
+class ReplaySession(ReplayVerdict):
     """Serve `cassette` over loopback HTTP and WebSocket servers (an async context manager).
 
     strict: on exit, interactions/frames never played and unexpected WS frames fail too
@@ -70,6 +67,9 @@ class ReplaySession:
         the replay is a conformance replay (any correct client's requests are answered),
         unless the cassette says `meta.replay: strict`; without it, strict byte-level replay.
     """
+
+    http: HttpReplay
+    ws: WsReplay
 
     def __init__(
         self,
@@ -149,11 +149,7 @@ class ReplaySession:
     ) -> bool:
         await self._stop()
         self._save_new_episodes()
-        if exc is None:
-            self.check(unused=self.strict, ws_frames=self.strict)
-        elif any(kind == "http" for kind, _ in self._mismatches):
-            # The miss is most likely why the test failed: say so (the original is chained).
-            self.check(unused=False, ws_frames=False)
+        self._conclude(exc is not None, strict=self.strict)
         return False
 
     async def _stop(self) -> None:
@@ -207,33 +203,7 @@ class ReplaySession:
         """Every WebSocket connection accepted, with the client frames received on it."""
         return self.ws.connections
 
-    @property
-    def mismatches(self) -> list[str]:
-        return [message for _, message in self._mismatches]
-
-    def unused(self) -> list[str]:
-        """Interactions never served and WS connections/frames never played."""
-        lines = [f"never used: {item.label}" for item in self.http.unused()]
-        return lines + self.ws.unused()
-
-    def check(self, *, unused: bool = False, ws_frames: bool = True) -> None:
-        """Raise CassetteMismatch if anything did not match so far (and, with unused=True,
-        if anything recorded was not played). Called on exit; usable mid-test."""
-        problems = [message for kind, message in self._mismatches if ws_frames or kind == "http"]
-        if unused:
-            problems += self.unused()
-        if problems:
-            lines = "\n".join(f"- {p}" for p in problems)
-            raise CassetteMismatch(
-                f"cassette {self.cassette.name}: {len(problems)} problem(s)\n{lines}")
-
     # -- HTTP -> WS triggers -----------------------------------------------------------
-    def _event(self, ident: str) -> asyncio.Event:
-        event = self._events.get(ident)
-        if event is None:
-            event = self._events[ident] = asyncio.Event()
-        return event
-
     def _served(self, ident: str) -> None:
         self._event(ident).set()
 

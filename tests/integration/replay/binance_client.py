@@ -21,7 +21,8 @@ import aiohttp
 from connectors.binance.auth import verify_signed_request, verify_ws_request
 from harness.cassette.exchange import load_exchange_profile
 from harness.cassette.loader import load_cassette
-from harness.replay.session import CassetteMismatch, ReplaySession
+from harness.replay.session import ReplaySession
+from harness.replay.verdict import CassetteMismatch
 from harness.subject import TEST_API_KEY, TEST_API_SECRET
 
 ROOT = Path(__file__).resolve().parents[3]

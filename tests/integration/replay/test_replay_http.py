@@ -12,7 +12,8 @@ from replay_helpers import API, fetch, interaction, make_cassette
 
 from harness.cassette.format import Cassette
 from harness.cassette.matchers import RequestView
-from harness.replay.session import CassetteMismatch, ReplaySession
+from harness.replay.session import ReplaySession
+from harness.replay.verdict import CassetteMismatch
 from tests.fixtures.aio import eventually, run
 
 ORDER = f"{API}/api/v3/order?symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&timestamp=1&signature=S"

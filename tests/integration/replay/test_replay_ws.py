@@ -14,7 +14,8 @@ from replay_helpers import API, STREAM, fetch, interaction, make_cassette
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 
 from harness.cassette.format import Cassette
-from harness.replay.session import CassetteMismatch, ReplaySession
+from harness.replay.session import ReplaySession
+from harness.replay.verdict import CassetteMismatch
 from tests.fixtures.aio import eventually, run
 
 SUBSCRIBE = {"method": "SUBSCRIBE", "params": ["btcusdt@depth"], "id": 1}
