@@ -50,6 +50,16 @@ class ReceivedFrame:
     json: Any = None
     matched: int | None = None
 
+    @classmethod
+    def of(cls, message: str | bytes) -> ReceivedFrame:
+        """The frame as received; `json` is its parsed body when it is a JSON object/array."""
+        text = message if isinstance(message, str) else message.decode("utf-8", "replace")
+        parsed: Any = None
+        if text[:1] in ("{", "["):
+            with contextlib.suppress(ValueError):
+                parsed = json.loads(text)
+        return cls(text, parsed)
+
 
 @dataclass
 class WsConnectionLog:
@@ -259,12 +269,8 @@ class WsReplay:
         frames = entry.conn.frames
         try:
             async for message in connection:
-                text = message if isinstance(message, str) else message.decode("utf-8", "replace")
-                parsed: Any = None
-                if text[:1] in ("{", "["):
-                    with contextlib.suppress(ValueError):
-                        parsed = json.loads(text)
-                received = ReceivedFrame(text, parsed)
+                received = ReceivedFrame.of(message)
+                text, parsed = received.text, received.json
                 log.received.append(received)
                 if not expected:
                     self.on_mismatch(f"{entry.label}: unexpected client frame {text[:160]!r}"
@@ -295,12 +301,8 @@ class WsReplay:
             events[expected.popleft()].set()  # the URL asked for the scenario's streams
         try:
             async for message in connection:
-                text = message if isinstance(message, str) else message.decode("utf-8", "replace")
-                parsed: Any = None
-                if text[:1] in ("{", "["):
-                    with contextlib.suppress(ValueError):
-                        parsed = json.loads(text)
-                received = ReceivedFrame(text, parsed)
+                received = ReceivedFrame.of(message)
+                text, parsed = received.text, received.json
                 log.received.append(received)
                 position = expected[0] if expected else None
                 streams = policy.streams_of(parsed)
