@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from decimal import Decimal
 
 import aiohttp
@@ -198,29 +197,23 @@ def test_reset_reuses_the_sockets_with_fresh_state() -> None:
     run(scenario())
 
 
-def test_server_starts_and_stops_fast_and_serves_thousands_of_requests() -> None:
-    async def scenario() -> tuple[float, float, float]:
+def test_server_starts_and_stops_repeatedly_and_serves_hundreds_of_requests() -> None:
+    # Correctness only: how fast it does so is a benchmark's business (harness bench), not a
+    # timed test's, which fails on a loaded machine for no fault of the code.
+    async def scenario() -> list[int]:
         exchange = toy_exchange()
-        starts, stops = [], []
         for _ in range(20):
-            began = time.perf_counter()
             server = await DoubleServer(exchange, ToyWire()).start()
-            started = time.perf_counter()
             await server.stop()
-            starts.append(started - began)
-            stops.append(time.perf_counter() - started)
+        statuses = []
         async with toy() as t:
-            began = time.perf_counter()
             for _ in range(300):
                 response = await t.http.get(t.url("/api/time"))
                 await response.read()
-            rate = 300 / (time.perf_counter() - began)
-        return sum(starts) / len(starts), sum(stops) / len(stops), rate
+                statuses.append(response.status)
+        return statuses
 
-    start, stop, rate = run(scenario())
-    print(f"\nDoubleServer start {start * 1000:.2f} ms, stop {stop * 1000:.2f} ms, "
-          f"{rate:.0f} HTTP req/s")
-    assert start < 0.1 and stop < 0.1 and rate > 200
+    assert run(scenario()) == [200] * 300
 
 
 def test_events_and_drops_from_another_thread_reach_clients_on_the_loop() -> None:
