@@ -24,6 +24,7 @@ class CheckOptions:
     poll_interval: float = 0.5
     request_timeout: float = 0.5
     reconnect_delay: float = 0.2
+    regressions_dir: str | None = None  # None: cassettes/<exchange>/regressions/ (saved there)
 
 
 def resolve(manifest: Manifest, spec: CheckSpec | None, command_line: dict[str, Any]

@@ -49,6 +49,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="manifest URL set to record from (production or testnet)")
     group.addoption("--harness-raw", default=None, metavar="PATH",
                     help="write raw check results (JSON) here, for `harness report`")
+    group.addoption("--regressions-dir", default=None, metavar="DIR",
+                    help="save the minimal failing sequences of the property scenarios here"
+                         " (DIR/<connector>/) instead of next to the connector's cassettes")
     group.addoption("--harness-reruns", type=int, default=0, metavar="N",
                     help="rerun a failing check up to N times; a later pass is reported flaky")
 
@@ -132,6 +135,7 @@ def subject_plan(request: pytest.FixtureRequest, harness_manifest: Any) -> Any:
         "record_mode": request.config.getoption("record_mode"),
         "record_upstream": request.config.getoption("record_upstream"),
         "replay_mode": request.config.getoption("replay_mode"),
+        "regressions_dir": request.config.getoption("regressions_dir"),
     }
     spec = spec_of(request.node)
     return SubjectPlan(harness_manifest, spec, resolve(harness_manifest, spec, command_line))

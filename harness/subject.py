@@ -228,7 +228,9 @@ class SubjectPlan:
         (a harness.scenarios.api.Scenarios: run(), regressions(), replay())."""
         from harness.scenarios.api import Scenarios
 
-        return Scenarios(self.manifest)
+        folder = self.options.regressions_dir
+        return Scenarios(self.manifest, regressions_root=Path(folder) / self.manifest.name
+                         if folder else None)
 
     @asynccontextmanager
     async def replay(self, scenario: str | None = None, **config_overrides: Any

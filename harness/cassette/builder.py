@@ -140,7 +140,8 @@ class Cassette:
              request_headers: dict[str, str] | None = None, json_body: Any = None,
              status: int = 200, message: str | None = None, body: Any = None,
              response_headers: dict[str, str] | HeaderHook | None = None,
-             id: str | None = None, repeat: bool = False, fault: str | None = None) -> None:
+             id: str | None = None, repeat: bool = False, fault: str | None = None,
+             optional: bool = False) -> None:
         """One interaction. `json_body` is a request's JSON body (sent compact, as clients
         do); `body` the response's. The reason phrase defaults to the status's standard one;
         a body that is an HTML page is labelled text/html; `response_headers` may be a hook
@@ -175,6 +176,8 @@ class Cassette:
             ext["id"] = id
         if repeat:
             ext["repeat"] = True
+        if optional:
+            ext["optional"] = True
         if fault:
             ext["fault"] = fault
         if ext:

@@ -46,6 +46,10 @@ class ResponseFilter:
     fields: tuple[str, ...] = ()
     unwrap: bool = False  # with the parameter, the answer is the one item, not a list
     required: bool = False  # the parameter names something that must exist (a symbol)
+    # Narrowed answers are entries of the wide answer, keyed by `field`: a later narrowed
+    # answer updates the wide one's entry, a narrowed request is served from the latest
+    # wide answer (harness/replay/read_state.py).
+    overlay: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,11 +188,16 @@ def _filter(reader: _Reader, raw: Any, where: str) -> ResponseFilter | None:
     if keep in ("==", ">=", "<=") and not isinstance(data.get("field"), str):
         reader.add(where, f"keep {keep} needs field: <the item field it compares>")
         return None
+    overlay = bool(data.get("overlay", False))
+    if overlay and keep != "==":
+        reader.add(f"{where}.overlay", "needs keep: \"==\" (a narrowed answer is the entries"
+                                       " whose field equals the value)")
+        return None
     return ResponseFilter(param=data["param"], keep=keep, items=str(data.get("items", ".")),
                           field=str(data.get("field", "")),
                           fields=reader.names(data, "fields", where),
                           unwrap=bool(data.get("unwrap", False)),
-                          required=bool(data.get("required", False)))
+                          required=bool(data.get("required", False)), overlay=overlay)
 
 
 def _route(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:

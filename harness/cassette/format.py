@@ -107,6 +107,9 @@ class Interaction:
     id: str | None = None
     repeat: bool = False
     fault: Fault | None = None
+    # The exchange's answer to a request the recording client never needed (a later book
+    # snapshot another correct client may fetch): strict replay does not require its use.
+    optional: bool = False
 
     @property
     def label(self) -> str:
@@ -199,6 +202,8 @@ def _interaction_doc(interaction: Interaction) -> dict[str, Any]:
         ext["id"] = interaction.id
     if interaction.repeat:
         ext["repeat"] = True
+    if interaction.optional:
+        ext["optional"] = True
     if interaction.fault is not None:
         ext["fault"] = interaction.fault.value
     if ext:

@@ -168,6 +168,7 @@ def _interaction(item: Mapping[str, Any]) -> Interaction:
         ),
         id=ext.get("id"),
         repeat=bool(ext.get("repeat", False)),
+        optional=bool(ext.get("optional", False)),
         fault=Fault(ext["fault"]) if "fault" in ext else None,
     )
 

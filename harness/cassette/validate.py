@@ -200,12 +200,13 @@ def _interaction(check: _Checker, item: Any, loc: str) -> None:
     if response is not None and check.mapping(response, f"{loc}.response", "status, headers, body"):
         _response(check, response, f"{loc}.response")
     ext = item.get("harness")
-    if ext is not None and check.mapping(ext, f"{loc}.harness", "id, repeat, fault"):
-        check.unknown_keys(ext, f"{loc}.harness", ("id", "repeat", "fault"))
+    if ext is not None and check.mapping(ext, f"{loc}.harness", "id, repeat, optional, fault"):
+        check.unknown_keys(ext, f"{loc}.harness", ("id", "repeat", "optional", "fault"))
         if "id" in ext:
             check.string(ext["id"], f"{loc}.harness.id")
-        if "repeat" in ext and not isinstance(ext["repeat"], bool):
-            check.add(f"{loc}.harness.repeat", f"must be true or false, got {ext['repeat']!r}")
+        for flag in ("repeat", "optional"):
+            if flag in ext and not isinstance(ext[flag], bool):
+                check.add(f"{loc}.harness.{flag}", f"must be true or false, got {ext[flag]!r}")
         if "fault" in ext and ext["fault"] not in {f.value for f in Fault}:
             check.add(f"{loc}.harness.fault", f"must be one of {_choices(f.value for f in Fault)},"
                                               f" got {ext['fault']!r}")

@@ -21,6 +21,7 @@ from harness.cassette.matchers import Matcher, RequestView, host, method, path, 
 from harness.cassette.meaning import MeaningMatcher, meaning_params, same_value
 from harness.replay.client_ids import ClientIds
 from harness.replay.http import PreparedInteraction
+from harness.replay.read_state import ReadState, Served, overlaid, overlay_filter
 
 _UNCHANGED: Any = object()
 
@@ -37,6 +38,8 @@ class HttpConformance:
         self.ids = ids
         self.meaning = MeaningMatcher(profile, ids.order_ref)
         self._parsed: dict[int, Any] = {}
+        self.state = ReadState()
+        self._served: dict[int, tuple[RequestView, Served]] = {}  # overlays, until answered
 
     @property
     def matchers(self) -> tuple[Matcher, ...]:
@@ -51,6 +54,9 @@ class HttpConformance:
         """The interaction that answers `view`: the first unused match; for a read-only
         endpoint, once all matches were used, the last one again (the latest state)."""
         route = self.profile.read_only_route(view.method, view.path)
+        overlay = overlay_filter(route) if route is not None else None
+        if overlay is not None:
+            return self._pick_state(view, overlay, candidates, matchers)
         read_only = route is not None
         narrowing = _narrowing_params(route) if route is not None else frozenset()
         asked = meaning_params(view) if narrowing else {}
@@ -70,6 +76,19 @@ class HttpConformance:
             last = item
         return last
 
+    def _pick_state(self, view: RequestView, overlay: ResponseFilter,
+                    candidates: Sequence[PreparedInteraction],
+                    matchers: Sequence[Matcher]) -> PreparedInteraction | None:
+        """An overlay route: the answer follows the scenario's state (read_state.py)."""
+        matching = [item for item in candidates
+                    if all(run_matcher(m, view, item.view) is None for m in matchers)]
+        served = self.state.serve(view, overlay, matching)
+        if served is None:
+            return None
+        if served.over:
+            self._served[id(view)] = (view, served)
+        return served.base
+
     def learn(self, view: RequestView, chosen: PreparedInteraction) -> None:
         self.ids.learn(view, chosen.view)
 
@@ -86,6 +105,9 @@ class HttpConformance:
         the recorded bytes themselves when nothing changes (the common, fast case)."""
         raw = chosen.interaction.response.body
         route = self.profile.read_only_route(chosen.view.method, chosen.view.path)
+        pending = self._served.pop(id(view), None)
+        if route is not None and pending is not None and pending[0] is view:
+            return self._overlaid(view, route, chosen, pending[1])
         shape = self.profile.response_type(chosen.view.method, chosen.view.path)
         if route is None and shape is None and not self.ids.aliased:
             return raw
@@ -108,6 +130,19 @@ class HttpConformance:
             body = {k: v for k, v in body.items() if k in spec["keep"]}
         if isinstance(body, Mapping) and "drop" in spec:
             body = {k: v for k, v in body.items() if k not in spec["drop"]}
+        return json.dumps(self.ids.echo(body), separators=(",", ":")).encode()
+
+    def _overlaid(self, view: RequestView, route: ReadOnlyRoute, chosen: PreparedInteraction,
+                  served: Served) -> bytes:
+        """A wide answer with the narrowed answers recorded after it written over it."""
+        overlay = overlay_filter(route)
+        body = self._json(chosen)
+        if overlay is None or body is _UNCHANGED:
+            return chosen.interaction.response.body
+        body = overlaid(overlay, body, served.over, self._json)
+        params = meaning_params(view)
+        body = _filtered(route, body, {f.param: params[f.param] for f in route.filters
+                                       if f.param in params})
         return json.dumps(self.ids.echo(body), separators=(",", ":")).encode()
 
     def _json(self, chosen: PreparedInteraction) -> Any:

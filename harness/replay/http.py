@@ -164,6 +164,7 @@ class HttpReplay:
 
     def unused(self) -> list[PreparedInteraction]:
         return [item for item in self.prepared if item.uses == 0
+                and not item.interaction.optional
                 and (self.policy is None or not self.policy.is_read_only(item))]
 
     async def handle(self, request: web.BaseRequest) -> web.StreamResponse:

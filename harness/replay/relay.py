@@ -95,7 +95,7 @@ class Capture:
         for index, ident in named.items():
             item = interactions[index]
             interactions[index] = Interaction(item.request, item.response, ident, item.repeat,
-                                              item.fault)
+                                              item.fault, item.optional)
         return interactions, connections
 
 

@@ -23,8 +23,9 @@ LIFECYCLE_CHECK = "PROP-LIFE-1"
 class Scenarios:
     """The property scenarios of one connector."""
 
-    def __init__(self, manifest: Manifest) -> None:
+    def __init__(self, manifest: Manifest, regressions_root: Path | None = None) -> None:
         self.manifest = manifest
+        self.regressions_root = regressions_root  # None: the connector's cassette folder
 
     @property
     def available(self) -> bool:
@@ -45,7 +46,8 @@ class Scenarios:
         plan = plan_from_env(max_examples=max_examples)
         known = self.manifest.known_failure(LIFECYCLE_CHECK)
         outcome = run_scenarios(self.manifest, plan, connector_class=connector_class,
-                                export=known is None or known.expired())
+                                export=known is None or known.expired(),
+                                regressions_root=self.regressions_root)
         record(outcome.result)
         return outcome
 

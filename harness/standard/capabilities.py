@@ -18,6 +18,7 @@ class Capability(StrEnum):
     FUNDING = "funding"
     POSITION_MODE = "position_mode"
     LEVERAGE = "leverage"
+    LIQUIDITY = "liquidity"  # a Gateway DEX with pools a wallet funds (amm, clmm; no router)
 
 
 KNOWN_CAPABILITIES = frozenset(item.value for item in Capability)

@@ -78,10 +78,8 @@ async def test_refusals_are_errors(gateway_subject: Any) -> None:
 
 
 @check("GW-CLI-5", "Liquidity changes are tracked to completion and show in the positions",
-       area="gateway-client", standard="gateway", scenario="liquidity")
+       area="gateway-client", standard="gateway", scenario="liquidity", requires=["liquidity"])
 async def test_liquidity_is_tracked(gateway_subject: Any) -> None:
-    if gateway_subject.trading_type is TradingType.ROUTER:
-        pytest.skip("a router provides no liquidity")
     async with gateway_subject.replay("liquidity") as live:
         connector = live.connector
         price = (await connector.pool()).price

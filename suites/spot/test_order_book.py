@@ -119,11 +119,13 @@ async def test_sequence_gap_triggers_resync(subject: Subject) -> None:
     await subject.start()
     expected = exp(subject, "books")
     await _books_reach(subject, expected)
+    # At least: Binance's book procedure fetches again while a snapshot is older than the
+    # buffered diffs, so how many a correct client needs is its own business.
     for text, count in exp(subject, "snapshots").items():
         snapshots = _snapshots(subject, pair(text))
-        assert len(snapshots) == int(count), (
-            f"{text}: expected {count} snapshot requests (the first, and one after the gap), "
-            f"got {len(snapshots)}")
+        assert len(snapshots) >= int(count), (
+            f"{text}: expected at least {count} snapshot requests (the first, and one after "
+            f"the gap), got {len(snapshots)}")
 
 
 @check("SPOT-OB-6", "After a market-stream disconnect the connector reconnects, resubscribes "

@@ -199,9 +199,9 @@ def account_(c: Cassette, balances: list[dict[str, str]] | None = None, *, repea
 
 
 def depth_(c: Cassette, symbol_name: str, book: dict[str, Any], *, id: str | None = None,
-           repeat: bool = False) -> None:
+           repeat: bool = False, optional: bool = False) -> None:
     c.http("GET", REST, "/api/v3/depth", {"symbol": symbol_name, "limit": "1000"}, body=book,
-           id=id, repeat=repeat, response_headers=WEIGHT)
+           id=id, repeat=repeat, optional=optional, response_headers=WEIGHT)
 
 
 def start_traffic(c: Cassette, *, symbols: list[dict[str, Any]] | None = None,

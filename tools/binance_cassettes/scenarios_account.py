@@ -241,21 +241,24 @@ def balances_asset_removed() -> Cassette:
 
 
 def balances_by_stream() -> Cassette:
+    # ETH held 1 before a deposit of 2 (the balanceUpdate delta): a client that applies the
+    # delta must apply it to the balance it knew (3), not report the delta alone (2).
     c = Cassette("binance", "balances_by_stream",
-                 "after the check's ping: outboundAccountPosition (BTC, ETH) and a balanceUpdate"
-                 " delta; " + QUIET,
+                 "after the check's ping: a balanceUpdate delta (ETH +2 on the 1 held) and the"
+                 " outboundAccountPosition (BTC, ETH); " + QUIET,
                  expect={"updates": [{"asset": "BTC", "total": "2.2", "available": "1.2"},
                                      {"asset": "ETH", "total": "3", "available": "3"}],
                          "balances": {"BTC": {"total": "2.2", "available": "1.2"},
                                       "ETH": {"total": "3", "available": "3"},
                                       "USDT": BALANCES["USDT"], "BNB": BALANCES["BNB"]}})
     frames = [
-        user_event({"e": "balanceUpdate", "E": T0 + 401, "a": "ETH", "d": "3.00000000",
+        user_event({"e": "balanceUpdate", "E": T0 + 401, "a": "ETH", "d": "2.00000000",
                     "T": T0 + 400}, after_http="go"),
         user_event(account_position([("BTC", "1.20000000", "1.00000000"),
                                      ("ETH", "3.00000000", "0.00000000")], at=402)),
     ]
-    start_traffic(c, user_frames=frames)
+    held = [*ACCOUNT_BALANCES, {"asset": "ETH", "free": "1.00000000", "locked": "0.00000000"}]
+    start_traffic(c, balances=held, user_frames=frames)
     ping_(c)
     return c
 

@@ -201,6 +201,12 @@ def order_book_gap() -> Cassette:
     ]
     start_traffic(c, market_frames=market)
     depth_(c, "BTCUSDT", btc_2, id="depth_btc_2")
+    # The book as the exchange holds it after the last diff: what a later snapshot request
+    # gets (a client that drops the diff revealing the gap must fetch again, rest-api.md's
+    # "How to manage a local order book correctly", step 4).
+    depth_(c, "BTCUSDT", {**btc_2, "lastUpdateId": 1014, "bids": [
+        ["30010.00000000", "1.00000000"], ["30009.50000000", "0.50000000"],
+        ["30009.00000000", "2.00000000"]]}, id="depth_btc_3", optional=True)
     return c
 
 

@@ -253,16 +253,34 @@ def test_a_status_poll_for_another_clients_order_is_refused() -> None:
     run(scenario())
 
 
-def test_a_request_for_every_ticker_is_never_answered_with_one_symbols_object() -> None:
-    # ccxt asks /ticker/price without a symbol twice: the answer recorded for
-    # ?symbol=BTCUSDT (one object) cannot answer it; the list of every symbol does.
+def test_a_request_for_every_ticker_sees_the_later_one_symbol_price() -> None:
+    # ccxt asks /ticker/price without a symbol twice; the scenario recorded the later price
+    # only as the ?symbol=BTCUSDT answer (one object): the second all-symbols answer is the
+    # first one with BTCUSDT's entry updated from it (exchange.yaml: overlay).
     async def scenario() -> None:
         async with binance_replay("last_prices") as client:
+            prices = []
             for _ in range(2):
                 status, body = await client.call("GET", "/api/v3/ticker/price")
                 assert status == 200 and isinstance(body, list) and len(body) == 4, body
+                prices.append({t["symbol"]: t["price"] for t in body})
+            assert prices[0]["BTCUSDT"] == "30000.10000000"
+            assert prices[1] == {**prices[0], "BTCUSDT": "30000.20000000"}
             status, body = await client.call("GET", "/api/v3/ticker/price",
                                              [("symbol", "BTCUSDT")])
             assert status == 200 and body == {"symbol": "BTCUSDT", "price": "30000.20000000"}
+            status, body = await client.call("GET", "/api/v3/ticker/price",
+                                             [("symbol", "ETHUSDT")])  # from the wide answer
+            assert status == 200 and body == {"symbol": "ETHUSDT", "price": "2000.05000000"}
             assert not client.replay.mismatches
+    run(scenario())
+
+
+def test_a_ticker_for_a_symbol_no_answer_holds_is_still_refused() -> None:
+    async def scenario() -> None:
+        async with binance_replay("last_prices", refused=True) as client:
+            assert (await client.call("GET", "/api/v3/ticker/price"))[0] == 200
+            status, _ = await client.call("GET", "/api/v3/ticker/price", [("symbol", "XRPUSDT")])
+            assert status == 500
+            assert "symbol=XRPUSDT names nothing this scenario holds" in refusal(client.replay)
     run(scenario())

@@ -56,3 +56,18 @@ def test_an_exchange_without_exchange_yaml_is_replayed_strictly(tmp_path: Path) 
     assert exchange_profile(manifest) is None
     plan = SubjectPlan(manifest, None, CheckOptions(strict=False))
     assert mode_of(plan, "network_ok") == (ReplayMode.STRICT, None)
+
+
+def test_strict_replay_requires_every_answer_but_an_optional_one() -> None:
+    # order_book_gap holds a later snapshot (depth_btc_3) only a client that refetches uses.
+    cassette = load_cassette(Path(__file__).resolve().parents[3] / "cassettes" / "binance"
+                             / "order_book_gap.yaml")
+    (later,) = [i for i in cassette.interactions if i.id == "depth_btc_3"]
+    assert later.optional
+    required = replace(cassette, interactions=tuple(
+        replace(i, optional=False) if i is later else i for i in cassette.interactions))
+
+    def never_used(source: Any) -> list[str]:
+        return [line for line in ReplaySession(source).unused() if "depth_btc" in line]
+    assert [line for line in never_used(cassette) if "depth_btc_3" in line] == []
+    assert any("depth_btc_3" in line for line in never_used(required))

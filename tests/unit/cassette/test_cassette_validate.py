@@ -119,10 +119,13 @@ def test_status_code_location_is_precise() -> None:
      "http.interactions[0].response: missing; every interaction needs a request and a response"),
     (lambda i: i["harness"].update(repeat="yes"),
      "http.interactions[0].harness.repeat: must be true or false, got 'yes'"),
+    (lambda i: i["harness"].update(optional=1),
+     "http.interactions[0].harness.optional: must be true or false, got 1"),
     (lambda i: i["harness"].update(fault="explode"),
      "http.interactions[0].harness.fault: must be one of timeout, reset, got 'explode'"),
     (lambda i: i["harness"].update(colour=1),
-     "http.interactions[0].harness.colour: unknown key; allowed keys here are id, repeat, fault"),
+     "http.interactions[0].harness.colour: unknown key; allowed keys here are id, repeat,"
+     " optional, fault"),
 ])
 def test_interaction_errors(mutate: Any, expected: str) -> None:
     doc = sample_doc()

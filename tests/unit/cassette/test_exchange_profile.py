@@ -45,7 +45,9 @@ def test_every_problem_is_one_line_naming_the_field() -> None:
         "client_order_id": ["not", "a", "mapping"],
         "read_only": [{"path": "api/v3/time"},
                       {"path": "/a", "filters": [{"param": "limit", "keep": "most"},
-                                                 {"param": "startTime", "keep": ">="}]}],
+                                                 {"param": "startTime", "keep": ">="},
+                                                 {"param": "n", "keep": "last",
+                                                  "overlay": True}]}],
         "response_types": [{"path": "/api/v3/order"},
                            {"path": "/o", "param": "t", "shapes": {"ACK": {"keep": "x"}}}]}}
     with pytest.raises(ExchangeProfileError) as caught:
@@ -59,6 +61,7 @@ def test_every_problem_is_one_line_naming_the_field() -> None:
                    "http.read_only[0].path: must be the endpoint's URL path",
                    "http.read_only[1].filters[0]: needs param: <name> and keep: one of",
                    "http.read_only[1].filters[1]: keep >= needs field",
+                   "http.read_only[1].filters[2].overlay: needs keep: \"==\"",
                    "http.response_types[0]: needs path: <URL path> and param",
                    "http.response_types[1].shapes.ACK.keep: must be a list of names"):
         assert needle in text, text

@@ -26,6 +26,21 @@ def test_the_built_in_gateway_connectors_load_as_gateway_connectors() -> None:
         assert issubclass(load_connector_class(registry.get(name)), GatewayConnector)
 
 
+def test_the_liquidity_capability_is_declared_exactly_by_the_dexes_with_pools() -> None:
+    # GW-CLI-5 requires it: a router (jupiter) is out of the check's scope by its manifest.
+    from harness.checks import CATALOGUE
+    from harness.standard.gateway.model import TradingType
+    from suites.gateway import test_client  # noqa: F401  (declares the GW-CLI checks)
+
+    assert CATALOGUE["GW-CLI-5"].requires == ("liquidity",)
+    registry = load_registry(eps=[])
+    for name, manifest in registry.connectors.items():
+        if manifest.standard is Standard.GATEWAY:
+            kind = load_connector_class(manifest).trading_type  # type: ignore[attr-defined]
+            assert ("liquidity" in manifest.capabilities) is (kind is not TradingType.ROUTER), \
+                name
+
+
 def test_a_gateway_manifest_naming_a_spot_connector_is_refused(tmp_path: Path) -> None:
     manifest = parse_manifest(gateway_manifest(
         "connectors.binance.connector:BinanceSpotConnector"), tmp_path / "connector.toml")

@@ -46,3 +46,33 @@ def test_regressions_are_per_connector_within_the_exchanges_folder() -> None:
     assert regressions_dir(theirs) == regressions_dir(ours) / "ccxt_binance"
     assert api.Scenarios(theirs).scenario_of(regressions_dir(theirs) / "s1.yaml") == \
         "regressions/ccxt_binance/s1"
+
+
+def test_a_regressions_folder_receives_the_export(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Any) -> None:
+    from harness.options import CheckOptions
+    from harness.subject import SubjectPlan
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(manifest: Any, plan: Any, **kwargs: Any) -> Any:
+        seen.update(kwargs)
+        return type("Run", (), {"result": None})()
+
+    monkeypatch.setattr(api, "run_scenarios", fake_run)
+    monkeypatch.setattr(api, "record", lambda result: None)
+    manifest = load_registry().get("binance")
+    plan = SubjectPlan(manifest, None, CheckOptions(regressions_dir=str(tmp_path)))
+    plan.scenarios().run(max_examples=1)
+    assert seen["regressions_root"] == tmp_path / "binance"
+    SubjectPlan(manifest, None, CheckOptions()).scenarios().run(max_examples=1)
+    assert seen["regressions_root"] is None  # the connector's cassette folder
+
+
+def test_the_projects_own_test_run_saves_regressions_outside_its_tree(
+        pytestconfig: pytest.Config) -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    folder = Path(pytestconfig.getoption("regressions_dir")).resolve()
+    assert root not in folder.parents, folder
