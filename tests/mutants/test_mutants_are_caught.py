@@ -95,6 +95,10 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "unsigned_private_calls": ("SPOT-SEC-2",),
     "signs_public_calls": ("SPOT-SEC-2",),
     "wrong_signature": ("SPOT-SEC-2",),
+    # time (broken_clock.py)
+    "signs_with_local_time": ("SPOT-RES-6",),
+    "timestamps_in_seconds": ("SPOT-RES-6",),
+    "subtracts_server_offset": ("SPOT-RES-6",),
 }
 
 # A check each mutant must still pass: its bug is the only thing wrong with it.

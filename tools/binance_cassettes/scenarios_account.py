@@ -301,6 +301,24 @@ def time_resync() -> Cassette:
     return c
 
 
+# The connector's clock runs this far ahead of the exchange's (seconds): far outside the
+# receive window, so a timestamp without the server-time offset, with it subtracted instead
+# of added, or in seconds is refused by Binance (-1021) and judged wrong by SPOT-RES-6.
+CLOCK_SKEW = 30.0
+
+
+def clock_skew() -> Cassette:
+    c = Cassette("binance", "clock_skew",
+                 "the exchange's clock (serverTime T0) runs 30 s behind the connector's: start,"
+                 " then a balance request; every signed request must carry the exchange's time;"
+                 " " + QUIET,
+                 inputs={"skew": CLOCK_SKEW, "server_time_ms": T0,
+                         "signed_time": {"param": "timestamp"}, "recv_window_ms": 5000,
+                         "ahead_ms": 1000})
+    start_traffic(c)
+    return c
+
+
 def user_stream_garbage() -> Cassette:
     c = Cassette("binance", "user_stream_garbage",
                  "after the check's ping the user stream sends text that is not JSON, JSON of no"
@@ -351,4 +369,4 @@ def security() -> Cassette:
 ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream,
        fills_rest_and_stream, fill_before_ack, lost_order_fills, events_after_terminal,
        balances, balances_asset_removed, balances_by_stream, rate_limited, rate_limit_burst,
-       time_resync, user_stream_garbage, user_stream_reconnect, security]
+       time_resync, clock_skew, user_stream_garbage, user_stream_reconnect, security]
