@@ -99,6 +99,9 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "signs_with_local_time": ("SPOT-RES-6",),
     "timestamps_in_seconds": ("SPOT-RES-6",),
     "subtracts_server_offset": ("SPOT-RES-6",),
+    # costs (broken_costs.py) and hidden outcomes (broken_outcomes.py)
+    "retries_rejected_placement": ("SPOT-ORD-7", "SPOT-ORD-8"),
+    "server_error_means_not_placed": ("SPOT-ORD-9",),
 }
 
 # A check each mutant must still pass: its bug is the only thing wrong with it.

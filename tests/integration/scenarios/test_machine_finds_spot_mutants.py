@@ -51,6 +51,8 @@ REACHABLE = {
     "signs_with_local_time": "start",
     "subtracts_server_offset": "start",
     "timestamps_in_seconds": "start",
+    # A 5xx on placement whose order the double did create (drawn: executed or not).
+    "server_error_means_not_placed": "invariants broken",  # 4: failed, yet the exchange has it
     "subscribes_first_pair_only": "invariants broken",  # 7: a book never updated
     "swapped_book_sides": "invariants broken after step 0: 7:",
     "two_terminal_events": "invariants broken after step 1: 1: o1",
@@ -88,6 +90,9 @@ OUT_OF_REACH = {
     "drops_unreadable_frames_silently": "the double never sends garbage frames",
     "swallows_second_time_refusal": "the machine's time errors are single",
     "forgets_ban": "the double never bans (HTTP 418)",
+    "retries_rejected_placement": "a refused placement sent again is refused again: the "
+                                  "exchange and the events end the same; SPOT-ORD-7/8 count "
+                                  "the requests",
     # No invariant compares these fill fields with the exchange's record yet (issue 17).
     "polling_fill_side_inverted": "no invariant compares a fill's side",
     "placement_fills_as_buys": "no invariant compares a fill's side",
