@@ -102,6 +102,8 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     # costs (broken_costs.py) and hidden outcomes (broken_outcomes.py)
     "retries_rejected_placement": ("SPOT-ORD-7", "SPOT-ORD-8"),
     "server_error_means_not_placed": ("SPOT-ORD-9",),
+    # events the older cassettes never produced (broken_events.py)
+    "skips_zero_stream_balances": ("SPOT-BAL-4",),
 }
 
 # A check each mutant must still pass: its bug is the only thing wrong with it.

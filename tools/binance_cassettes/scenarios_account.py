@@ -260,6 +260,20 @@ def balances_by_stream() -> Cassette:
     return c
 
 
+def balance_to_zero_by_stream() -> Cassette:
+    c = Cassette("binance", "balance_to_zero_by_stream",
+                 "after the check's ping: outboundAccountPosition with BNB at 0 free and 0 locked"
+                 " (all of it spent on fees); " + QUIET,
+                 expect={"updates": [{"asset": "BNB", "total": "0", "available": "0"}],
+                         "zeroed": ["BNB"],
+                         "balances": {"BTC": BALANCES["BTC"], "USDT": BALANCES["USDT"]}})
+    frames = [user_event(account_position([("BNB", "0.00000000", "0.00000000")], at=402),
+                         after_http="go")]
+    start_traffic(c, user_frames=frames)
+    ping_(c)
+    return c
+
+
 # resilience -----------------------------------------------------------------------------------
 def rate_limited() -> Cassette:
     c = Cassette("binance", "rate_limited",
@@ -368,5 +382,6 @@ def security() -> Cassette:
 
 ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream,
        fills_rest_and_stream, fill_before_ack, lost_order_fills, events_after_terminal,
-       balances, balances_asset_removed, balances_by_stream, rate_limited, rate_limit_burst,
+       balances, balances_asset_removed, balances_by_stream, balance_to_zero_by_stream,
+       rate_limited, rate_limit_burst,
        time_resync, clock_skew, user_stream_garbage, user_stream_reconnect, security]

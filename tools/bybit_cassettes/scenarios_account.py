@@ -256,6 +256,19 @@ def balances_by_stream() -> Cassette:
     return c
 
 
+def balance_to_zero_by_stream() -> Cassette:
+    c = C("balance_to_zero_by_stream",
+          "after the check's ping: a wallet message with MNT at 0 (walletBalance and locked); "
+          + QUIET,
+          expect={"updates": [{"asset": "MNT", "total": "0", "available": "0"}],
+                  "zeroed": ["MNT"],
+                  "balances": {"BTC": BALANCES["BTC"], "USDT": BALANCES["USDT"]}})
+    frames = [wallet_message([coin("MNT", "0", "0")], at=402, after_http="go")]
+    start_traffic(c, user_frames=frames)
+    ping_(c)
+    return c
+
+
 # resilience -----------------------------------------------------------------------------------
 def rate_limited() -> Cassette:
     c = C("rate_limited",
@@ -362,5 +375,6 @@ def security() -> Cassette:
 
 ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream,
        fills_rest_and_stream, fill_before_ack, lost_order_fills, events_after_terminal,
-       balances, balances_asset_removed, balances_by_stream, rate_limited, rate_limit_burst,
+       balances, balances_asset_removed, balances_by_stream, balance_to_zero_by_stream,
+       rate_limited, rate_limit_burst,
        time_resync, clock_skew, user_stream_garbage, user_stream_reconnect, security]

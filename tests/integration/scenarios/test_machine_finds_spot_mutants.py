@@ -90,6 +90,8 @@ OUT_OF_REACH = {
     "drops_unreadable_frames_silently": "the double never sends garbage frames",
     "swallows_second_time_refusal": "the machine's time errors are single",
     "forgets_ban": "the double never bans (HTTP 418)",
+    "skips_zero_stream_balances": "an asset rarely reaches exactly zero, and balance polling "
+                                  "repairs what the stream skipped",
     "retries_rejected_placement": "a refused placement sent again is refused again: the "
                                   "exchange and the events end the same; SPOT-ORD-7/8 count "
                                   "the requests",
