@@ -101,6 +101,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "subtracts_server_offset": ("SPOT-RES-6",),
     # costs (broken_costs.py) and hidden outcomes (broken_outcomes.py)
     "retries_rejected_placement": ("SPOT-ORD-7", "SPOT-ORD-8"),
+    "under_declares_account_weight": ("SPOT-RES-2",),
     "server_error_means_not_placed": ("SPOT-ORD-9",),
     # events the older cassettes never produced (broken_events.py)
     "skips_zero_stream_balances": ("SPOT-BAL-4",),

@@ -301,6 +301,22 @@ def rate_limit_burst() -> Cassette:
     return c
 
 
+def weight_burst() -> Cassette:
+    # rest-api.md LIMITS: REQUEST_WEIGHT 6000 per minute per IP; GET /api/v3/account weighs 20,
+    # so 300 fill the minute and the 301st must wait for the window to move on.
+    n = 6000 // 20 + 1
+    c = Cassette("binance", "weight_burst",
+                 f"{n} account requests in a row (weight 20 each, X-MBX-USED-WEIGHT-1M counting)"
+                 " against Binance's 6000 request weight per minute",
+                 inputs={"count": n, "limit": 6000, "window": 60.0,
+                         "weight_header": "X-MBX-USED-WEIGHT-1M"})
+    for i in range(1, n + 1):
+        if i == n:
+            c.state["weight"] = 0  # a correct client waited: its 301st opens a new minute
+        account_(c, repeat=False, id=None)
+    return c
+
+
 def time_resync() -> Cassette:
     c = Cassette("binance", "time_resync",
                  "account answers -1021: resync, retry once (ok); then -1021 twice (gives up)",
@@ -383,5 +399,5 @@ def security() -> Cassette:
 ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream,
        fills_rest_and_stream, fill_before_ack, lost_order_fills, events_after_terminal,
        balances, balances_asset_removed, balances_by_stream, balance_to_zero_by_stream,
-       rate_limited, rate_limit_burst,
+       rate_limited, rate_limit_burst, weight_burst,
        time_resync, clock_skew, user_stream_garbage, user_stream_reconnect, security]

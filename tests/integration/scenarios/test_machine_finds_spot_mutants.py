@@ -90,6 +90,8 @@ OUT_OF_REACH = {
     "drops_unreadable_frames_silently": "the double never sends garbage frames",
     "swallows_second_time_refusal": "the machine's time errors are single",
     "forgets_ban": "the double never bans (HTTP 418)",
+    "under_declares_account_weight": "the machine's requests weigh far less than Binance's "
+                                     "6000 a minute",
     "skips_zero_stream_balances": "an asset rarely reaches exactly zero, and balance polling "
                                   "repairs what the stream skipped",
     "retries_rejected_placement": "a refused placement sent again is refused again: the "
