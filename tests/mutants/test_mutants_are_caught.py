@@ -105,6 +105,7 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "server_error_means_not_placed": ("SPOT-ORD-9",),
     # events the older cassettes never produced (broken_events.py)
     "skips_zero_stream_balances": ("SPOT-BAL-4",),
+    "ignores_expired_orders": ("SPOT-FIL-4",),
 }
 
 # A check each mutant must still pass: its bug is the only thing wrong with it.

@@ -113,6 +113,30 @@ def cancel_by_stream() -> Cassette:
     return c
 
 
+def expired_by_stream() -> Cassette:
+    # Binance's order status EXPIRED: "canceled ... by the exchange, (e.g. orders canceled
+    # during liquidation, orders canceled during maintenance)"; c is the order's own id.
+    c = Cassette("binance", "expired_by_stream",
+                 "executionReports: NEW, TRADE (partial), then EXPIRED by the exchange"
+                 " (maintenance); " + QUIET,
+                 inputs={"order": BUY},
+                 expect={"exchange_order_id": "58",
+                         "fills": [{"trade_id": "230", "price": "30000", "amount": "0.004",
+                                    "fee_asset": "BTC", "fee_amount": "0.000004"}]})
+    frames = [
+        user_event(_er("CH-Bt1", 58, x="NEW", X="NEW"), after_http="place"),
+        user_event(_er("CH-Bt1", 58, x="TRADE", X="PARTIALLY_FILLED", last_qty="0.00400000",
+                       cum_qty="0.00400000", last_price="30000.00000000", trade_id=230,
+                       commission="0.00000400", commission_asset="BTC",
+                       cum_quote="120.00000000", maker=True, at=200)),
+        user_event(_er("CH-Bt1", 58, x="EXPIRED", X="EXPIRED", cum_qty="0.00400000",
+                       cum_quote="120.00000000", at=300)),
+    ]
+    start_traffic(c, user_frames=frames)
+    place_(c, order_params("CH-Bt1"), body=order_body("CH-Bt1", 58))
+    return c
+
+
 def fills_rest_and_stream() -> Cassette:
     c = Cassette("binance", "fills_rest_and_stream",
                  "trade 300 arrives on the stream, trades 300 and 301 by REST, then 301 again"
@@ -396,7 +420,7 @@ def security() -> Cassette:
     return c
 
 
-ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream,
+ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream, expired_by_stream,
        fills_rest_and_stream, fill_before_ack, lost_order_fills, events_after_terminal,
        balances, balances_asset_removed, balances_by_stream, balance_to_zero_by_stream,
        rate_limited, rate_limit_burst, weight_burst,

@@ -92,6 +92,8 @@ OUT_OF_REACH = {
     "forgets_ban": "the double never bans (HTTP 418)",
     "under_declares_account_weight": "the machine's requests weigh far less than Binance's "
                                      "6000 a minute",
+    "ignores_expired_orders": "the machine expires orders, but status polling then reports "
+                              "them cancelled: the stream's part is masked",
     "skips_zero_stream_balances": "an asset rarely reaches exactly zero, and balance polling "
                                   "repairs what the stream skipped",
     "retries_rejected_placement": "a refused placement sent again is refused again: the "

@@ -16,3 +16,14 @@ class SkipsZeroStreamBalances(BinanceSpotConnector):
     def parse_user_message(self, message: Any) -> list[UserMessage]:
         return [item for item in super().parse_user_message(message)
                 if not (isinstance(item, BalanceChange) and item.total == 0)]
+
+
+class IgnoresExpiredOrders(BinanceSpotConnector):
+    """Knows CANCELED but not EXPIRED on the stream: an order the exchange expires is skipped
+    as an unknown report and stays open until (if ever) a status poll says otherwise."""
+
+    def parse_user_message(self, message: Any) -> list[UserMessage]:
+        event = message.get("event") if isinstance(message, dict) else None
+        if isinstance(event, dict) and event.get("X") == "EXPIRED":
+            return []
+        return super().parse_user_message(message)
