@@ -43,6 +43,9 @@ KNOWN_REASONS = (NOT_JSON, FAULT, NO_KIND, TRUNCATED)
 TOLERATED: dict[tuple[Key, str], str] = {
     (("ws-api",), "rateLimits"):
         "WebSocket API answers leave it out when the connection sets returnRateLimits=false",
+    (("user", "executionReport", "EXPIRED", "EXPIRED"), "W"):
+        "working time, sent only for an order that was on the book: the double's sample expires"
+        " a MARKET order's remainder, expired_by_stream a resting LIMIT order",
 }
 
 
