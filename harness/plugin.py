@@ -13,10 +13,13 @@ import functools
 import inspect
 import math
 import os
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
+HYPOTHESIS_PLUGIN = "hypothesispytest"  # hypothesis' pytest11 entry point
 
 
 def positive_seconds(text: str) -> float:
@@ -114,6 +117,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         recorder: Any = config.pluginmanager.get_plugin("harness-results")
         for connector, problems in unknown_known_failures(items).items():
             recorder.add_problems(connector, problems)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A session that collected no hypothesis test (a spot or perp suite run) drops
+    hypothesis' pytest plugin: it would import all of hypothesis (and have pytest rewrite
+    its modules) at the terminal summary only to report on tests that do not exist."""
+    if not any(getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+               for item in session.items):
+        plugin = session.config.pluginmanager.get_plugin(HYPOTHESIS_PLUGIN)
+        if plugin is not None and "hypothesis" not in sys.modules:
+            session.config.pluginmanager.unregister(plugin)
 
 
 @pytest.fixture

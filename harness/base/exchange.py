@@ -63,7 +63,10 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
         self.rest = RestClient(
             throttler=self.throttler, clock=self.clock, authenticate=self.authenticate,
             classify_error=self.classify_error, resync_time=self.sync_time,
-            timeout=config.request_timeout, max_retry_after=config.max_retry_after)
+            timeout=config.request_timeout, max_retry_after=config.max_retry_after,
+            before_signing=self._time_known_before_signing)
+        self._time_lock = asyncio.Lock()
+        self._started = False
         self.orders = OrderTracker(self._hub, self.clock, config.lost_order_threshold)
         self.order_books = OrderBookTracker(config.trading_pairs, self.request_order_book_snapshot,
                                             self._hub, self.clock, config.reconnect_delay,
@@ -88,6 +91,7 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
 
     # lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
+        self._started = True
         self._spawn(self._repeat("market initialisation", self._refresh_markets,
                                  self.config.rules_refresh_interval), "markets")
         self._spawn(self._repeat("balance update", self.update_balances,
@@ -138,7 +142,20 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
         return NetworkStatus.CONNECTED
 
     async def sync_time(self) -> None:
-        await self.time_sync.sync(self.request_server_time_ms)
+        async with self._time_lock:
+            await self.time_sync.sync(self.request_server_time_ms)
+
+    async def _time_known_before_signing(self) -> None:
+        """Once started, a signed request waits for the server-time offset: start() loads
+        balances (positions, payments) alongside the markets task that measures it, and a
+        timestamp from the local clock alone is refused wherever the exchange's clock
+        differs by more than its receive window. (Before start() a caller signs as it is;
+        the exchange's refusal then resyncs, as SPOT-RES-3 requires.)"""
+        if not self._started or self.time_sync.synced:
+            return
+        async with self._time_lock:
+            if not self.time_sync.synced:
+                await self.time_sync.sync(self.request_server_time_ms)
 
     # markets --------------------------------------------------------------------
     async def fetch_trading_pairs(self) -> list[TradingPair]:

@@ -4,6 +4,8 @@
 - 418 (the exchange has banned us for ignoring 429s): no retry. Every request until the ban
   ends fails at once without reaching the exchange, because retrying extends a ban.
 - A time error (the exchange says our timestamp is outside its window): resync, retry once.
+- A signed request first awaits `before_signing` (ExchangeBase: the server-time offset, once
+  started), so it never carries the local clock's time where the exchange's runs elsewhere.
 - Timeouts, dropped connections and 5xx: the outcome is unknown; raise `UnknownOutcome` and let
   status polling settle it, because retrying a placement could duplicate an order.
 """
@@ -64,6 +66,7 @@ class RestClient:
         resync_time: Callable[[], Awaitable[None]],
         timeout: float,
         max_retry_after: float,
+        before_signing: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._throttler = throttler
         self._clock = clock
@@ -72,6 +75,7 @@ class RestClient:
         self._resync_time = resync_time
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._max_retry_after = max_retry_after
+        self._before_signing = before_signing
         self._session: aiohttp.ClientSession | None = None
         self.banned_until = 0.0
 
@@ -90,6 +94,8 @@ class RestClient:
         """Send `request` and return its decoded JSON (or text) body."""
         time_retried = False
         rate_limited = 0
+        if request.is_auth and self._before_signing is not None:
+            await self._before_signing()
         while True:
             banned_for = self.banned_until - self._clock.time()
             if banned_for > 0:

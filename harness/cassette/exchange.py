@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from harness.cassette.parse_cache import cached_parse
+
 PROFILE_FILE = "exchange.yaml"
 FILTER_KEEPS = ("==", ">=", "<=", "first", "last", "nonzero")
 
@@ -294,7 +296,7 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
 def load_exchange_profile(path: Path) -> ExchangeProfile:
     """Read and validate an exchange.yaml."""
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = cached_parse(path.read_text(encoding="utf-8"), yaml.safe_load, "exchange")
     except FileNotFoundError:
         raise ExchangeProfileError(f"{path}: not found; declare the exchange's client choices"
                                    f" there (docs/cassettes.md, 'What an exchange declares')"

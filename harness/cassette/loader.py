@@ -36,6 +36,7 @@ from harness.cassette.format import (
     WsFrame,
     to_document,
 )
+from harness.cassette.parse_cache import cached_parse
 from harness.cassette.validate import format_problem, validate_document
 from harness.standard.version import STANDARD_VERSION
 
@@ -73,13 +74,17 @@ def read_document(path: Path) -> Any:
         raise CassetteNotFound([f"{path}: cassette not found; record it with `harness record"
                                 f" <connector> <scenario>` or check the scenario name"]) from None
     try:
-        return yaml.load(text, Loader=_Loader)
+        return cached_parse(text, _parse_yaml, "cassette")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(yaml)"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise CassetteError(
             [f"{path}: {where}: invalid YAML ({problem}); fix the syntax"]) from None
+
+
+def _parse_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
 
 
 def is_plain_vcrpy(doc: Any) -> bool:

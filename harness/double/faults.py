@@ -30,6 +30,9 @@ class HttpFaultKind(StrEnum):
     """Never answer (hold the request until the client gives up), without executing."""
     ACCEPTED_THEN_TIMEOUT = "accepted_then_timeout"
     """Execute the operation in the exchange, then never answer: the unknown-outcome case."""
+    EXECUTED_THEN_SERVER_ERROR = "executed_then_server_error"
+    """Execute the operation, then answer a 5xx anyway: the same answer as SERVER_ERROR, so
+    only a query tells the client which of the two happened."""
     TIME_ERROR = "time_error"
     """Answer with the exchange's timestamp error (rendered by the wire layer)."""
 
@@ -97,6 +100,14 @@ class FaultPlan:
         if not 500 <= status <= 599:
             raise ValueError(f"fail_next status must be a 5xx, got {status}")
         self.add_http(operation, HttpFault(HttpFaultKind.SERVER_ERROR, status), count)
+
+    def execute_then_fail_next(self, operation: str, count: int = 1, *,
+                               status: int = 503) -> None:
+        """Like `fail_next`, but the exchange executes the operation before the 5xx."""
+        if not 500 <= status <= 599:
+            raise ValueError(f"execute_then_fail_next status must be a 5xx, got {status}")
+        self.add_http(operation, HttpFault(HttpFaultKind.EXECUTED_THEN_SERVER_ERROR, status),
+                      count)
 
     def rate_limit_next(self, operation: str, count: int = 1, *, retry_after: float = 1.0,
                         status: int = 429) -> None:

@@ -31,6 +31,8 @@ from harness.double.ws import DoubleWsConnection
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _HOLDS = (HttpFaultKind.TIMEOUT, HttpFaultKind.ACCEPTED_THEN_TIMEOUT)
+# Faults the exchange executes the request for before answering (or not answering) wrongly.
+_EXECUTES = (HttpFaultKind.ACCEPTED_THEN_TIMEOUT, HttpFaultKind.EXECUTED_THEN_SERVER_ERROR)
 
 
 class DoubleServer:
@@ -180,7 +182,7 @@ class DoubleServer:
         if fault is not None:
             entry.fault = fault.kind.value
         response: DoubleResponse | None = None
-        if fault is None or fault.kind is HttpFaultKind.ACCEPTED_THEN_TIMEOUT:
+        if fault is None or fault.kind in _EXECUTES:
             response = await self._aguard(self.wire.handle_http(request, self.exchange))
             entry.invalid_reason = request.invalid_reason
         if fault is not None:
@@ -192,6 +194,9 @@ class DoubleServer:
         return _to_aiohttp(response)
 
     def _fault_response(self, request: DoubleRequest, fault: HttpFault) -> DoubleResponse:
+        if fault.kind is HttpFaultKind.EXECUTED_THEN_SERVER_ERROR:
+            # Rendered as the plain 5xx: the client must not be able to tell them apart.
+            fault = HttpFault(HttpFaultKind.SERVER_ERROR, fault.status)
         response = self._guard(lambda: self.wire.render_fault(request, fault), None)
         if response is None:
             response = DoubleResponse.json({"error": fault.kind.value}, fault.status)

@@ -60,21 +60,24 @@ class HttpConformance:
         read_only = route is not None
         narrowing = _narrowing_params(route) if route is not None else frozenset()
         asked = meaning_params(view) if narrowing else {}
-        last: PreparedInteraction | None = None
-        for item in candidates:
-            if item.uses and not item.interaction.repeat and not read_only:
-                continue
+
+        def answers(item: PreparedInteraction) -> bool:
             if narrowing and any(name in meaning_params(item.view) and name not in asked
                                  for name in narrowing):
                 # An answer narrowed to one item (ticker/price?symbol=...) cannot answer a
                 # request for them all: its shape differs (an object, not a list).
-                continue
-            if any(run_matcher(m, view, item.view) is not None for m in matchers):
-                continue
-            if not item.uses or item.interaction.repeat:
-                return item
-            last = item
-        return last
+                return False
+            return all(run_matcher(m, view, item.view) is None for m in matchers)
+
+        fresh = (item for item in candidates if not item.uses or item.interaction.repeat)
+        found = next((item for item in fresh if answers(item)), None)
+        if found is not None or not read_only:
+            return found
+        # Only used answers match: the latest of them (searched from the end, so a long
+        # sequence of answers to one request costs one pass, not one per request).
+        used = (item for item in reversed(candidates) if item.uses and
+                not item.interaction.repeat)
+        return next((item for item in used if answers(item)), None)
 
     def _pick_state(self, view: RequestView, overlay: ResponseFilter,
                     candidates: Sequence[PreparedInteraction],

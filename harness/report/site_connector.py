@@ -10,6 +10,7 @@ from html import escape
 from harness.report.badges import safe_name
 from harness.report.exchange_table import market_label
 from harness.report.history import HistoryEntry
+from harness.report.not_judged import not_judged, not_judged_count
 from harness.report.run_info import RunInfo
 from harness.report.site_html import (
     STATUS_ORDER,
@@ -219,6 +220,29 @@ def _checks(run: ConnectorRun, anchors: dict[int, str]) -> str:
     return html
 
 
+def _not_judged(run: ConnectorRun) -> str:
+    """The checks skipped because the connector declares no capability they need."""
+    found = not_judged(run.results, run.standard)
+    if not found:
+        return ""
+    rows = "".join(
+        f'<tr data-capability="{escape(u.capability)}"><td><code>{escape(u.capability)}'
+        f"</code>{' (required by the standard)' if u.required else ''}</td><td>"
+        + " ".join(f'<a href="{escape(check_page_name(i))}">{escape(i)}</a>'
+                   for i in u.check_ids)
+        + "</td></tr>"
+        for u in found
+    )
+    count = not_judged_count(found)
+    return (
+        f'<h2 id="not-judged">Not judged ({count} check{"s" if count > 1 else ""})</h2>'
+        '<p class="muted">Skipped because the manifest declares no capability they need: '
+        "a pass elsewhere says nothing about these.</p>"
+        '<div class="card"><table><thead><tr><th>Capability not declared</th>'
+        f"<th>Checks not judged</th></tr></thead><tbody>{rows}</tbody></table></div>"
+    )
+
+
 def _missing(run: ConnectorRun) -> str:
     if run.coverage is None or not run.coverage.missing:
         return ""
@@ -266,6 +290,7 @@ def render_connector_page(
         + load
         + _scenario_failure(run)
         + (f"<h2>Areas</h2>{_areas(run, anchors)}" if run.results else "")
+        + _not_judged(run)
         + "<h2>Checks</h2>"
         + (_checks(run, anchors) if run.results else '<p class="muted">No check ran.</p>')
         + runs_table(history, run.connector)

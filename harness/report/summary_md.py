@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness.report.not_judged import not_judged
 from harness.report.run_info import RunInfo, iso
 from harness.results import CheckResult, ConnectorRun, Outcome
 from harness.status import ConnectorStatus, Status, check_status, first_line
@@ -74,6 +75,19 @@ def _details(run: ConnectorRun, status: ConnectorStatus) -> list[str]:
     return lines
 
 
+def _not_judged(runs: Sequence[ConnectorRun]) -> list[str]:
+    """What each connector's run did not judge (green ones too: a badge does not say)."""
+    lines = []
+    for run in runs:
+        found = not_judged(run.results, run.standard)
+        if found:
+            lines.append(f"- **{run.connector}**: " + " · ".join(u.describe() for u in found))
+    if not lines:
+        return []
+    return ["Not judged (checks skipped because the connector declares no capability they "
+            "need):", "", *lines, ""]
+
+
 def render_summary(
     runs: Sequence[ConnectorRun],
     statuses: Sequence[ConnectorStatus],
@@ -106,6 +120,7 @@ def render_summary(
             f"| {_coverage(run)} | {reasons} |"
         )
     lines.append("")
+    lines += _not_judged(runs)
     for status in statuses:
         if status.status is not Status.GREEN:
             lines += _details(by_name[status.connector], status)

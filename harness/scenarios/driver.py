@@ -180,6 +180,8 @@ class Driver:
         plan = server.faults
         if fault == "server_error":
             plan.fail_next(op, status=int(step.args.get("status", 503)))
+        elif fault == "executed_then_server_error":
+            plan.execute_then_fail_next(op, status=int(step.args.get("status", 503)))
         elif fault == "rate_limit":
             plan.rate_limit_next(op, retry_after=RETRY_AFTER)
         elif fault == "timeout":

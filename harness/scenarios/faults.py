@@ -43,9 +43,13 @@ class FaultRules:
     def _stream(self, index: int, *, market: bool) -> str | None:
         raise NotImplementedError
 
-    @rule(operation=st.sampled_from(OPERATIONS), status=st.sampled_from(SERVER_ERRORS))
-    def http_5xx(self, operation: str, status: int) -> None:
-        self._do(Step(StepKind.HTTP_FAULT, {"operation": operation, "fault": "server_error",
+    @rule(operation=st.sampled_from(OPERATIONS), status=st.sampled_from(SERVER_ERRORS),
+          executed=st.booleans())
+    def http_5xx(self, operation: str, status: int, executed: bool) -> None:
+        # Whether the exchange executed it is drawn: the answer is the same 5xx either way,
+        # so a connector that assumes either outcome is wrong in one of them.
+        fault = "executed_then_server_error" if executed else "server_error"
+        self._do(Step(StepKind.HTTP_FAULT, {"operation": operation, "fault": fault,
                                             "status": status}))
 
     @_has(Capability.RATE_LIMITS)

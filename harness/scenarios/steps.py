@@ -88,6 +88,7 @@ PRICE_WORDS = {
 }
 HTTP_FAULT_WORDS = {
     "server_error": "answers HTTP {status} without executing",
+    "executed_then_server_error": "is executed, then answers HTTP {status}",
     "rate_limit": "answers HTTP 429 (Retry-After) without executing",
     "timeout": "is never answered and not executed",
     "accepted_then_timeout": "is executed but never answered",

@@ -164,7 +164,7 @@ class World:
             self.connector_class = load_connector_class(self.manifest)
         profile = self.plan.profile
         self.clock = ScaledClock(profile.clock_speed, monotonic=self.bridge.loop.time)
-        self.exchange = self._kit.default_exchange(self.clock)
+        self.exchange = self._kit.default_exchange(self._exchange_clock(self.clock))
         self._seed = self._kit.seed or template_seed(self.exchange)
         self.server = DoubleServer(self.exchange, self._kit.wire_factory(self.exchange),
                                    FaultPlan(),
@@ -172,6 +172,11 @@ class World:
                                    reorder_release=profile.reorder_release)
         self.run(self.server.start(), "starting the double server")
         return self
+
+    def _exchange_clock(self, clock: ScaledClock) -> Callable[[], int]:
+        """The double's own clock in ms: the connector's, `exchange_clock_behind` behind."""
+        behind = self.plan.profile.exchange_clock_behind
+        return lambda: int((clock.time() - behind) * 1000)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

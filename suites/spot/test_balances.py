@@ -60,3 +60,29 @@ async def test_stream_balance_updates_are_applied(subject_plan: SubjectPlan) -> 
             f"{sorted(want.values())}; wrong values or assets: {wrong}; none for: {missing}")
         _compare(subject.connector.balances(), exp(subject, "balances"),
                  "after the stream's updates")
+
+
+@check("SPOT-BAL-4", "A balance the user stream reports at zero is emitted as zero and no "
+       "longer shows its old amount", area="balances", scenario="balance_to_zero_by_stream",
+       requires=["user_stream"], severity=Severity.CRITICAL)
+async def test_stream_balance_going_to_zero_is_applied(subject_plan: SubjectPlan) -> None:
+    async with subject_plan.replay(**QUIET) as subject:
+        await subject.start()
+        zeroed = list(exp(subject, "zeroed"))
+        before = {asset: subject.connector.balances().get(asset) for asset in zeroed}
+        assert all(balance is not None and balance.total > 0 for balance in before.values()), \
+            f"the REST snapshot should hold {zeroed} before the stream empties them: {before}"
+        await go(subject)  # the stream's zero balance comes after the REST snapshot
+        updates = exp(subject, "updates")
+        await subject.wait_until(lambda: len(subject.events_of(BalanceUpdated)) >= len(updates),
+                                 WAIT, f"{len(updates)} BalanceUpdated events (to zero)")
+        got = [(e.asset, e.total, e.available) for e in subject.events_of(BalanceUpdated)]
+        want = [(u["asset"], dec(u["total"]), dec(u["available"])) for u in updates]
+        assert got == want, f"BalanceUpdated events {got}, expected {want}"
+        balances = dict(subject.connector.balances())
+        for asset in zeroed:  # zero, or no longer listed: the standard allows either
+            balance = balances.pop(asset, None)
+            assert balance is None or (balance.total, balance.available) == (0, 0), \
+                f"{asset} went to zero on the stream, yet balances() says {balance}"
+        _compare(balances, exp(subject, "balances"), "after the stream emptied " +
+                 ", ".join(zeroed))

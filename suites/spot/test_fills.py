@@ -84,11 +84,15 @@ async def test_user_stream_drives_partial_then_full_fill(subject_plan: SubjectPl
         await _run_order(subject, FILLED)
 
 
-@check("SPOT-FIL-4", "The user stream reports a cancellation made elsewhere, after the fills",
-       area="fills", scenario="cancel_by_stream", requires=["user_stream"])
+@check("SPOT-FIL-4", "The user stream reports a cancellation made elsewhere, after the fills; "
+       "an order the exchange expires ends cancelled too", area="fills",
+       scenario="cancel_by_stream", requires=["user_stream"])
 async def test_user_stream_reports_cancellation(subject_plan: SubjectPlan) -> None:
     async with subject_plan.replay(**QUIET) as subject:
         await _run_order(subject, CANCELLED)
+    if subject_plan.has_scenario("expired_by_stream"):  # an exchange with an expiry status
+        async with subject_plan.replay("expired_by_stream", **QUIET) as subject:
+            await _run_order(subject, CANCELLED)
 
 
 @check("SPOT-FIL-5", "A fill reported by both REST and the stream counts once", area="fills",

@@ -152,6 +152,12 @@ async def test_client_order_ids_are_unique_and_valid(subject: Subject) -> None:
 async def _rejected(subject: Subject) -> None:
     await subject.connector.update_trading_rules()
     client_order_id = await place(subject, inp(subject, "order"))
+    # The flow's request budget: a definite refusal is final, and sending the order again
+    # spends weight and order count only to be refused again (or to place it after all).
+    placements = served(subject, "place")
+    assert placements and len(same_route(subject, placements[0])) == 1, (
+        f"the refused order was sent {len(same_route(subject, placements[0])) if placements else 0}"
+        f" times; a definite refusal must not be retried:\n{request_log(subject)}")
     events = assert_event_sequence(subject, client_order_id, ["OrderFailed"])
     failed = events[0]
     assert isinstance(failed, OrderFailed)

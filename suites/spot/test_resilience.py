@@ -93,6 +93,38 @@ async def test_declared_rate_limits_are_never_exceeded(subject_plan: SubjectPlan
                     f"{endpoint}: requests {i + 1}..{i + limit + 1} ({limit + 1} of them) "
                     f"reached the exchange within {spacing:.3f} s; the exchange allows {limit} "
                     f"per {window:g} s")
+    if subject_plan.has_scenario("weight_burst"):  # an exchange that charges weights
+        await _weights_stay_within_the_limit(subject_plan)
+
+
+async def _weights_stay_within_the_limit(subject_plan: SubjectPlan) -> None:
+    """Requests that weigh more than one (Binance's REQUEST_WEIGHT): what each cost is what
+    the exchange reported it spent (the used-weight header of its answer), and no window may
+    hold more than the limit, judged on when each request reached the exchange."""
+    clock = SteppingClock()
+    async with subject_plan.replay("weight_burst", clock=clock) as subject:
+        limit, window = int(inp(subject, "limit")), float(inp(subject, "window"))
+        header = str(inp(subject, "weight_header")).lower()
+        for _ in range(int(inp(subject, "count"))):
+            await subject.connector.update_balances()
+        spent: list[tuple[float, int]] = []
+        reported = 0
+        for request in subject.server.requests:
+            assert subject.cassette is not None and request.interaction_index is not None, \
+                f"a request the exchange did not answer:\n{request_log(subject)[-2000:]}"
+            answer = subject.cassette.interactions[request.interaction_index].response
+            used = int(next(values[0] for name, values in answer.headers.items()
+                            if name.lower() == header))
+            # The header counts the window so far: a drop means a new window began.
+            spent.append((request.received_at, used - reported if used > reported else used))
+            reported = used
+        for index, (at, _) in enumerate(spent):
+            in_window = sum(weight for when, weight in spent[:index + 1] if when > at - window)
+            assert in_window <= limit, (
+                f"request {index + 1} brought the weight the exchange counted within "
+                f"{window:g} s to {in_window} (each request's weight as the exchange reported "
+                f"it in {header}); the exchange allows {limit}: the weights the connector "
+                f"declares must be what the exchange charges")
 
 
 def _kinds(subject: Subject) -> list[str]:

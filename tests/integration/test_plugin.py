@@ -29,6 +29,31 @@ def test_the_plugin_is_registered_as_a_pytest11_entry_point() -> None:
     assert [ep.value for ep in found] == ["harness.plugin"]
 
 
+def test_a_session_without_hypothesis_tests_never_imports_hypothesis(tmp_path: Path) -> None:
+    """hypothesis' own plugin would import it at the terminal summary (about 0.4 s of every
+    spot-suite run); with a hypothesis test collected, the plugin stays."""
+    code = textwrap.dedent("""
+        import sys, pytest
+        class Probe:
+            def pytest_sessionfinish(self, session):
+                print("KEPT" if session.config.pluginmanager.get_plugin("hypothesispytest")
+                      else "DROPPED")
+        code = pytest.main(sys.argv[1:] + ["-q", "-p", "no:cacheprovider"], plugins=[Probe()])
+        print("hypothesis " + ("imported" if "hypothesis" in sys.modules else "absent"), code)
+    """)
+    script = tmp_path / "probe.py"
+    script.write_text(code)
+    spot = subprocess.run([sys.executable, str(script), "--pyargs", "suites.spot", "--connector",
+                           "binance", "-k", "SPOT-SYM-1"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert "DROPPED" in spot.stdout and "hypothesis absent 0" in spot.stdout, spot.stdout[-2000:]
+    given = subprocess.run([sys.executable, str(script), str(ROOT / "tests" / "unit" / "standard"
+                                                             / "test_rules.py")],
+                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert "KEPT" in given.stdout and "hypothesis imported 0" in given.stdout, \
+        given.stdout[-2000:]
+
+
 def test_importing_the_plugin_loads_no_heavy_module() -> None:
     heavy = ("aiohttp", "hypothesis", "websockets", "vcr", "yaml", "allure")
     code = ("import sys, harness.plugin; "

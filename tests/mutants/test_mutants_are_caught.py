@@ -95,6 +95,17 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "unsigned_private_calls": ("SPOT-SEC-2",),
     "signs_public_calls": ("SPOT-SEC-2",),
     "wrong_signature": ("SPOT-SEC-2",),
+    # time (broken_clock.py)
+    "signs_with_local_time": ("SPOT-RES-6",),
+    "timestamps_in_seconds": ("SPOT-RES-6",),
+    "subtracts_server_offset": ("SPOT-RES-6",),
+    # costs (broken_costs.py) and hidden outcomes (broken_outcomes.py)
+    "retries_rejected_placement": ("SPOT-ORD-7", "SPOT-ORD-8"),
+    "under_declares_account_weight": ("SPOT-RES-2",),
+    "server_error_means_not_placed": ("SPOT-ORD-9",),
+    # events the older cassettes never produced (broken_events.py)
+    "skips_zero_stream_balances": ("SPOT-BAL-4",),
+    "ignores_expired_orders": ("SPOT-FIL-4",),
 }
 
 # A check each mutant must still pass: its bug is the only thing wrong with it.

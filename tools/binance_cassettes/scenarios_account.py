@@ -113,6 +113,30 @@ def cancel_by_stream() -> Cassette:
     return c
 
 
+def expired_by_stream() -> Cassette:
+    # Binance's order status EXPIRED: "canceled ... by the exchange, (e.g. orders canceled
+    # during liquidation, orders canceled during maintenance)"; c is the order's own id.
+    c = Cassette("binance", "expired_by_stream",
+                 "executionReports: NEW, TRADE (partial), then EXPIRED by the exchange"
+                 " (maintenance); " + QUIET,
+                 inputs={"order": BUY},
+                 expect={"exchange_order_id": "58",
+                         "fills": [{"trade_id": "230", "price": "30000", "amount": "0.004",
+                                    "fee_asset": "BTC", "fee_amount": "0.000004"}]})
+    frames = [
+        user_event(_er("CH-Bt1", 58, x="NEW", X="NEW"), after_http="place"),
+        user_event(_er("CH-Bt1", 58, x="TRADE", X="PARTIALLY_FILLED", last_qty="0.00400000",
+                       cum_qty="0.00400000", last_price="30000.00000000", trade_id=230,
+                       commission="0.00000400", commission_asset="BTC",
+                       cum_quote="120.00000000", maker=True, at=200)),
+        user_event(_er("CH-Bt1", 58, x="EXPIRED", X="EXPIRED", cum_qty="0.00400000",
+                       cum_quote="120.00000000", at=300)),
+    ]
+    start_traffic(c, user_frames=frames)
+    place_(c, order_params("CH-Bt1"), body=order_body("CH-Bt1", 58))
+    return c
+
+
 def fills_rest_and_stream() -> Cassette:
     c = Cassette("binance", "fills_rest_and_stream",
                  "trade 300 arrives on the stream, trades 300 and 301 by REST, then 301 again"
@@ -263,6 +287,20 @@ def balances_by_stream() -> Cassette:
     return c
 
 
+def balance_to_zero_by_stream() -> Cassette:
+    c = Cassette("binance", "balance_to_zero_by_stream",
+                 "after the check's ping: outboundAccountPosition with BNB at 0 free and 0 locked"
+                 " (all of it spent on fees); " + QUIET,
+                 expect={"updates": [{"asset": "BNB", "total": "0", "available": "0"}],
+                         "zeroed": ["BNB"],
+                         "balances": {"BTC": BALANCES["BTC"], "USDT": BALANCES["USDT"]}})
+    frames = [user_event(account_position([("BNB", "0.00000000", "0.00000000")], at=402),
+                         after_http="go")]
+    start_traffic(c, user_frames=frames)
+    ping_(c)
+    return c
+
+
 # resilience -----------------------------------------------------------------------------------
 def rate_limited() -> Cassette:
     c = Cassette("binance", "rate_limited",
@@ -290,6 +328,22 @@ def rate_limit_burst() -> Cassette:
     return c
 
 
+def weight_burst() -> Cassette:
+    # rest-api.md LIMITS: REQUEST_WEIGHT 6000 per minute per IP; GET /api/v3/account weighs 20,
+    # so 300 fill the minute and the 301st must wait for the window to move on.
+    n = 6000 // 20 + 1
+    c = Cassette("binance", "weight_burst",
+                 f"{n} account requests in a row (weight 20 each, X-MBX-USED-WEIGHT-1M counting)"
+                 " against Binance's 6000 request weight per minute",
+                 inputs={"count": n, "limit": 6000, "window": 60.0,
+                         "weight_header": "X-MBX-USED-WEIGHT-1M"})
+    for i in range(1, n + 1):
+        if i == n:
+            c.state["weight"] = 0  # a correct client waited: its 301st opens a new minute
+        account_(c, repeat=False, id=None)
+    return c
+
+
 def time_resync() -> Cassette:
     c = Cassette("binance", "time_resync",
                  "account answers -1021: resync, retry once (ok); then -1021 twice (gives up)",
@@ -301,6 +355,24 @@ def time_resync() -> Cassette:
     account_(c, status=400, body=bad, repeat=False, id="rejected_2")
     time_(c, repeat=False, id="time_2")
     account_(c, status=400, body=bad, repeat=False, id="rejected_3")
+    return c
+
+
+# The connector's clock runs this far ahead of the exchange's (seconds): far outside the
+# receive window, so a timestamp without the server-time offset, with it subtracted instead
+# of added, or in seconds is refused by Binance (-1021) and judged wrong by SPOT-RES-6.
+CLOCK_SKEW = 30.0
+
+
+def clock_skew() -> Cassette:
+    c = Cassette("binance", "clock_skew",
+                 "the exchange's clock (serverTime T0) runs 30 s behind the connector's: start,"
+                 " then a balance request; every signed request must carry the exchange's time;"
+                 " " + QUIET,
+                 inputs={"skew": CLOCK_SKEW, "server_time_ms": T0,
+                         "signed_time": {"param": "timestamp"}, "recv_window_ms": 5000,
+                         "ahead_ms": 1000})
+    start_traffic(c)
     return c
 
 
@@ -351,7 +423,8 @@ def security() -> Cassette:
     return c
 
 
-ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream,
+ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream, expired_by_stream,
        fills_rest_and_stream, fill_before_ack, lost_order_fills, events_after_terminal,
-       balances, balances_asset_removed, balances_by_stream, rate_limited, rate_limit_burst,
-       time_resync, user_stream_garbage, user_stream_reconnect, security]
+       balances, balances_asset_removed, balances_by_stream, balance_to_zero_by_stream,
+       rate_limited, rate_limit_burst, weight_burst,
+       time_resync, clock_skew, user_stream_garbage, user_stream_reconnect, security]

@@ -256,6 +256,19 @@ def balances_by_stream() -> Cassette:
     return c
 
 
+def balance_to_zero_by_stream() -> Cassette:
+    c = C("balance_to_zero_by_stream",
+          "after the check's ping: a wallet message with MNT at 0 (walletBalance and locked); "
+          + QUIET,
+          expect={"updates": [{"asset": "MNT", "total": "0", "available": "0"}],
+                  "zeroed": ["MNT"],
+                  "balances": {"BTC": BALANCES["BTC"], "USDT": BALANCES["USDT"]}})
+    frames = [wallet_message([coin("MNT", "0", "0")], at=402, after_http="go")]
+    start_traffic(c, user_frames=frames)
+    ping_(c)
+    return c
+
+
 # resilience -----------------------------------------------------------------------------------
 def rate_limited() -> Cassette:
     c = C("rate_limited",
@@ -295,6 +308,23 @@ def time_resync() -> Cassette:
     wallet_(c, body=bad, repeat=False, id="rejected_2")
     time_(c, repeat=False, id="time_2")
     wallet_(c, body=bad, repeat=False, id="rejected_3")
+    return c
+
+
+# The connector's clock runs this far ahead of the exchange's (seconds): far outside
+# recv_window, so a timestamp without the server-time offset, with it subtracted instead of
+# added, or in seconds is refused by Bybit (10002) and judged wrong by SPOT-RES-6.
+CLOCK_SKEW = 30.0
+
+
+def clock_skew() -> Cassette:
+    c = C("clock_skew",
+          "the exchange's clock (timeNano T0) runs 30 s behind the connector's: start, then a"
+          " balance request; every signed request must carry the exchange's time; " + QUIET,
+          inputs={"skew": CLOCK_SKEW, "server_time_ms": T0,
+                  "signed_time": {"header": "X-BAPI-TIMESTAMP"}, "recv_window_ms": 5000,
+                  "ahead_ms": 1000})
+    start_traffic(c)
     return c
 
 
@@ -345,5 +375,6 @@ def security() -> Cassette:
 
 ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream,
        fills_rest_and_stream, fill_before_ack, lost_order_fills, events_after_terminal,
-       balances, balances_asset_removed, balances_by_stream, rate_limited, rate_limit_burst,
-       time_resync, user_stream_garbage, user_stream_reconnect, security]
+       balances, balances_asset_removed, balances_by_stream, balance_to_zero_by_stream,
+       rate_limited, rate_limit_burst,
+       time_resync, clock_skew, user_stream_garbage, user_stream_reconnect, security]

@@ -29,6 +29,21 @@ def test_server_error_answers_5xx_without_executing() -> None:
     run(scenario())
 
 
+def test_executed_then_server_error_creates_the_order_and_answers_the_same_5xx() -> None:
+    async def scenario() -> None:
+        async with toy() as t:
+            t.faults.execute_then_fail_next("place", status=502)
+            response = await t.place("a")
+            # The client sees exactly what a 5xx without executing looks like...
+            assert response.status == 502 and await response.json() == {"code": "INTERNAL"}
+            # ...but the exchange created the order: only a query tells.
+            order = t.exchange.order(client_order_id="a")
+            assert order is not None and order.is_open
+            assert [e.fault for e in t.server.request_log] == ["executed_then_server_error"]
+
+    run(scenario())
+
+
 def test_rate_limit_answers_429_with_retry_after() -> None:
     async def scenario() -> None:
         async with toy() as t:

@@ -310,3 +310,31 @@ def test_a_closed_session_is_reopened() -> None:
         assert client.session is not first
 
     with_client(scenario)
+
+
+def test_signed_requests_await_before_signing_and_public_ones_do_not() -> None:
+    awaited: list[str] = []
+
+    async def main() -> None:
+        clock = ScaledClock(speed=SPEED)
+        exchange = Exchange(clock)
+
+        async def resync() -> None:
+            pass
+
+        async def before_signing() -> None:
+            awaited.append("offset measured")
+
+        client = RestClient(throttler=Throttler((), clock.time, clock.sleep), clock=clock,
+                            authenticate=sign, classify_error=classify, resync_time=resync,
+                            timeout=0.3, max_retry_after=60.0, before_signing=before_signing)
+        async with serve(exchange.app) as base:
+            try:
+                await client.request(RestRequest("GET", f"{base}/ok"))
+                assert awaited == []
+                await client.request(RestRequest("GET", f"{base}/ok", is_auth=True))
+                assert awaited == ["offset measured"]
+            finally:
+                await client.close()
+
+    run(main())

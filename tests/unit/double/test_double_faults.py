@@ -79,6 +79,7 @@ def test_clear_forgets_pending_and_applied_faults() -> None:
 @pytest.mark.parametrize(("program", "message"), [
     (lambda p: p.fail_next("place", 0), "count must be >= 1"),
     (lambda p: p.fail_next("place", status=429), "must be a 5xx"),
+    (lambda p: p.execute_then_fail_next("place", status=400), "must be a 5xx"),
     (lambda p: p.delay_next(0), "positive delay"),
     (lambda p: p.add_ws(WsFault(WsFaultKind.DUPLICATE), 0), "count must be >= 1"),
     (lambda p: p.add_ws(WsFault(WsFaultKind.DROP)), "drop_ws"),
