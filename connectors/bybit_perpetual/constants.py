@@ -13,6 +13,7 @@ POSITIONS_PATH = "/v5/position/list"
 SET_LEVERAGE_PATH = "/v5/position/set-leverage"
 SWITCH_MODE_PATH = "/v5/position/switch-mode"
 TRANSACTION_LOG_PATH = "/v5/account/transaction-log"
+FUNDING_HISTORY_PATH = "/v5/market/funding/history"
 
 # switch-mode: 0 merged single (one-way), 3 both sides (hedge).
 ONE_WAY_MODE, HEDGE_MODE = 0, 3

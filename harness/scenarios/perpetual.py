@@ -1,0 +1,267 @@
+"""PROP-LIFE on perpetual connectors: the lifecycle machine plus perpetual rules.
+
+`PerpetualMachine` keeps every spot rule and invariant and adds: closing orders (reduce-only,
+part or all of a position; on no position, refused), leverage changes (valid, and out of
+range: refused unsent), position-mode switches (accepted when flat, refused otherwise),
+mark price moves and funding settlements. Its invariants are in perpetual_invariants.py.
+The machine is chosen by the manifest's standard (`machine_for`); spot connectors keep the
+spot machine unchanged. The connector's funding payments are polled every few clock seconds
+(`FUNDING_POLL`) so that a payment shows up within a quiescence wait.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import invariant, precondition, rule
+
+from harness.double.perpetual import PerpetualExchange, PositionMode
+from harness.double.positions import LONG, ONE_WAY, SHORT
+from harness.scenarios.driver import Driver
+from harness.scenarios.edges import min_size
+from harness.scenarios.ledger import Placement
+from harness.scenarios.machine import PAIR_INDEX, LifecycleMachine
+from harness.scenarios.perpetual_invariants import (
+    funding_agreement,
+    position_agreement,
+    setting_problems,
+    terms_problems,
+)
+from harness.scenarios.steps import OrderRef, Step, StepKind
+from harness.scenarios.world import World
+from harness.standard.api import PerpetualConnector
+from harness.standard.enums import OrderType, PositionAction, TradeSide
+from harness.standard.enums import PositionMode as StandardMode
+from harness.standard.errors import SettingRefused
+
+FUNDING_POLL = 5.0  # clock seconds between the connector's funding-payment polls
+LEVERAGES = st.sampled_from([10, 5, 1, 25, 100, 0, 101])
+MODES = {StandardMode.ONEWAY: PositionMode.ONE_WAY, StandardMode.HEDGE: PositionMode.HEDGE}
+
+
+@dataclass
+class PerpetualBook:
+    """What the perpetual driver remembers of an example: the action and position index
+    of each placement, the mode since when fills count towards positions, the leverage it
+    set per pair."""
+
+    actions: dict[str, tuple[PositionAction, int]] = field(default_factory=dict)
+    counted_from: int = 0
+    """Placements before this index were made before the last mode switch (flat then)."""
+    order: list[str] = field(default_factory=list)
+    leverage: dict[str, int] = field(default_factory=dict)
+
+
+class PerpetualDriver(Driver):
+    """The spot driver, plus the perpetual steps; deposits are of the settlement coin."""
+
+    trades_base_asset = False
+
+    def __init__(self, world: World) -> None:
+        super().__init__(world)
+        self.book = PerpetualBook()
+
+    def exchange(self) -> PerpetualExchange:
+        _, exchange, _ = self.world.live()
+        assert isinstance(exchange, PerpetualExchange)
+        return exchange
+
+    def connector(self) -> PerpetualConnector:
+        connector, _, _ = self.world.live()
+        assert isinstance(connector, PerpetualConnector)
+        return connector
+
+    def _affordable(self, exchange: Any, pair: Any, side: TradeSide, reference: Decimal
+                    ) -> Decimal:
+        perp = self.exchange()
+        return perp.available_margin() * perp.positions.leverage(pair) / reference
+
+    def index_for(self, side: TradeSide, action: PositionAction) -> int:
+        if self.exchange().mode is PositionMode.ONE_WAY:
+            return ONE_WAY
+        return LONG if (side is TradeSide.BUY) == (action is PositionAction.OPEN) else SHORT
+
+    async def _place(self, step: Step) -> OrderRef:
+        ref = await super()._place(step)
+        client_id = self.refs[ref.index]
+        side = TradeSide(step.args["side"])
+        self._remember(client_id, side, PositionAction.OPEN)
+        return ref
+
+    def _remember(self, client_id: str, side: TradeSide, action: PositionAction) -> None:
+        self.book.actions[client_id] = (action, self.index_for(side, action))
+        self.book.order.append(client_id)
+
+    async def _close(self, step: Step) -> OrderRef:
+        exchange, connector = self.exchange(), self.connector()
+        a = step.args
+        pair = self._pair(a["pair"])
+        spec = exchange.market(pair)
+        assert spec is not None
+        hedge = exchange.mode is PositionMode.HEDGE
+        index = (LONG if a["leg"] == "long" else SHORT) if hedge else ONE_WAY
+        state = exchange.position(pair, index)
+        if state.signed:
+            side = TradeSide.SELL if state.signed > 0 else TradeSide.BUY
+        else:
+            side = TradeSide.SELL if a["leg"] == "long" else TradeSide.BUY
+        amount = state.size
+        if a["portion"] == "part":
+            amount = _down(state.size / 2, spec.step_size)
+        amount = max(amount, min_size(spec))
+        order_type = OrderType(a["type"])
+        price = None
+        if order_type is OrderType.LIMIT:
+            snapshot = exchange.snapshot(pair, 1)
+            levels = snapshot.asks if side is TradeSide.BUY else snapshot.bids
+            price = levels[0][0] if levels else exchange.mark_price(pair)
+        client_id = await connector.place_order(pair, side, order_type, amount, price,
+                                                PositionAction.CLOSE)
+        index_ref = len(self.refs) + 1
+        self.refs[index_ref] = client_id
+        self._remember(client_id, side, PositionAction.CLOSE)
+        self.world.ledger.placed(Placement(f"o{index_ref}", client_id, pair, side, order_type,
+                                           amount, price, asked_amount=amount))
+        step.resolved.update(order=f"o{index_ref}", client_order_id=client_id,
+                             pair_name=str(pair), side=side.value, amount=str(amount),
+                             position=f"{'hedge ' + a['leg'] if hedge else 'one-way'} "
+                                      f"{state.signed}")
+        return OrderRef(index_ref)
+
+    async def _leverage(self, step: Step) -> None:
+        connector = self.connector()
+        pair = self._pair(step.args["pair"])
+        leverage = int(step.args["leverage"])
+        step.resolved["pair_name"] = str(pair)
+        try:
+            await connector.set_leverage(pair, leverage)
+        except SettingRefused as exc:
+            step.resolved["outcome"] = f"refused ({'sent' if exc.sent else 'unsent'})"
+            if 1 <= leverage <= self.exchange().max_leverage:
+                self.problems.append(f"P3: set_leverage({pair}, {leverage}) was refused "
+                                     f"though the exchange allows 1..100: {exc}")
+            elif exc.sent:
+                self.problems.append(f"P3: set_leverage({pair}, {leverage}) was sent, though "
+                                     "the exchange's bounds say it is out of range")
+            return
+        step.resolved["outcome"] = "accepted"
+        self.book.leverage[str(pair)] = leverage
+        if not 1 <= leverage <= self.exchange().max_leverage:
+            self.problems.append(f"P3: set_leverage({pair}, {leverage}) succeeded outside "
+                                 "1..100")
+
+    async def _mode(self, step: Step) -> None:
+        connector, exchange = self.connector(), self.exchange()
+        wanted = StandardMode(step.args["mode"])
+        flat = not exchange.open_positions() and not exchange.open_orders()
+        try:
+            await connector.set_position_mode(wanted)
+        except SettingRefused as exc:
+            step.resolved["outcome"] = f"refused: {str(exc)[:60]}"
+            return
+        step.resolved["outcome"] = "accepted"
+        if flat:
+            self.book.counted_from = len(self.book.order)
+
+    async def _mark(self, step: Step) -> None:
+        exchange = self.exchange()
+        pair = self._pair(step.args["pair"])
+        spec = exchange.market(pair)
+        assert spec is not None
+        mark = exchange.mark_price(pair) or Decimal(1)
+        moved = _down(mark * (1 + Decimal(step.args["move"]) / 100), spec.tick_size)
+        step.resolved.update(pair_name=str(pair), mark=str(moved))
+        exchange.move_mark(pair, moved)
+
+    async def _funding(self, step: Step) -> None:
+        exchange = self.exchange()
+        pair = self._pair(step.args["pair"])
+        funding = exchange.funding(pair)
+        exchange.set_funding(pair, Decimal(step.args["rate"]), funding.next_ms)
+        step.resolved.update(pair_name=str(pair),
+                             payments=len(exchange.settle_funding(pair)))
+
+
+class PerpetualMachine(LifecycleMachine):
+    """The lifecycle machine with perpetual rules (see module doc)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.driver = PerpetualDriver(self.world)
+        self.world.scenario_state = self.driver.book
+
+    @property
+    def perp(self) -> PerpetualDriver:
+        assert isinstance(self.driver, PerpetualDriver)
+        return self.driver
+
+    @rule(target=LifecycleMachine.orders, pair=PAIR_INDEX,
+          leg=st.sampled_from(["long", "short"]), portion=st.sampled_from(["all", "part"]),
+          type=st.sampled_from([OrderType.MARKET.value, OrderType.LIMIT.value]))
+    def close_position(self, pair: int, leg: str, portion: str, type: str) -> OrderRef:
+        result: OrderRef = self._do(Step(StepKind.CLOSE, {
+            "pair": pair, "leg": leg, "portion": portion, "type": type}))
+        return result
+
+    @rule(pair=PAIR_INDEX, leverage=LEVERAGES)
+    def change_leverage(self, pair: int, leverage: int) -> None:
+        self._do(Step(StepKind.LEVERAGE, {"pair": pair, "leverage": leverage}))
+
+    @rule(mode=st.sampled_from([StandardMode.HEDGE.value, StandardMode.ONEWAY.value]))
+    def change_mode(self, mode: str) -> None:
+        self._do(Step(StepKind.MODE, {"mode": mode}))
+
+    @rule(pair=PAIR_INDEX, move=st.sampled_from(["1", "-1", "5", "-5"]))
+    def mark_moves(self, pair: int, move: str) -> None:
+        self._do(Step(StepKind.MARK, {"pair": pair, "move": move}))
+
+    @precondition(lambda self: self._funding_polled())
+    @rule(pair=PAIR_INDEX, rate=st.sampled_from(["0.0001", "-0.0003", "0.00375"]))
+    def funding_tick(self, pair: int, rate: str) -> None:
+        self._do(Step(StepKind.FUNDING, {"pair": pair, "rate": rate}))
+
+    def _funding_polled(self) -> bool:
+        """The connector has read the funding history once (its first poll only learns where
+        the history stands: a payment before it is never reported, by design)."""
+        server = self.world.server
+        return server is not None and bool(server.request_log.for_operation("transaction_log"))
+
+    @invariant()
+    def perpetual_terms_hold(self) -> None:
+        connector, exchange, _ = self.world.live()
+        assert isinstance(exchange, PerpetualExchange)
+        problems = [*terms_problems(exchange, self.world.ledger, self.perp.book.actions),
+                    *setting_problems(connector, exchange, self.perp.book)]
+        if problems:
+            self._fail(problems)
+
+
+def install(world: World) -> None:
+    """Set a world up for the perpetual machine: its agreement checks and a funding poll
+    short enough for a quiescence wait."""
+    world.connector_options.setdefault("funding_poll_interval", FUNDING_POLL)
+    if not world.agreement_checks:
+        world.agreement_checks += [_positions_agree, _funding_agrees]
+
+
+def _positions_agree(world: World) -> list[str]:
+    connector, exchange, _ = world.live()
+    machine_book = world.scenario_state
+    if not isinstance(exchange, PerpetualExchange) or not isinstance(connector,
+                                                                     PerpetualConnector):
+        return []
+    return position_agreement(connector, exchange, world.ledger, machine_book)
+
+
+def _funding_agrees(world: World) -> list[str]:
+    _, exchange, _ = world.live()
+    if not isinstance(exchange, PerpetualExchange):
+        return []
+    return funding_agreement(exchange, world.ledger, world.pairs)
+
+
+def _down(value: Decimal, step: Decimal) -> Decimal:
+    return (value / step).to_integral_value(rounding=ROUND_DOWN) * step if step > 0 else value
