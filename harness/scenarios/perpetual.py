@@ -11,12 +11,13 @@ spot machine unchanged. The connector's funding payments are polled every few cl
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import invariant, precondition, rule
+from hypothesis.stateful import invariant, rule
 
 from harness.double.perpetual import PerpetualExchange, PositionMode
 from harness.double.positions import LONG, ONE_WAY, SHORT
@@ -177,6 +178,17 @@ class PerpetualDriver(Driver):
         exchange.move_mark(pair, moved)
 
     async def _funding(self, step: Step) -> None:
+        """Settle funding once the connector has read the funding history (its first poll
+        only learns where the history stands: a payment before it is never reported, by
+        design). Waiting, not a precondition: a rule's availability must not depend on
+        timing, or hypothesis cannot replay an example."""
+        server = self.world.server
+        assert server is not None
+        async with asyncio.timeout(self.world.plan.profile.settle_deadline * 4):
+            # One read per pair (the history is read pair by pair).
+            while len(server.request_log.for_operation("transaction_log")) < len(
+                    self.world.pairs):
+                await asyncio.sleep(0.002)
         exchange = self.exchange()
         pair = self._pair(step.args["pair"])
         funding = exchange.funding(pair)
@@ -218,16 +230,9 @@ class PerpetualMachine(LifecycleMachine):
     def mark_moves(self, pair: int, move: str) -> None:
         self._do(Step(StepKind.MARK, {"pair": pair, "move": move}))
 
-    @precondition(lambda self: self._funding_polled())
     @rule(pair=PAIR_INDEX, rate=st.sampled_from(["0.0001", "-0.0003", "0.00375"]))
     def funding_tick(self, pair: int, rate: str) -> None:
         self._do(Step(StepKind.FUNDING, {"pair": pair, "rate": rate}))
-
-    def _funding_polled(self) -> bool:
-        """The connector has read the funding history once (its first poll only learns where
-        the history stands: a payment before it is never reported, by design)."""
-        server = self.world.server
-        return server is not None and bool(server.request_log.for_operation("transaction_log"))
 
     @invariant()
     def perpetual_terms_hold(self) -> None:
