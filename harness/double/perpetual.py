@@ -7,8 +7,9 @@ placing an order that may open needs its initial margin (order value / leverage)
 after the margin of the positions and of the other open orders. An order names the position
 it acts on (index: 0 one-way, 1 hedge long, 2 hedge short) and may be reduce-only: such an
 order is capped to the position when placed, refused when there is nothing to reduce, and
-the exchange cancels resting reduce-only orders (worst price first) once together they would
-reduce more than the position holds, so that one never flips or grows a position.
+the exchange cancels resting reduce-only orders (furthest from the market first) once
+together they would reduce more than the position holds, so that one never flips or grows
+a position.
 
 >>> from harness.double.market import MarketSpec
 >>> ex = PerpetualExchange(clock=lambda: 1_000)
@@ -232,8 +233,8 @@ class PerpetualExchange(Exchange):
         super()._flush()
 
     def _trim_reduce_only(self) -> None:
-        """Cancel resting reduce-only orders, worst price first, while together they would
-        reduce a position by more than it holds."""
+        """Cancel resting reduce-only orders, furthest from the market first, while together
+        they would reduce a position by more than it holds."""
         groups: dict[tuple[TradingPair, int, TradeSide], list[Order]] = {}
         for order in self.open_orders():
             intent = self.intents.get(order.order_id, OrderIntent())
@@ -241,8 +242,10 @@ class PerpetualExchange(Exchange):
                 groups.setdefault((order.pair, intent.index, order.side), []).append(order)
         for (pair, index, side), orders in groups.items():
             room = self.positions.room_to_reduce(pair, index, side)
-            # Best first: the highest sell, the lowest buy closes at the best price.
-            orders.sort(key=lambda o: (o.price or _ZERO) * (-1 if side is TradeSide.SELL else 1))
+            # Kept nearest the market first (the lowest sell, the highest buy): those
+            # furthest from it go (a market order, no price, is nearest of all).
+            orders.sort(key=lambda o: (o.price is not None,
+                                       (o.price or _ZERO) * (1 if side is TradeSide.SELL else -1)))
             for order in orders:
                 if order.remaining <= room:
                     room -= order.remaining

@@ -38,7 +38,7 @@ from harness.standard.enums import OrderType, PositionAction, TradeSide
 from harness.standard.enums import PositionMode as StandardMode
 from harness.standard.errors import SettingRefused
 
-FUNDING_POLL = 5.0  # clock seconds between the connector's funding-payment polls
+FUNDING_POLL = 30.0  # clock seconds between the connector's funding-payment polls
 LEVERAGES = st.sampled_from([10, 5, 1, 25, 100, 0, 101])
 MODES = {StandardMode.ONEWAY: PositionMode.ONE_WAY, StandardMode.HEDGE: PositionMode.HEDGE}
 
@@ -112,7 +112,12 @@ class PerpetualDriver(Driver):
         amount = state.size
         if a["portion"] == "part":
             amount = _down(state.size / 2, spec.step_size)
+        elif a["portion"] == "more":  # the exchange truncates it to the position
+            amount = state.size * 2
         amount = max(amount, min_size(spec))
+        # What the exchange makes of it (a reduce-only order never exceeds the position):
+        # the terms and fill invariants judge the order by that amount.
+        accepted = min(amount, state.size) if state.size else amount
         order_type = OrderType(a["type"])
         price = None
         if order_type is OrderType.LIMIT:
@@ -125,7 +130,7 @@ class PerpetualDriver(Driver):
         self.refs[index_ref] = client_id
         self._remember(client_id, side, PositionAction.CLOSE)
         self.world.ledger.placed(Placement(f"o{index_ref}", client_id, pair, side, order_type,
-                                           amount, price, asked_amount=amount))
+                                           accepted, price, asked_amount=accepted))
         step.resolved.update(order=f"o{index_ref}", client_order_id=client_id,
                              pair_name=str(pair), side=side.value, amount=str(amount),
                              position=f"{'hedge ' + a['leg'] if hedge else 'one-way'} "
@@ -211,7 +216,8 @@ class PerpetualMachine(LifecycleMachine):
         return self.driver
 
     @rule(target=LifecycleMachine.orders, pair=PAIR_INDEX,
-          leg=st.sampled_from(["long", "short"]), portion=st.sampled_from(["all", "part"]),
+          leg=st.sampled_from(["long", "short"]),
+          portion=st.sampled_from(["all", "part", "more"]),
           type=st.sampled_from([OrderType.MARKET.value, OrderType.LIMIT.value]))
     def close_position(self, pair: int, leg: str, portion: str, type: str) -> OrderRef:
         result: OrderRef = self._do(Step(StepKind.CLOSE, {

@@ -188,9 +188,10 @@ class Step:
         return cls(StepKind(data["kind"]), args, dict(data.get("resolved", {})))
 
 
+_PORTION = {"all": "all of", "part": "part of", "more": "more than"}
 _PERPETUAL_WORDS: dict[StepKind, Any] = {
     StepKind.CLOSE: lambda a, r: (
-        f"{r.get('order', '?')} = close {a['portion']} of the {r.get('position', '?')} "
+        f"{r.get('order', '?')} = close {_PORTION[a['portion']]} the {r.get('position', '?')} "
         f"position on {r.get('pair_name', '?')}: {a['type']} {r.get('side', '?')} "
         f"{r.get('amount', '?')} (reduce-only)"),
     StepKind.LEVERAGE: lambda a, r: (
