@@ -21,9 +21,16 @@ from connectors.bybit_perpetual.double import markets, render
 from connectors.bybit_perpetual.double.rest import HANDLERS, LinearContext
 from harness.double import BalancesChanged, DoubleWsConnection, Exchange, ExchangeEvent
 from harness.double.perpetual import FundingSettled, MarkChanged, PerpetualExchange, PositionChanged
+from harness.subject import TEST_API_KEY, TEST_API_SECRET
 
 Json = dict[str, Any]
 PUBLIC_PATH = "/v5/public/linear"
+# A perpetual connector signs more requests per step than a spot one (positions and funding
+# payments are polled besides orders and balances), and a request signed just before the
+# machine pauses the loop between steps is judged when the next step runs: on a loaded
+# machine that is seconds of the scenarios' fast clock. The recv window is judged with this
+# slack here; the connector's clock handling itself is judged by the cassette checks.
+LINEAR_TRANSIT_SLACK_MS = 20_000
 LINEAR_ENDPOINTS: Mapping[tuple[str, str], Endpoint] = {
     **ENDPOINTS,
     ("GET", c.POSITIONS_PATH): Endpoint("positions", True, ("category",)),
@@ -49,6 +56,12 @@ class BybitLinearDouble(BybitDouble):
     handlers: ClassVar[Mapping[str, Handler]] = HANDLERS
     public_path: ClassVar[str] = PUBLIC_PATH
     private_topics: ClassVar[frozenset[str]] = stream.PRIVATE_TOPICS | {"position"}
+
+    def __init__(self, exchange: Exchange | None = None, *, api_key: str = TEST_API_KEY,
+                 api_secret: str = TEST_API_SECRET,
+                 transit_slack_ms: int = LINEAR_TRANSIT_SLACK_MS) -> None:
+        super().__init__(exchange, api_key=api_key, api_secret=api_secret,
+                         transit_slack_ms=transit_slack_ms)
 
     def new_context(self) -> Context:
         return LinearContext(exchange=self.exchange if isinstance(
