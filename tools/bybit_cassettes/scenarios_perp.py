@@ -292,7 +292,8 @@ def liquidation() -> Cassette:
 
     def system(exec_id: str, price: str, qty: str, exec_type: str, create: str, at: int
                ) -> dict[str, Any]:
-        return {**entry, **execution("", f"liq-{exec_id}", exec_id, price, qty, "0", "USDT",
+        # An order of the liquidation engine's: no orderLinkId, an id we never placed.
+        return {**entry, **execution("", oid(90 + at % 10), exec_id, price, qty, "0", "USDT",
                                      side="Sell", maker=False, at=at, order_qty=qty,
                                      order_price=price, type_="Market"),
                 "execType": exec_type, "createType": create, "closedSize": qty,

@@ -108,9 +108,10 @@ def execution(exchange: PerpetualExchange, trade: Trade, order_: Order, symbol: 
     spec = exchange.market(order_.pair)
     rate = (spec.maker_fee if trade.is_maker else spec.taker_fee) if spec else Decimal(0)
     entry.update({"feeCurrency": "", "feeRate": dec(rate),
-                  "closedSize": dec(effect[0]) if effect is not None else "0",
-                  "markPrice": dec(exchange.mark_price(order_.pair)),
-                  "indexPrice": dec(exchange.index_price(order_.pair)),
+                  # closedSize: "" when the trade closed nothing (execution.mdx's example);
+                  # indexPrice is for options only.
+                  "closedSize": dec(effect[0]) if effect is not None and effect[0] else "",
+                  "markPrice": dec(exchange.mark_price(order_.pair)), "indexPrice": "",
                   "createType": "CreateByUser"})
     return entry
 
