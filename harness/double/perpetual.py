@@ -113,6 +113,8 @@ class PerpetualExchange(Exchange):
         self.positions.reset()
         self.mode = PositionMode.ONE_WAY
         self.intents: dict[int, OrderIntent] = {}
+        self.asked: dict[str, OrderIntent] = {}
+        """What each placement asked for, by client order id, accepted or refused."""
         self.fill_effects: dict[tuple[int, int], tuple[Decimal, PositionState]] = {}
         """By (order id, trade id): closedSize and the position after the fill."""
         self.funding_log: list[FundingSettled] = []
@@ -131,6 +133,7 @@ class PerpetualExchange(Exchange):
         """Place an order for the position at `index`; refusals as `Rejection`s (their
         reasons: INVALID_PARAMETER for a position index the mode does not have or nothing to
         reduce, INSUFFICIENT_BALANCE for the margin)."""
+        self.asked[client_order_id] = OrderIntent(index, reduce_only, close_on_trigger)
         problem = self._perpetual_problem(pair, side, order_type, qty, price, index,
                                           reduce_only or close_on_trigger)
         if problem is None and (reduce_only or close_on_trigger):

@@ -10,8 +10,10 @@
  P4 a reduce-only order never increases or flips a position: every closing order reaches
     the exchange reduce-only and every opening order does not, with the position index of
     the position mode (the exchange caps reduce-only orders to the position);
- P5 the position index of each order names the leg it acts on in hedge mode.
-`terms_problems` and `setting_problems` hold at every step; `position_agreement` and
+ P5 the position index of each order names the leg it acts on in hedge mode;
+ P6 each fill carries its order's position action and the side of the position it traded
+    for (the leverage is not judged: a fill may arrive before the connector knows it).
+`terms_problems` (P4-P6) and `setting_problems` (P3) hold at every step; `position_agreement` and
 `funding_agreement` once quiescent.
 """
 
@@ -38,26 +40,38 @@ _MODE_OF = {PositionMode.ONE_WAY: StandardMode.ONEWAY, PositionMode.HEDGE: Stand
 
 def terms_problems(exchange: PerpetualExchange, ledger: EventLedger,
                    actions: Mapping[str, tuple[PositionAction, int]]) -> list[str]:
-    """P4, P5: each order reached the exchange with the reduce-only flag of its action and
-    the position index of its side, action and the mode it was placed in."""
+    """P4, P5: each order reached the exchange (accepted or refused) with the reduce-only
+    flag of its action and the position index of its side, action and the mode it was
+    placed in."""
     problems = []
     for cid, (action, index) in actions.items():
-        order = exchange.order(client_order_id=cid)
-        if order is None:
+        intent = exchange.asked.get(cid)  # accepted or refused, as the request said
+        if intent is None:
             continue
-        intent = exchange.intent(order)
         reducing = intent.reduce_only or intent.close_on_trigger
         name = f"{ledger.ref_of(cid)} ({cid})"
+        side = ledger.placements[cid].side.value if cid in ledger.placements else "?"
         if action is PositionAction.CLOSE and not reducing:
             problems.append(f"P4: {name} closes a position but reached the exchange without "
                             "reduce-only: it could grow or flip the position")
         if action is PositionAction.OPEN and reducing:
             problems.append(f"P4: {name} opens a position but reached the exchange "
                             "reduce-only")
+        problems += _fill_terms(name, ledger.fills(cid), action, SIDE_OF_INDEX[index])
         if intent.index != index:
-            problems.append(f"P5: {name} ({order.side.value} {action.value}) names position "
+            problems.append(f"P5: {name} ({side} {action.value}) names position "
                             f"index {intent.index}; its leg is {index}")
     return problems
+
+
+def _fill_terms(name: str, fills: Iterable[Any], action: PositionAction,
+                side: PositionSide) -> list[str]:
+    """P6: each fill carries its order's position action and the side of the position it
+    traded for."""
+    return [f"P6: {name}: fill {fill.trade_id} says {fill.position_action} / "
+            f"{fill.position_side}; its order {action.value}s the {side.value} position"
+            for fill in fills
+            if (fill.position_action, fill.position_side) != (action, side)]
 
 
 def setting_problems(connector: Any, exchange: PerpetualExchange, book: Any) -> list[str]:
