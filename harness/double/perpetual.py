@@ -82,6 +82,20 @@ class FundingSettled(ExchangeEvent):
 
 
 @dataclass(frozen=True)
+class Liquidated(ExchangeEvent):
+    """The exchange closed a position itself: a takeover liquidation, or auto-deleveraging
+    (`adl`), of `qty` at `price` (an execution of no order of ours)."""
+
+    position: PositionState
+    """The position after (flat)."""
+    side: TradeSide
+    """The closing side (a long is liquidated by a sell)."""
+    qty: Decimal
+    price: Decimal
+    adl: bool
+
+
+@dataclass(frozen=True)
 class MarkChanged(ExchangeEvent):
     """The mark (and index) price or the funding terms of a market changed."""
 
@@ -118,6 +132,7 @@ class PerpetualExchange(Exchange):
         self.fill_effects: dict[tuple[int, int], tuple[Decimal, PositionState]] = {}
         """By (order id, trade id): closedSize and the position after the fill."""
         self.funding_log: list[FundingSettled] = []
+        self.liquidations: list[Liquidated] = []
         self._marks: dict[TradingPair, Decimal] = {}
         self._index: dict[TradingPair, Decimal] = {}
         self._funding: dict[TradingPair, Funding] = {}
@@ -325,6 +340,26 @@ class PerpetualExchange(Exchange):
                                now + funding.interval_ms))
         self._flush()
         return paid
+
+    def liquidate(self, pair: TradingPair, index: int, *, adl: bool = False
+                  ) -> Liquidated | None:
+        """Close the position at `index` at the mark price, as the liquidation engine (or
+        ADL) does; None when it is flat."""
+        state = self.positions.get(pair, index)
+        mark = self.mark_price(pair)
+        if not state.signed or mark is None:
+            return None
+        side = TradeSide.SELL if state.signed > 0 else TradeSide.BUY
+        now = self._clock()
+        effect = self.positions.apply(pair, index, side, state.size, mark, reduce_only=True,
+                                      now_ms=now)
+        self._pay(effect.realized)
+        event = Liquidated(self._next_seq(), now, effect.after, side, state.size, mark, adl)
+        self._emit(event)
+        self._emit(PositionChanged(self._next_seq(), now, effect.after, mark, state.size))
+        self.liquidations.append(event)
+        self._flush()
+        return event
 
     # -- queries -------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 `PerpetualMachine` keeps every spot rule and invariant and adds: closing orders (reduce-only,
 part or all of a position; on no position, refused), leverage changes (valid, and out of
 range: refused unsent), position-mode switches (accepted when flat, refused otherwise),
-mark price moves and funding settlements. Its invariants are in perpetual_invariants.py.
+mark price moves, funding settlements and liquidations (takeover or ADL). Its invariants
+are in perpetual_invariants.py.
 The machine is chosen by the manifest's standard (`machine_for`); spot connectors keep the
 spot machine unchanged. The connector's funding payments are polled every few clock seconds
 (`FUNDING_POLL`) so that a payment shows up within a quiescence wait.
@@ -26,7 +27,9 @@ from harness.scenarios.edges import min_size
 from harness.scenarios.ledger import Placement
 from harness.scenarios.machine import PAIR_INDEX, LifecycleMachine
 from harness.scenarios.perpetual_invariants import (
+    SIDE_OF_INDEX,
     funding_agreement,
+    liquidation_agreement,
     position_agreement,
     setting_problems,
     terms_problems,
@@ -54,6 +57,9 @@ class PerpetualBook:
     """Placements before this index were made before the last mode switch (flat then)."""
     order: list[str] = field(default_factory=list)
     leverage: dict[str, int] = field(default_factory=dict)
+    liquidated: dict[tuple[Any, Any], Decimal] = field(default_factory=dict)
+    """Signed quantities the exchange closed itself, by (pair, position side), since the
+    account was last flat by a mode switch."""
 
 
 class PerpetualDriver(Driver):
@@ -171,6 +177,7 @@ class PerpetualDriver(Driver):
         step.resolved["outcome"] = "accepted"
         if flat:
             self.book.counted_from = len(self.book.order)
+            self.book.liquidated.clear()
 
     async def _mark(self, step: Step) -> None:
         exchange = self.exchange()
@@ -181,6 +188,22 @@ class PerpetualDriver(Driver):
         moved = _down(mark * (1 + Decimal(step.args["move"]) / 100), spec.tick_size)
         step.resolved.update(pair_name=str(pair), mark=str(moved))
         exchange.move_mark(pair, moved)
+
+    async def _liquidate(self, step: Step) -> None:
+        exchange = self.exchange()
+        a = step.args
+        pair = self._pair(a["pair"])
+        hedge = exchange.mode is PositionMode.HEDGE
+        index = (LONG if a["leg"] == "long" else SHORT) if hedge else ONE_WAY
+        event = exchange.liquidate(pair, index, adl=a["kind"] == "adl")
+        step.resolved["pair_name"] = str(pair)
+        if event is None:
+            step.resolved["skipped"] = True
+            return
+        key = (pair, SIDE_OF_INDEX[index])
+        signed = event.qty if event.side is TradeSide.BUY else -event.qty
+        self.book.liquidated[key] = self.book.liquidated.get(key, Decimal(0)) + signed
+        step.resolved.update(qty=str(event.qty), price=str(event.price))
 
     async def _funding(self, step: Step) -> None:
         """Settle funding once the connector has read the funding history (its first poll
@@ -236,6 +259,11 @@ class PerpetualMachine(LifecycleMachine):
     def mark_moves(self, pair: int, move: str) -> None:
         self._do(Step(StepKind.MARK, {"pair": pair, "move": move}))
 
+    @rule(pair=PAIR_INDEX, leg=st.sampled_from(["long", "short"]),
+          kind=st.sampled_from(["liquidation", "adl"]))
+    def liquidation(self, pair: int, leg: str, kind: str) -> None:
+        self._do(Step(StepKind.LIQUIDATE, {"pair": pair, "leg": leg, "kind": kind}))
+
     @rule(pair=PAIR_INDEX, rate=st.sampled_from(["0.0001", "-0.0003", "0.00375"]))
     def funding_tick(self, pair: int, rate: str) -> None:
         self._do(Step(StepKind.FUNDING, {"pair": pair, "rate": rate}))
@@ -271,7 +299,8 @@ def _funding_agrees(world: World) -> list[str]:
     _, exchange, _ = world.live()
     if not isinstance(exchange, PerpetualExchange):
         return []
-    return funding_agreement(exchange, world.ledger, world.pairs)
+    return [*funding_agreement(exchange, world.ledger, world.pairs),
+            *liquidation_agreement(exchange, world.ledger)]
 
 
 def _down(value: Decimal, step: Decimal) -> Decimal:

@@ -1,8 +1,8 @@
-"""The perpetual invariants of PROP-LIFE (docs/scenarios.md, P1-P5):
+"""The perpetual invariants of PROP-LIFE (docs/scenarios.md, P1-P7):
 
- P1 each position equals the signed sum of its fills by side and action (one-way: buys
-    add, sells take; hedge: opening fills grow a leg, closing fills shrink it), and is the
-    exchange's: amount, entry price, leverage, and unrealized PnL as the exchange defines it
+ P1 each position equals the signed sum of its fills by side and action and of the
+    exchange's liquidations (one-way: buys add, sells take; hedge: opening fills grow a
+    leg, closing fills shrink it), and is the exchange's: amount, entry price, leverage, and unrealized PnL as the exchange defines it
     ((mark - entry) * signed size);
  P2 funding is applied exactly once per payment: the FundingPayment events of each pair are
     the exchange's settlements, none missing, none repeated;
@@ -12,9 +12,10 @@
     the position mode (the exchange caps reduce-only orders to the position);
  P5 the position index of each order names the leg it acts on in hedge mode;
  P6 each fill carries its order's position action and the side of the position it traded
-    for (the leverage is not judged: a fill may arrive before the connector knows it).
-`terms_problems` (P4-P6) and `setting_problems` (P3) hold at every step; `position_agreement` and
-`funding_agreement` once quiescent.
+    for (the leverage is not judged: a fill may arrive before the connector knows it);
+ P7 each liquidation or ADL of the exchange is reported as one PositionLiquidated.
+`terms_problems` (P4-P6) and `setting_problems` (P3) hold at every step; `position_agreement`,
+`funding_agreement` and `liquidation_agreement` (P7) once quiescent.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from harness.scenarios.ledger import EventLedger
 from harness.standard.api import PerpetualConnector, Position
 from harness.standard.enums import PositionAction, PositionSide, TradeSide
 from harness.standard.enums import PositionMode as StandardMode
-from harness.standard.events import FundingPayment
+from harness.standard.events import FundingPayment, PositionLiquidated
 from harness.standard.pair import TradingPair
 
 _ZERO = Decimal(0)
@@ -136,6 +137,8 @@ def _fill_sums(connector: PerpetualConnector, ledger: EventLedger, book: Any,
             sign = 1 if fill.side is TradeSide.BUY else -1
             key = (fill.pair, SIDE_OF_INDEX[index])
             sums[key] = sums.get(key, _ZERO) + sign * fill.amount
+    for key, signed in getattr(book, "liquidated", {}).items():
+        sums[key] = sums.get(key, _ZERO) + signed
     problems = []
     for key, total in sums.items():
         held = positions.get(key)
@@ -177,6 +180,19 @@ def funding_agreement(exchange: PerpetualExchange, ledger: EventLedger,
                             f"missing {_payments(missing)}, not paid or repeated "
                             f"{_payments(extra)}")
     return problems
+
+
+def liquidation_agreement(exchange: PerpetualExchange, ledger: EventLedger) -> list[str]:
+    """P7: each liquidation or ADL of the exchange is one PositionLiquidated (pair, side,
+    amount, price), none missing, none repeated."""
+    done = Counter((str(e.position.pair), SIDE_OF_INDEX[e.position.index], e.qty, e.price)
+                   for e in exchange.liquidations)
+    told = Counter((str(e.pair), e.side, e.amount, e.price) for e in ledger.events
+                   if isinstance(e, PositionLiquidated))
+    if done == told:
+        return []
+    return [f"P7: the exchange liquidated {sorted(done.elements())}; the connector reported "
+            f"PositionLiquidated {sorted(told.elements())}"]
 
 
 def _payments(items: list[tuple[float, Decimal]]) -> str:

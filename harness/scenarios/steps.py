@@ -42,6 +42,7 @@ class StepKind(StrEnum):
     MODE = "mode"
     MARK = "mark"
     FUNDING = "funding"
+    LIQUIDATE = "liquidate"
 
 
 class AmountKind(StrEnum):
@@ -201,6 +202,11 @@ _PERPETUAL_WORDS: dict[StepKind, Any] = {
         f"set_position_mode({a['mode']})" + (f": {r['outcome']}" if r.get("outcome") else "")),
     StepKind.MARK: lambda a, r: (
         f"the mark price of {r.get('pair_name', '?')} moves to {r.get('mark', '?')}"),
+    StepKind.LIQUIDATE: lambda a, r: (
+        f"the exchange {'auto-deleverages' if a['kind'] == 'adl' else 'liquidates'} the "
+        f"{a['leg']} position on {r.get('pair_name', '?')}"
+        + (": flat, nothing happens" if r.get("skipped")
+           else f" ({r.get('qty', '?')} at {r.get('price', '?')})")),
     StepKind.FUNDING: lambda a, r: (
         f"funding settles on {r.get('pair_name', '?')} at rate {a['rate']}: "
         f"{r.get('payments', '?')} payment(s)"),

@@ -10,7 +10,7 @@ from typing import Any
 from connectors.bybit.double import render as spot
 from connectors.bybit.double.render import dec
 from harness.double import MarketSpec, Order, Trade
-from harness.double.perpetual import FundingSettled, PerpetualExchange
+from harness.double.perpetual import FundingSettled, Liquidated, PerpetualExchange
 from harness.double.positions import PositionState
 
 Json = dict[str, Any]
@@ -130,6 +130,25 @@ def funding_execution(event: FundingSettled, symbol: str) -> Json:
             "tradeIv": "", "markIv": "", "markPrice": dec(event.mark), "indexPrice": "",
             "underlyingPrice": "", "blockTradeId": "", "closedSize": "0", "seq": event.seq,
             "createType": "", "extraFees": ""}
+
+
+def liquidation_execution(event: Liquidated, symbol: str) -> Json:
+    """A takeover liquidation (BustTrade) or ADL (AdlTrade) as the `execution` topic shows
+    it (enum.mdx): an order of the liquidation engine's, without orderLinkId."""
+    kind, create = ("AdlTrade", "CreateByAdl_PassThrough") if event.adl else \
+        ("BustTrade", "CreateByTakeOver_PassThrough")
+    return {"category": CATEGORY, "symbol": symbol,
+            "orderId": str(spot.ORDER_ID_BASE + 900_000_000 + event.seq), "orderLinkId": "",
+            "side": spot.side(event.side), "orderPrice": dec(event.price),
+            "orderQty": dec(event.qty), "leavesQty": "0", "createType": create,
+            "orderType": "Market", "stopOrderType": "", "execFee": "0",
+            "execId": str(spot.EXEC_ID_BASE + 900_000_000 + event.seq),
+            "execPrice": dec(event.price), "execQty": dec(event.qty), "execType": kind,
+            "execValue": dec(event.qty * event.price), "execTime": str(event.time_ms),
+            "feeCurrency": "", "isMaker": False, "feeRate": "0", "tradeIv": "",
+            "markIv": "", "markPrice": dec(event.price), "indexPrice": "",
+            "underlyingPrice": "", "blockTradeId": "", "closedSize": dec(event.qty),
+            "seq": event.seq, "extraFees": ""}
 
 
 def settlement(event: FundingSettled, symbol: str) -> Json:

@@ -20,7 +20,13 @@ from connectors.bybit_perpetual import constants as c
 from connectors.bybit_perpetual.double import markets, render
 from connectors.bybit_perpetual.double.rest import HANDLERS, LinearContext
 from harness.double import BalancesChanged, DoubleWsConnection, Exchange, ExchangeEvent
-from harness.double.perpetual import FundingSettled, MarkChanged, PerpetualExchange, PositionChanged
+from harness.double.perpetual import (
+    FundingSettled,
+    Liquidated,
+    MarkChanged,
+    PerpetualExchange,
+    PositionChanged,
+)
 from harness.subject import TEST_API_KEY, TEST_API_SECRET
 
 Json = dict[str, Any]
@@ -129,6 +135,10 @@ class BybitLinearDouble(BybitDouble):
             return [_message("position", event.time_ms, [render.position(
                 state, spec.symbol, exchange.mark_price(state.pair), category=render.CATEGORY,
                 rest=False)])]
+        if isinstance(event, Liquidated):
+            spec = exchange.market(event.position.pair)
+            return [] if spec is None else [_message(
+                "execution", event.time_ms, [render.liquidation_execution(event, spec.symbol)])]
         if isinstance(event, FundingSettled):
             spec = exchange.market(event.position.pair)
             return [] if spec is None else [_message(

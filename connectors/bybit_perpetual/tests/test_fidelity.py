@@ -79,8 +79,8 @@ class _LinearCollector(_Collector):
 
 async def collect() -> dict[Key, Any]:
     """Drive a fresh linear double through every endpoint and stream; one payload of each."""
-    from websockets.asyncio.client import connect
     import aiohttp
+    from websockets.asyncio.client import connect
 
     exchange = default_exchange(lambda: 1_763_712_000_000)
     assert isinstance(exchange, PerpetualExchange)
