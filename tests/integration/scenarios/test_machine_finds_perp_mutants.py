@@ -34,6 +34,7 @@ REACHABLE = {
     "mode_refusal_ignored": "P3: the connector says position mode",
     "hedge_index_ignored": "8: invalid request",  # positionIdx 0 in hedge mode
     "fills_without_position_terms": "P6: o1",  # a fill without its position action
+    "liquidations_ignored": "P7: the exchange liquidated",  # no PositionLiquidated
 }
 
 OUT_OF_REACH = {
@@ -54,9 +55,9 @@ OUT_OF_REACH = {
                               "needs a close while the user stream is down",
     "ignores_position_stream": "positions are polled every 2 clock-seconds: quiescence "
                                "waits long enough for REST to bring them",
-    "capped_close_never_completes": "the truncated order's Filled report heals through "
-                                    "status polling too",
-    "liquidations_ignored": "the double never liquidates",
+    "capped_close_never_completes": "not found reproducibly within the ci budget: a close "
+                                    "larger than the position must trade (MARKET, or a "
+                                    "LIMIT at the touch that fills)",
     # Found in a hunt, but beyond the ci budget or only under load (flaky); the likely
     # reason follows.
     "unsigned_short_positions": "a short polled by REST is corrected by the next position "
