@@ -205,3 +205,14 @@ def machine_for(world: World) -> type[LifecycleMachine]:
         base = PerpetualMachine
         install(world)
     return type(name, (base,), {"world": world, "__module__": __name__})
+
+
+def driver_for(world: World) -> Driver:
+    """The driver the machine `machine_for(world)` uses (a regression export replays its
+    steps with it): perpetual steps need the perpetual driver."""
+    if world.manifest.standard is Standard.PERPETUAL:
+        from harness.scenarios.perpetual import PerpetualDriver, install
+
+        install(world)
+        return PerpetualDriver(world)
+    return Driver(world)

@@ -12,7 +12,6 @@ spot machine unchanged. The connector's funding payments are polled every few cl
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -40,6 +39,7 @@ from harness.standard.api import PerpetualConnector
 from harness.standard.enums import OrderType, PositionAction, TradeSide
 from harness.standard.enums import PositionMode as StandardMode
 from harness.standard.errors import SettingRefused
+from harness.standard.pair import TradingPair
 
 FUNDING_POLL = 30.0  # clock seconds between the connector's funding-payment polls
 LEVERAGES = st.sampled_from([10, 5, 1, 25, 100, 0, 101])
@@ -139,6 +139,7 @@ class PerpetualDriver(Driver):
                                            accepted, price, asked_amount=accepted))
         step.resolved.update(order=f"o{index_ref}", client_order_id=client_id,
                              pair_name=str(pair), side=side.value, amount=str(amount),
+                             price=None if price is None else str(price),
                              position=f"{'hedge ' + a['leg'] if hedge else 'one-way'} "
                                       f"{state.signed}")
         return OrderRef(index_ref)
@@ -206,23 +207,21 @@ class PerpetualDriver(Driver):
         step.resolved.update(qty=str(event.qty), price=str(event.price))
 
     async def _funding(self, step: Step) -> None:
-        """Settle funding once the connector has read the funding history (its first poll
-        only learns where the history stands: a payment before it is never reported, by
-        design). Waiting, not a precondition: a rule's availability must not depend on
-        timing, or hypothesis cannot replay an example."""
+        """Settle funding, once the connector has read the funding history of every pair
+        (its first read only learns where the history stands: a payment before it is never
+        reported, by design); until then the step does nothing. Not a precondition: a
+        rule's availability must not depend on timing, or hypothesis cannot replay."""
         server = self.world.server
         assert server is not None
-        async with asyncio.timeout(self.world.plan.profile.settle_deadline * 4):
-            # One read per pair (the history is read pair by pair).
-            while len(server.request_log.for_operation("transaction_log")) < len(
-                    self.world.pairs):
-                await asyncio.sleep(0.002)
-        exchange = self.exchange()
         pair = self._pair(step.args["pair"])
+        step.resolved["pair_name"] = str(pair)
+        if len(server.request_log.for_operation("transaction_log")) < len(self.world.pairs):
+            step.resolved["payments"] = "no: the history is not read yet, so"
+            return
+        exchange = self.exchange()
         funding = exchange.funding(pair)
         exchange.set_funding(pair, Decimal(step.args["rate"]), funding.next_ms)
-        step.resolved.update(pair_name=str(pair),
-                             payments=len(exchange.settle_funding(pair)))
+        step.resolved["payments"] = len(exchange.settle_funding(pair))
 
 
 class PerpetualMachine(LifecycleMachine):
@@ -276,6 +275,31 @@ class PerpetualMachine(LifecycleMachine):
                     *setting_problems(connector, exchange, self.perp.book)]
         if problems:
             self._fail(problems)
+
+
+async def replay_perpetual_step(connector: Any, ledger: Any, refs: dict[int, str],
+                                step: Step) -> None:
+    """A regression replay of a perpetual step: the same public-API call, as recorded."""
+    resolved = step.resolved
+    if step.kind is StepKind.CLOSE:
+        pair = TradingPair.parse(resolved["pair_name"])
+        side, order_type = TradeSide(resolved["side"]), OrderType(step.args["type"])
+        price = Decimal(resolved["price"]) if resolved.get("price") else None
+        client_id = await connector.place_order(pair, side, order_type,
+                                                Decimal(resolved["amount"]), price,
+                                                PositionAction.CLOSE)
+        refs[len(refs) + 1] = client_id
+        ledger.placed(Placement(f"o{len(refs)}", client_id, pair, side, order_type,
+                                Decimal(resolved["amount"]), price))
+        return
+    try:
+        if step.kind is StepKind.LEVERAGE:
+            await connector.set_leverage(TradingPair.parse(resolved["pair_name"]),
+                                         int(step.args["leverage"]))
+        elif step.kind is StepKind.MODE:
+            await connector.set_position_mode(StandardMode(step.args["mode"]))
+    except SettingRefused:
+        pass  # refused as when recorded, or not: the invariants replayed judge the orders
 
 
 def install(world: World) -> None:

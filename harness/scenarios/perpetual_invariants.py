@@ -2,8 +2,8 @@
 
  P1 each position equals the signed sum of its fills by side and action and of the
     exchange's liquidations (one-way: buys add, sells take; hedge: opening fills grow a
-    leg, closing fills shrink it), and is the exchange's: amount, entry price, leverage, and unrealized PnL as the exchange defines it
-    ((mark - entry) * signed size);
+    leg, closing fills shrink it), and is the exchange's: amount, entry price, leverage,
+    and unrealized PnL as the exchange defines it ((mark - entry) * signed size);
  P2 funding is applied exactly once per payment: the FundingPayment events of each pair are
     the exchange's settlements, none missing, none repeated;
  P3 leverage and position mode are the exchange's after each change the connector made;
