@@ -7,7 +7,7 @@ budget) and must find it, with the invariant that says so; OUT_OF_REACH says, fo
 other one, why the machine cannot see that bug (its PERP check does). A mutant added to
 tests/mutants/perp_connectors must be put in one of the two.
 
-Two processes (this machine has two cores), as the spot twin of this test does. A bug found
+The hunts run in fresh processes spread over the cores (Hunts). A bug found
 and then not again on replay (a timing-dependent failure: hypothesis reports it flaky and
 cannot shrink it) still counts as found; then the invariant is not asserted.
 """
@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
 import tomllib
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,12 +93,28 @@ def _hunt(name: str) -> Finding:
     return Finding(not run.result.passed, run.result.failure, run.result.examples)
 
 
+class Hunts:
+    """Each mutant's finding, hunted in fresh processes (as the spot twin of this test does):
+    under pytest-xdist each worker hunts only the mutants its tests ask for, one at a time;
+    in a plain run every hunt is queued at once on two processes (this machine's cores)."""
+
+    def __init__(self, pool: ProcessPoolExecutor, prefetch: list[str]) -> None:
+        self._pool = pool
+        self._futures: dict[str, Future[Finding]] = {
+            name: pool.submit(_hunt, name) for name in prefetch}
+
+    def finding(self, name: str) -> Finding:
+        if name not in self._futures:
+            self._futures[name] = self._pool.submit(_hunt, name)
+        return self._futures[name].result()
+
+
 @pytest.fixture(scope="module")
-def findings() -> dict[str, Finding]:
-    names = sorted(REACHABLE)
+def hunts() -> Iterator[Hunts]:
+    under_xdist = bool(os.environ.get("PYTEST_XDIST_WORKER"))
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-        return dict(zip(names, pool.map(_hunt, names), strict=True))
+    with ProcessPoolExecutor(max_workers=1 if under_xdist else 2, mp_context=context) as pool:
+        yield Hunts(pool, prefetch=[] if under_xdist else sorted(REACHABLE))
 
 
 def test_every_perp_mutant_is_either_reachable_or_explained() -> None:
@@ -106,8 +124,8 @@ def test_every_perp_mutant_is_either_reachable_or_explained() -> None:
 
 
 @pytest.mark.parametrize("mutant", sorted(REACHABLE))
-def test_the_machine_finds_the_perp_mutant(findings: dict[str, Finding], mutant: str) -> None:
-    finding = findings[mutant]
+def test_the_machine_finds_the_perp_mutant(hunts: Hunts, mutant: str) -> None:
+    finding = hunts.finding(mutant)
     assert finding.found, f"{mutant}: {finding.examples} examples found nothing"
     if finding.failure.startswith("Flaky"):
         return  # found, but not again on replay: see the module doc
