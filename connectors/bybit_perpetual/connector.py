@@ -45,6 +45,7 @@ class BybitPerpetualConnector(BybitSpotConnector, PerpetualExchangeBase):
         super().__init__(config)
         # The tickers topic sends a snapshot, then deltas holding only what changed.
         self._tickers: dict[str, dict[str, Any]] = {}
+        self._liquidated: set[str] = set()
 
     def parse_market(self, record: Any) -> MarketInfo | None:
         return parsing.parse_linear_market(record)
@@ -129,6 +130,8 @@ class BybitPerpetualConnector(BybitSpotConnector, PerpetualExchangeBase):
         return [info]
 
     def parse_user_message(self, message: Any) -> list[UserMessage]:
+        if isinstance(message, dict) and message.get("topic") == "execution":
+            return [*self._liquidations(message), *super().parse_user_message(message)]
         if isinstance(message, dict) and message.get("topic") == "position":
             positions: list[Any] = [
                 parsing.parse_position(entry, pair) for entry in message.get("data", ())
@@ -136,4 +139,19 @@ class BybitPerpetualConnector(BybitSpotConnector, PerpetualExchangeBase):
                 and (pair := self._pair_of(str(entry["symbol"]))) is not None]
             return positions
         return super().parse_user_message(message)
+
+    def _liquidations(self, message: dict[str, Any]) -> list[Any]:
+        """Executions the exchange made on our position, not for an order of ours:
+        takeover liquidation (execType BustTrade) and auto-deleveraging (AdlTrade); each
+        once, whatever the stream repeats."""
+        found: list[Any] = []
+        for entry in message.get("data", ()):
+            reason = c.LIQUIDATION_EXEC_TYPES.get(str(entry.get("execType")))
+            pair = self._pair_of(str(entry.get("symbol")))
+            if reason is None or pair is None or entry.get("category") != self.category \
+                    or entry.get("execId") in self._liquidated:
+                continue
+            self._liquidated.add(str(entry["execId"]))
+            found.append(parsing.parse_liquidation(entry, pair, reason, self.position_mode))
+        return found
 

@@ -13,11 +13,15 @@ POSITIONS_PATH = "/v5/position/list"
 SET_LEVERAGE_PATH = "/v5/position/set-leverage"
 SWITCH_MODE_PATH = "/v5/position/switch-mode"
 TRANSACTION_LOG_PATH = "/v5/account/transaction-log"
+FUNDING_HISTORY_PATH = "/v5/market/funding/history"
 
 # switch-mode: 0 merged single (one-way), 3 both sides (hedge).
 ONE_WAY_MODE, HEDGE_MODE = 0, 3
 # positionIdx: 0 one-way, 1 the hedge-mode long (buy) side, 2 the hedge-mode short side.
 ONE_WAY_INDEX, LONG_INDEX, SHORT_INDEX = 0, 1, 2
+
+# enum.mdx, execType: executions on a position that no order of ours made.
+LIQUIDATION_EXEC_TYPES = {"BustTrade": "liquidation", "AdlTrade": "adl"}
 
 LEVERAGE_NOT_MODIFIED = 110043  # "Set leverage has not been modified."
 MODE_NOT_MODIFIED = 110025  # "Position mode has not been modified."

@@ -10,7 +10,8 @@ from connectors.bybit.parsing import decimal, result_list, seconds
 from connectors.bybit_perpetual import constants as c
 from harness.base import MarketInfo
 from harness.standard.api import FundingInfo, FundingPaymentRecord, Position
-from harness.standard.enums import PositionSide
+from harness.standard.enums import PositionMode, PositionSide
+from harness.standard.events import PositionLiquidated
 from harness.standard.pair import TradingPair
 from harness.standard.rules import TradingRule
 
@@ -75,3 +76,15 @@ def parse_funding_payments(entries: Iterable[Mapping[str, Any]], pair: TradingPa
                                             decimal(entry["funding"]),
                                             -rate if entry.get("side") == "Sell" else rate))
     return records
+
+
+def parse_liquidation(entry: Mapping[str, Any], pair: TradingPair, reason: str,
+                      mode: PositionMode) -> PositionLiquidated:
+    """A BustTrade / AdlTrade execution: its side is the closing side (a Sell takes from a
+    long), so in hedge mode a Sell liquidates the long leg."""
+    if mode is PositionMode.ONEWAY:
+        side = PositionSide.BOTH
+    else:
+        side = PositionSide.LONG if entry.get("side") == "Sell" else PositionSide.SHORT
+    return PositionLiquidated(seconds(entry["execTime"]), pair, side,
+                              decimal(entry["execQty"]), decimal(entry["execPrice"]), reason)

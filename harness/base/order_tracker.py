@@ -8,6 +8,7 @@ of order (a fill before the placement acknowledgement); the tracker makes them c
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 
 from harness.base.emitter import EventHub
@@ -33,6 +34,9 @@ class OrderTracker:
         self._lost_threshold = lost_order_threshold
         self.orders: dict[str, TrackedOrder] = {}
         self.lost: set[str] = set()
+        self.fill_terms: Callable[[TrackedOrder, Fill], Fill] = lambda order, fill: fill
+        """What the connector adds to a new fill of `order` (perpetuals: position action,
+        position side, leverage), once, whichever channel reported it."""
 
     # lookups -------------------------------------------------------------------
     @property
@@ -105,6 +109,8 @@ class OrderTracker:
                             order.client_order_id, order.state.value)
             return
         self._acknowledge(order, fill.exchange_order_id)
+        if fill.trade_id not in order.fills:
+            fill = self.fill_terms(order, fill)
         try:
             added = order.add_fill(fill)
         except IllegalTransition as exc:

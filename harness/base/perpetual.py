@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,9 +20,17 @@ from harness.base.perpetual_hooks import PerpetualHooks
 from harness.base.positions import PositionKey, PositionTracker
 from harness.standard.api import FundingInfo, PerpetualConnector, Position
 from harness.standard.config import ConnectorConfig
-from harness.standard.enums import OrderType, PositionAction, PositionMode, TradeSide
+from harness.standard.enums import (
+    OrderType,
+    PositionAction,
+    PositionMode,
+    PositionSide,
+    TradeSide,
+)
 from harness.standard.errors import SettingRefused
-from harness.standard.events import LeverageChanged, PositionModeChanged
+from harness.standard.events import LeverageChanged, PositionLiquidated, PositionModeChanged
+from harness.standard.model import Fill
+from harness.standard.order import TrackedOrder
 from harness.standard.pair import TradingPair
 
 log = logging.getLogger(__name__)
@@ -36,6 +45,7 @@ class PerpetualExchangeBase(PerpetualHooks, ExchangeBase, PerpetualConnector):
         self.funding = FundingTracker(config.trading_pairs, self._hub)
         self._leverage: dict[TradingPair, int] = {}
         self._mode = PositionMode.ONEWAY
+        self.orders.fill_terms = self.fill_terms
 
     # lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -65,6 +75,8 @@ class PerpetualExchangeBase(PerpetualHooks, ExchangeBase, PerpetualConnector):
     async def _on_user_item(self, item: Any) -> None:
         if isinstance(item, Position):
             self.position_tracker.apply(item)
+        elif isinstance(item, PositionLiquidated):
+            self._hub.emit(item)  # the connector's parser reports each liquidation once
         else:
             await super()._on_user_item(item)
 
@@ -117,6 +129,31 @@ class PerpetualExchangeBase(PerpetualHooks, ExchangeBase, PerpetualConnector):
                                  sent=True) from exc
         self._mode = mode
         self._hub.emit(PositionModeChanged(self.clock.time(), mode, True))
+
+    # fills --------------------------------------------------------------------------
+    def fill_terms(self, order: TrackedOrder, fill: Fill) -> Fill:
+        """A perpetual fill carries its order's position action, the side of the position
+        it traded for (by the position mode) and the leverage in force for the pair: the
+        one set through this connector, else the one the exchange reports on the pair's
+        position (None when neither is known)."""
+        action = order.position_action if order.position_action is not PositionAction.NIL \
+            else PositionAction.OPEN
+        return replace(fill, position_action=action,
+                       position_side=self.position_side(order.side, action),
+                       leverage=self.leverage_in_force(order.pair))
+
+    def position_side(self, side: TradeSide, action: PositionAction) -> PositionSide:
+        """BOTH in one-way mode; in hedge mode the leg an order on `side` acts on."""
+        if self._mode is PositionMode.ONEWAY:
+            return PositionSide.BOTH
+        long_leg = (side is TradeSide.BUY) == (action is not PositionAction.CLOSE)
+        return PositionSide.LONG if long_leg else PositionSide.SHORT
+
+    def leverage_in_force(self, pair: TradingPair) -> int | None:
+        if pair in self._leverage:
+            return self._leverage[pair]
+        return next((position.leverage for (held, _), position in self.positions().items()
+                     if held == pair), None)
 
     # funding ------------------------------------------------------------------------
     async def get_funding_info(self, pair: TradingPair) -> FundingInfo:

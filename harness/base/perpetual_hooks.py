@@ -1,7 +1,7 @@
 """What a perpetual connector writes on top of the spot hooks (hooks.py).
 
-The stream parsers of the spot hooks may also return `Position` (user stream) and
-`FundingInfo` (market stream) items; PerpetualExchangeBase applies them.
+The stream parsers of the spot hooks may also return `Position` and `PositionLiquidated`
+(user stream) and `FundingInfo` (market stream) items; PerpetualExchangeBase applies them.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from harness.double.orders import (
     TimeInForce,
     Trade,
 )
-from harness.double.settlement import locked_asset, release_all, settle_fill
+from harness.double.settlement import Settled, locked_asset, release_all, settle_fill
 from harness.double.validation import check_order
 from harness.standard.enums import OrderType, TradeSide
 from harness.standard.pair import TradingPair
@@ -199,8 +199,8 @@ class Engine:
         order = self._orders[order_id]
         spec = self._markets[order.pair]
         now = self._clock()
-        settled = settle_fill(self._account, spec, order, price, qty, is_maker, now,
-                              may_complete=order_id not in self._uncompletable)
+        settled = self._settle(spec, order, price, qty, is_maker, now,
+                               may_complete=order_id not in self._uncompletable)
         order = self._orders[order_id] = settled.order
         if not order.is_open:
             self._open.pop(order_id, None)
@@ -208,6 +208,13 @@ class Engine:
                       qty, settled.fee, settled.fee_asset, is_maker, now)
         self._trades[order_id].append(trade)
         self._emit(OrderTraded(self._next_seq(), now, order, trade))
+
+    def _settle(self, spec: MarketSpec, order: Order, price: Decimal, qty: Decimal,
+                is_maker: bool, now: int, *, may_complete: bool) -> Settled:
+        """The money of one fill (spot: settle_fill); a perpetual exchange moves margin and
+        positions instead (harness.double.perpetual)."""
+        return settle_fill(self._account, spec, order, price, qty, is_maker, now,
+                           may_complete=may_complete)
 
     def _public_trade(self, pair: TradingPair, trade_id: int, price: Decimal, qty: Decimal,
                       taker_side: TradeSide) -> None:

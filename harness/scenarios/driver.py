@@ -27,6 +27,9 @@ RETRY_AFTER = 0.5  # clock seconds a 429 fault asks the client to wait
 class Driver:
     """Turns steps into calls. One driver per example (it numbers the placements)."""
 
+    trades_base_asset = True
+    """False where the account holds only the quote (perpetuals): deposits are of it."""
+
     def __init__(self, world: World) -> None:
         self.world = world
         self.refs: dict[int, str] = {}
@@ -52,11 +55,8 @@ class Driver:
         price = None if order_type is OrderType.MARKET else \
             price_for(PriceKind(a["price"]), side, spec, bid, ask)
         reference = price or (ask if side is TradeSide.BUY else bid) or FALLBACK_PRICE
-        if side is TradeSide.BUY:
-            affordable = exchange.balance(pair.quote).free / reference
-        else:
-            affordable = exchange.balance(pair.base).free
-        amount = amount_for(AmountKind(a["amount"]), spec, reference, affordable)
+        amount = amount_for(AmountKind(a["amount"]), spec, reference,
+                            self._affordable(exchange, pair, side, reference))
         client_id = await connector.place_order(pair, side, order_type, amount, price)
         index = len(self.refs) + 1
         self.refs[index] = client_id
@@ -67,6 +67,13 @@ class Driver:
         step.resolved.update(order=f"o{index}", client_order_id=client_id, pair_name=str(pair),
                              amount=str(amount), price=None if price is None else str(price))
         return OrderRef(index)
+
+    def _affordable(self, exchange: Exchange, pair: TradingPair, side: TradeSide,
+                    reference: Decimal) -> Decimal:
+        """The most the balance covers at `reference` (a perpetual driver: the margin)."""
+        if side is TradeSide.BUY:
+            return exchange.balance(pair.quote).free / reference
+        return exchange.balance(pair.base).free
 
     async def _cancel(self, step: Step) -> None:
         connector, _, _ = self.world.live()
@@ -136,7 +143,7 @@ class Driver:
         pair = self._pair(step.args["pair"])
         spec = exchange.market(pair)
         assert spec is not None
-        base = step.args["asset"] == "base"
+        base = step.args["asset"] == "base" and self.trades_base_asset
         asset = pair.base if base else pair.quote
         quantum = spec.step_size if base else Decimal("0.01")
         if step.args["sign"] > 0:

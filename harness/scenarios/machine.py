@@ -36,7 +36,7 @@ from harness.scenarios.steps import (
 )
 from harness.scenarios.world import World
 from harness.standard.capabilities import Capability
-from harness.standard.enums import OrderType, TradeSide
+from harness.standard.enums import OrderType, Standard, TradeSide
 
 PAIR_INDEX = st.integers(0, 3)  # taken modulo the number of pairs the double trades
 SIDES = st.sampled_from([TradeSide.BUY.value, TradeSide.SELL.value])
@@ -198,4 +198,21 @@ class LifecycleMachine(FaultRules, RuleBasedStateMachine):
 def machine_for(world: World) -> type[LifecycleMachine]:
     """A machine class bound to `world` (hypothesis instantiates it with no arguments)."""
     name = f"Lifecycle_{world.manifest.name}"
-    return type(name, (LifecycleMachine,), {"world": world, "__module__": __name__})
+    base: type[LifecycleMachine] = LifecycleMachine
+    if world.manifest.standard is Standard.PERPETUAL:  # spot connectors keep the spot machine
+        from harness.scenarios.perpetual import PerpetualMachine, install
+
+        base = PerpetualMachine
+        install(world)
+    return type(name, (base,), {"world": world, "__module__": __name__})
+
+
+def driver_for(world: World) -> Driver:
+    """The driver the machine `machine_for(world)` uses (a regression export replays its
+    steps with it): perpetual steps need the perpetual driver."""
+    if world.manifest.standard is Standard.PERPETUAL:
+        from harness.scenarios.perpetual import PerpetualDriver, install
+
+        install(world)
+        return PerpetualDriver(world)
+    return Driver(world)

@@ -85,6 +85,8 @@ def everything_agrees(world: World) -> list[str]:
     problems += order_agreement(connector, exchange, world.ledger)
     problems += balance_problems(connector, exchange)
     problems += book_agreement(connector, exchange, world.pairs)
+    for check in world.agreement_checks:
+        problems += check(world)
     return problems
 
 

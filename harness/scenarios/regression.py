@@ -54,6 +54,7 @@ from harness.replay.relay import HttpForwarder, base_of
 from harness.scenarios.driver import Driver
 from harness.scenarios.invariants import OrderOutcome, ended_differently, event_problems
 from harness.scenarios.ledger import EventLedger, Placement
+from harness.scenarios.machine import driver_for
 from harness.scenarios.quiescence import heal, settle
 from harness.scenarios.settings import RunPlan
 from harness.scenarios.steps import OrderRef, Step, StepKind, describe_steps
@@ -111,7 +112,7 @@ def export_regression(manifest: Manifest, plan: RunPlan, steps: list[Step], *,
         world.run(proxy.__aenter__(), "starting the recording proxy")
         try:
             world.begin_example(urls=loopback_urls(manifest, proxy))
-            driver = Driver(world)
+            driver = driver_for(world)
             for step in program:
                 world.run(_recorded_step(world, driver, step), f"recording {step.describe()}")
             # The replay ends with one more round trip, to know the last frames are handled.
@@ -275,6 +276,9 @@ def recorded_outcomes(subject: Any, refs: dict[int, str]) -> dict[str, OrderOutc
     return outcomes
 
 
+PERPETUAL_STEPS = (StepKind.CLOSE, StepKind.LEVERAGE, StepKind.MODE)
+
+
 async def _replay_step(connector: Any, ledger: EventLedger, refs: dict[int, str],
                        step: Step) -> None:
     resolved = step.resolved
@@ -290,6 +294,10 @@ async def _replay_step(connector: Any, ledger: EventLedger, refs: dict[int, str]
                                 OrderType(step.args["type"]),
                                 tracked.amount if tracked else Decimal(resolved["amount"]),
                                 price))
+    elif step.kind in PERPETUAL_STEPS:
+        from harness.scenarios.perpetual import replay_perpetual_step
+
+        await replay_perpetual_step(connector, ledger, refs, step)
     elif step.kind is StepKind.CANCEL:
         ref = step.args["order"]
         await connector.cancel(refs[ref.index if isinstance(ref, OrderRef) else int(ref)])

@@ -36,6 +36,13 @@ class StepKind(StrEnum):
     WS_FAULT = "ws_fault"
     DROP_WS = "drop_ws"
     HEAL = "heal"
+    # perpetual markets (harness/scenarios/perpetual.py)
+    CLOSE = "close"
+    LEVERAGE = "leverage"
+    MODE = "mode"
+    MARK = "mark"
+    FUNDING = "funding"
+    LIQUIDATE = "liquidate"
 
 
 class AmountKind(StrEnum):
@@ -166,6 +173,8 @@ class Step:
         if kind is StepKind.DROP_WS:
             what = f"'{a['stream']}' stream" if a.get("stream") else "WebSocket"
             return f"fault: every {what} connection drops"
+        if kind in _PERPETUAL_WORDS:
+            return str(_PERPETUAL_WORDS[kind](a, r))
         end = "end of the example: " if a.get("final") else ""
         return f"{end}faults end; wait until the connector agrees with the exchange, then check"
 
@@ -179,6 +188,30 @@ class Step:
         if "order" in args and isinstance(args["order"], str):
             args["order"] = OrderRef(int(args["order"].lstrip("o")))
         return cls(StepKind(data["kind"]), args, dict(data.get("resolved", {})))
+
+
+_PORTION = {"all": "all of", "part": "part of", "more": "more than"}
+_PERPETUAL_WORDS: dict[StepKind, Any] = {
+    StepKind.CLOSE: lambda a, r: (
+        f"{r.get('order', '?')} = close {_PORTION[a['portion']]} the {r.get('position', '?')} "
+        f"position on {r.get('pair_name', '?')}: {a['type']} {r.get('side', '?')} "
+        f"{r.get('amount', '?')} (reduce-only)"),
+    StepKind.LEVERAGE: lambda a, r: (
+        f"set_leverage({r.get('pair_name', '?')}, {a['leverage']})"
+        + (f": {r['outcome']}" if r.get("outcome") else "")),
+    StepKind.MODE: lambda a, r: (
+        f"set_position_mode({a['mode']})" + (f": {r['outcome']}" if r.get("outcome") else "")),
+    StepKind.MARK: lambda a, r: (
+        f"the mark price of {r.get('pair_name', '?')} moves to {r.get('mark', '?')}"),
+    StepKind.LIQUIDATE: lambda a, r: (
+        f"the exchange {'auto-deleverages' if a['kind'] == 'adl' else 'liquidates'} the "
+        f"{a['leg']} position on {r.get('pair_name', '?')}"
+        + (": flat, nothing happens" if r.get("skipped")
+           else f" ({r.get('qty', '?')} at {r.get('price', '?')})")),
+    StepKind.FUNDING: lambda a, r: (
+        f"funding settles on {r.get('pair_name', '?')} at rate {a['rate']}: "
+        f"{r.get('payments', '?')} payment(s)"),
+}
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

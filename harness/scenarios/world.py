@@ -18,7 +18,7 @@ import inspect
 import logging
 import time
 from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from harness.double import DoubleServer, Exchange, FaultPlan
@@ -144,6 +144,12 @@ class World:
     server: DoubleServer | None = None
     exchange: Exchange | None = None
     clock: ScaledClock | None = None
+    agreement_checks: list[Callable[[World], list[str]]] = field(default_factory=list)
+    """More agreement invariants for quiescence to wait for (perpetuals: positions, funding)."""
+    scenario_state: Any = None
+    """What a machine variant keeps per example for its agreement checks."""
+    connector_options: dict[str, Any] = field(default_factory=dict)
+    """ConnectorConfig.options the machine needs (perpetuals: a short funding poll)."""
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     """Set on every connector event: waits re-check their condition at once."""
     _kit: DoubleKit | None = None
@@ -228,6 +234,8 @@ class World:
                                reconnect_delay=profile.reconnect_delay)
         config = build_config(self.manifest, urls or loopback_urls(self.manifest, self.server),
                               options, self.clock, exclusive_account=True)
+        if self.connector_options:
+            config = replace(config, options={**config.options, **self.connector_options})
         connector = self.connector_class(config)
         self.connector = connector
         self._unsubscribe = connector.subscribe(self._on_event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from harness.standard.enums import OrderState, TradeSide
+from harness.standard.enums import OrderState, PositionAction, PositionSide, TradeSide
 from harness.standard.pair import TradingPair
 
 
@@ -37,6 +37,10 @@ class Fill:
     fee: TradeFee
     timestamp: float
     is_maker: bool | None = None
+    # Perpetual fills (None on spot): what the fill did to which position, at what leverage.
+    position_action: PositionAction | None = None
+    position_side: PositionSide | None = None
+    leverage: int | None = None
 
     @property
     def quote_amount(self) -> Decimal:

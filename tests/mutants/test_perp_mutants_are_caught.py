@@ -53,6 +53,9 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     "unsigned_set_leverage": ("PERP-SEC-1",),
     "default_close": ("PERP-ORD-4",),
     "ready_without_positions": ("PERP-NET-2",),
+    "fills_without_position_terms": ("PERP-FIL-1",),
+    "capped_close_never_completes": ("PERP-ORD-5",),
+    "liquidations_ignored": ("PERP-LIQ-1",),
 }
 CONTROL = "PERP-COL-1"
 CONTROL_FOR = {"base_collateral": "PERP-POS-1"}

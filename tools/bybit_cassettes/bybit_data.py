@@ -361,6 +361,8 @@ def order_entry(cid: str, order_id: str, *, status: str, side: str = "Buy",
         "reduceOnly": False, "closeOnTrigger": False, "placeType": "", "smpType": "None",
         "smpGroup": 0, "smpOrderId": "", "createdTime": str(T0 + 100),
         "updatedTime": str(T0 + update)})
+    if P.linear:  # order/open-order.mdx: no borrowing flag on derivatives, a create type
+        entry.update({"isLeverage": "", "createType": "CreateByUser"})
     return entry
 
 
@@ -401,6 +403,8 @@ def execution(cid: str, order_id: str, exec_id: str, price: str, qty: str, fee: 
         "tradeIv": "",
         "markIv": "", "markPrice": "", "indexPrice": "", "underlyingPrice": "",
         "blockTradeId": "", "closedSize": "", "seq": 4_688_002_000 + at, "extraFees": ""})
+    if P.linear:  # order/execution.mdx: derivatives name the create type and the mark price
+        entry.update({"createType": "CreateByUser", "markPrice": price})
     return entry
 
 

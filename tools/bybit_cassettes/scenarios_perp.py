@@ -12,10 +12,12 @@ from bybit_data import (
     T0,
     P,
     error,
+    execution,
     instruments_,
     linear_ticker,
     oid,
     ok,
+    order_entry,
     order_params,
     ping_,
     place_,
@@ -215,7 +217,109 @@ def positions_unavailable() -> Cassette:
     return c
 
 
+def fills_position_terms() -> Cassette:
+    """A buy that opens a long after set_leverage(5), filled on the stream (an execution of
+    linear carries no leverage and no position index: the connector knows them)."""
+    order = {**BUY, "position_action": "OPEN"}
+    c = C("fills_position_terms",
+          "set leverage 5, then a Limit buy that opens a position, filled by the stream "
+          "(order New, one execution, order Filled); the check turns periodic polling off",
+          inputs={"order": order, "leverage": 5},
+          expect={"fill_terms": {"position_action": "OPEN", "position_side": "BOTH",
+                                 "leverage": 5}})
+    entry = {"category": LINEAR}
+    frames = [
+        topic_message("order", [{**entry, **order_entry("CH-Bt1", oid(80), status="New")}],
+                      after_http="place"),
+        topic_message("execution", [{**entry, **execution(
+            "CH-Bt1", oid(80), "300", "30000", "0.01", "0.06", "USDT")}], at=200),
+        topic_message("order", [{**entry, **order_entry(
+            "CH-Bt1", oid(80), status="Filled", executed="0.01", value="300",
+            fee="0.06", update=201)}], at=201),
+    ]
+    start_traffic(c, user_frames=frames)
+    _set_leverage(c, 5, ok({}))
+    place_(c, order_params("CH-Bt1"), order_id=oid(80))
+    return c
+
+
+def place_close_larger() -> Cassette:
+    """A reduce-only sell of 0.02 against a long of 0.01: Bybit truncates a reduce-only
+    quantity to the position (error.mdx 110017, "orderQty will be truncated to zero", is
+    what a reduce-only order meets with no position), so the order trades 0.01 and ends
+    Filled; the position ends flat."""
+    order = {**BUY, "side": "SELL", "amount": "0.02", "position_action": "CLOSE"}
+    params = {**order_params("CH-St1", side="Sell", qty="0.02"), "reduceOnly": True}
+    entry = {"category": LINEAR}
+    closed = {**position_entry(0, "", "0", pnl="0", category=LINEAR), "positionValue": "0",
+              "avgPrice": "0", "positionIM": "0", "positionMM": "0", "adlRankIndicator": 0}
+    c = C("place_close_larger",
+          "a long of 0.01; a reduce-only Limit sell of 0.02 is truncated to 0.01, trades "
+          "0.01 and ends Filled; the position topic then reports it flat; the check turns "
+          "periodic polling off",
+          inputs={"order": order},
+          expect={"request": {"reduceOnly": "true", "qty": "0.02", "positionIdx": "0"},
+                  "executed_amount": "0.01",
+                  "positions_before": {"BTC-USDT BOTH": {"amount": "0.01",
+                                                         "entry_price": "30000",
+                                                         "unrealized_pnl": "1.2",
+                                                         "leverage": 10}}})
+    frames = [
+        topic_message("order", [{**entry, **order_entry(
+            "CH-St1", oid(81), status="New", side="Sell"), "reduceOnly": True}],
+            after_http="place"),
+        topic_message("execution", [{**entry, **execution(
+            "CH-St1", oid(81), "301", "30000", "0.01", "0.06", "USDT", side="Sell"),
+            "closedSize": "0.01"}], at=200),
+        topic_message("order", [{**entry, **order_entry(
+            "CH-St1", oid(81), status="Filled", side="Sell", executed="0.01", value="300",
+            fee="0.06", update=201), "reduceOnly": True}], at=201),
+        topic_message("position", [closed], at=202),
+    ]
+    start_traffic(c, positions=[position_entry(0, "Buy", "0.01")], user_frames=frames)
+    place_(c, params, order_id=oid(81))
+    return c
+
+
+def liquidation() -> Cassette:
+    """A long of 0.01 taken over by the liquidation engine in part (execType BustTrade,
+    createType CreateByTakeOver_PassThrough) and auto-deleveraged for the rest (AdlTrade,
+    CreateByAdl_PassThrough): enum.mdx's execType and createType values, in the
+    `execution` topic's shape (websocket/private/execution.mdx)."""
+    entry = {"category": LINEAR}
+    closed = {**position_entry(0, "", "0", pnl="0", category=LINEAR), "positionValue": "0",
+              "avgPrice": "0", "positionIM": "0", "positionMM": "0", "adlRankIndicator": 0}
+
+    def system(exec_id: str, price: str, qty: str, exec_type: str, create: str, at: int
+               ) -> dict[str, Any]:
+        # An order of the liquidation engine's: no orderLinkId, an id we never placed.
+        return {**entry, **execution("", oid(90 + at % 10), exec_id, price, qty, "0", "USDT",
+                                     side="Sell", maker=False, at=at, order_qty=qty,
+                                     order_price=price, type_="Market"),
+                "execType": exec_type, "createType": create, "closedSize": qty,
+                "markPrice": price, "feeRate": "0"}
+
+    c = C("liquidation",
+          "a long of 0.01; after the check's ping the execution topic reports a takeover "
+          "liquidation of 0.006 (BustTrade), then an ADL of 0.004 (AdlTrade) and repeats it; "
+          "the position topic reports it flat; the check turns periodic polling off",
+          expect={"liquidations": [
+              {"pair": "BTC-USDT", "side": "BOTH", "amount": "0.006", "price": "27000",
+               "reason": "liquidation"},
+              {"pair": "BTC-USDT", "side": "BOTH", "amount": "0.004", "price": "27100",
+               "reason": "adl"}]})
+    bust = system("401", "27000", "0.006", "BustTrade", "CreateByTakeOver_PassThrough", 500)
+    adl = system("402", "27100", "0.004", "AdlTrade", "CreateByAdl_PassThrough", 510)
+    frames = [topic_message("execution", [bust], at=500, after_http="go"),
+              topic_message("execution", [adl], at=510),
+              topic_message("execution", [adl], at=511),  # a repeat: still one event
+              topic_message("position", [closed], at=520)]
+    start_traffic(c, positions=[position_entry(0, "Buy", "0.01")], user_frames=frames)
+    ping_(c)
+    return c
+
+
 ALL = [positions_unavailable, positions, positions_by_stream, positions_hedge, leverage,
        leverage_refused, position_mode, position_mode_refused, funding, funding_by_stream,
        funding_payments, place_close, positions_closed, funding_unavailable, place_open,
-       hedge_orders]
+       hedge_orders, fills_position_terms, place_close_larger, liquidation]

@@ -13,7 +13,15 @@ from typing import Any
 
 from connectors.bybit.double import render
 from connectors.bybit.double.validate import BybitError, Parsed, decimal_param, on_grid
-from harness.double import Exchange, MarketSpec, Order, Rejection, RejectReason, TimeInForce
+from harness.double import (
+    Exchange,
+    MarketSpec,
+    Order,
+    Rejection,
+    RejectReason,
+    TimeInForce,
+    Trade,
+)
 from harness.standard.enums import OrderType, TradeSide
 from harness.standard.pair import TradingPair
 
@@ -33,6 +41,9 @@ class Context:
     """The market's last price when each order was placed (lastPriceOnCreated), by
     orderLinkId (known before the exchange pushes the new order)."""
     books: dict[TradingPair, BookSequence] = field(default_factory=dict)
+    category: str = CATEGORY
+    """The product the double serves (spot here; the linear double says linear)."""
+    book_limit: int = SPOT_BOOK_LIMIT
 
     def order_facts(self, order: Order) -> render.OrderFacts:
         return render.OrderFacts(order.order_id in self.post_only,
@@ -40,6 +51,16 @@ class Context:
 
     def sequence(self, pair: TradingPair) -> BookSequence:
         return self.books.setdefault(pair, BookSequence())
+
+    def order_json(self, order: Order, symbol: str, *, category: str | None = None) -> Any:
+        """An order as realtime and the `order` topic show it (the linear double adds the
+        position fields)."""
+        return render.order(order, symbol, self.order_facts(order), category=category)
+
+    def execution_json(self, trade: Trade, order: Order, symbol: str, *,
+                       category: str | None = None) -> Any:
+        """An execution as execution/list and the `execution` topic show it."""
+        return render.execution(trade, order, symbol, category=category)
 
 
 class BookSequence:
@@ -65,10 +86,11 @@ class BookSequence:
 Handler = Callable[[Parsed, Exchange, Context], Any]
 
 
-def _category(parsed: Parsed) -> None:
-    if parsed.get("category") != CATEGORY:
+def _category(parsed: Parsed, ctx: Context) -> None:
+    if parsed.get("category") != ctx.category:
         raise BybitError(10001, "Illegal category",
-                         reason=f"category {parsed.get('category')!r}: this double is spot")
+                         reason=f"category {parsed.get('category')!r}: this double is "
+                                f"{ctx.category}")
 
 
 def market(exchange: Exchange, symbol: str | None) -> MarketSpec:
@@ -89,21 +111,22 @@ def system_status(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
 
 
 def instruments(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
-    _category(parsed)
+    _category(parsed, ctx)
     specs = exchange.markets()
     if parsed.get("symbol") is not None:
         specs = [market(exchange, parsed.get("symbol"))]
-    return {"category": CATEGORY,
+    return {"category": ctx.category,
             "list": [render.instrument(spec, index) for index, spec in enumerate(specs, 1)
                      if spec.status.value == "TRADING"]}
 
 
 def depth(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
-    _category(parsed)
+    _category(parsed, ctx)
     spec = market(exchange, parsed.get("symbol"))
     limit = int(parsed.get("limit") or "1")
-    if not 1 <= limit <= SPOT_BOOK_LIMIT:
-        raise BybitError(10001, "params error: limit must be 1-50 for spot")
+    if not 1 <= limit <= ctx.book_limit:
+        raise BybitError(10001, f"params error: limit must be 1-{ctx.book_limit} for "
+                                f"{ctx.category}")
     snapshot = exchange.snapshot(spec.pair, limit)
     now = exchange.now()
     return {"s": spec.symbol, "b": render.levels(snapshot.bids),
@@ -112,7 +135,7 @@ def depth(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
 
 
 def prices(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
-    _category(parsed)
+    _category(parsed, ctx)
     specs = exchange.markets() if parsed.get("symbol") is None \
         else [market(exchange, parsed.get("symbol"))]
     entries = []
@@ -125,12 +148,12 @@ def prices(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
                         "prevPrice24h": last, "price24hPcnt": "0", "highPrice24h": last,
                         "lowPrice24h": last, "turnover24h": "0", "volume24h": "0",
                         "usdIndexPrice": last})
-    return {"category": CATEGORY, "list": entries}
+    return {"category": ctx.category, "list": entries}
 
 
 # -- orders ------------------------------------------------------------------------------------
 def place(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
-    _category(parsed)
+    _category(parsed, ctx)
     spec = market(exchange, parsed.get("symbol"))
     side = SIDES.get(parsed.get("side") or "")
     if side is None:
@@ -209,7 +232,7 @@ def _find(parsed: Parsed, exchange: Exchange, spec: MarketSpec | None) -> Order 
 
 
 def cancel(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
-    _category(parsed)
+    _category(parsed, ctx)
     spec = market(exchange, parsed.get("symbol"))
     order = _find(parsed, exchange, spec)
     if order is None or not order.is_open:
@@ -221,7 +244,7 @@ def cancel(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
 
 
 def cancel_all(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
-    _category(parsed)
+    _category(parsed, ctx)
     specs = exchange.markets() if parsed.get("symbol") is None \
         else [market(exchange, parsed.get("symbol"))]
     done = [order for spec in specs for order in exchange.cancel_all(spec.pair)]
@@ -230,20 +253,19 @@ def cancel_all(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
 
 
 def status(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
-    _category(parsed)
+    _category(parsed, ctx)
     spec = market(exchange, parsed.get("symbol")) if parsed.get("symbol") else None
     if parsed.get("orderId") is None and parsed.get("orderLinkId") is None:
         found = exchange.open_orders(spec.pair if spec is not None else None)
     else:
         one = _find(parsed, exchange, spec)
         found = [one] if one is not None else []
-    return {"list": [render.order(o, _symbol(exchange, o), ctx.order_facts(o))
-                     for o in reversed(found)],
-            "nextPageCursor": "", "category": CATEGORY}
+    return {"list": [ctx.order_json(o, _symbol(exchange, o)) for o in reversed(found)],
+            "nextPageCursor": "", "category": ctx.category}
 
 
 def trades(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
-    _category(parsed)
+    _category(parsed, ctx)
     spec = market(exchange, parsed.get("symbol")) if parsed.get("symbol") else None
     if parsed.get("orderId") is not None or parsed.get("orderLinkId") is not None:
         order = _find(parsed, exchange, spec)
@@ -254,8 +276,8 @@ def trades(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
     for trade in reversed(chosen):  # newest first
         order = exchange.order(trade.order_id)
         if order is not None:
-            entries.append(render.execution(trade, order, _symbol(exchange, order)))
-    return {"nextPageCursor": "", "category": CATEGORY, "list": entries}
+            entries.append(ctx.execution_json(trade, order, _symbol(exchange, order)))
+    return {"nextPageCursor": "", "category": ctx.category, "list": entries}
 
 
 def balances(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:

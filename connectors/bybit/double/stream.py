@@ -40,6 +40,14 @@ class Venue(Protocol):
     api_secret: str
     context: Context
 
+    @property
+    def private_topics(self) -> frozenset[str]: ...
+
+    def extra_public_topic(self, topic: str) -> bool: ...
+
+    async def after_public_subscribe(self, conn: DoubleWsConnection, topics: list[str]
+                                     ) -> None: ...
+
     def current_exchange(self) -> Exchange | None: ...
 
     def user_payloads(self, event: ExchangeEvent) -> list[Json]: ...
@@ -82,7 +90,7 @@ async def public_message(conn: DoubleWsConnection, venue: Venue, text: str) -> N
         return
     exchange = venue.current_exchange()
     topics: set[str] = conn.state.setdefault("topics", set())
-    unknown = [a for a in args if not _known(a, exchange)]
+    unknown = [a for a in args if not _known(a, exchange) and not venue.extra_public_topic(a)]
     if unknown:
         conn.note(invalid=f"no such topic {unknown}")
         await conn.send_json(_ack(op, False, f"Invalid topic: {unknown[0]}",
@@ -103,6 +111,7 @@ async def public_message(conn: DoubleWsConnection, venue: Venue, text: str) -> N
             if match:  # a book subscription starts with a snapshot
                 await conn.send_json(_snapshot(exchange, venue.context, match.group(2),
                                                int(match.group(1))))
+    await venue.after_public_subscribe(conn, args)
 
 
 def _known(topic: str, exchange: Exchange | None) -> bool:
@@ -179,7 +188,7 @@ async def private_message(conn: DoubleWsConnection, venue: Venue, text: str) -> 
             conn.note(invalid="subscribe before auth")
             await conn.send_json(_ack(op, False, "Request not authorized", req_id))
             return
-        if not isinstance(args, list) or not args or not set(args) <= PRIVATE_TOPICS:
+        if not isinstance(args, list) or not args or not set(args) <= venue.private_topics:
             conn.note(invalid=f"private topics {args!r}")
             await conn.send_json(_ack(op, False, f"Invalid topic: {args!r}", req_id))
             return

@@ -59,8 +59,9 @@ ENDPOINTS: Mapping[tuple[str, str], Endpoint] = {
 }
 
 
-def endpoint_for(request: DoubleRequest) -> Endpoint | None:
-    return ENDPOINTS.get((request.method.upper(), request.path))
+def endpoint_for(request: DoubleRequest,
+                 endpoints: Mapping[tuple[str, str], Endpoint] = ENDPOINTS) -> Endpoint | None:
+    return endpoints.get((request.method.upper(), request.path))
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,11 @@ class Parsed:
         return None if value is None else str(value)
 
 
-def parse(request: DoubleRequest, api_key: str, api_secret: str) -> Parsed:
-    """The request's endpoint and parameters, or the BybitError Bybit would answer."""
-    endpoint = endpoint_for(request)
+def parse(request: DoubleRequest, api_key: str, api_secret: str,
+          endpoints: Mapping[tuple[str, str], Endpoint] = ENDPOINTS) -> Parsed:
+    """The request's endpoint and parameters, or the BybitError Bybit would answer
+    (`endpoints`: the routes this double serves; the linear double adds its own)."""
+    endpoint = endpoint_for(request, endpoints)
     if endpoint is None:
         raise BybitError(10001, "Request parameter error",
                          reason=f"no Bybit v5 route {request.method} {request.path}",

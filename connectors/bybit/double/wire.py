@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from connectors.bybit.double import markets, render, stream
-from connectors.bybit.double.rest import CATEGORY, HANDLERS, Context
+from connectors.bybit.double.rest import HANDLERS, Context, Handler
 from connectors.bybit.double.validate import (
+    ENDPOINTS,
     TRANSIT_SLACK_MS,
     BybitError,
+    Endpoint,
     check_timestamp,
     endpoint_for,
     parse,
@@ -46,6 +49,12 @@ class BybitDouble(BaseWireFormat):
 
     default_exchange = staticmethod(markets.default_exchange)
     seed = staticmethod(markets.seed)
+    # What the linear double (connectors/bybit_perpetual/double) changes: its routes and
+    # handlers, its public stream path and its private topics.
+    endpoints: ClassVar[Mapping[tuple[str, str], Endpoint]] = ENDPOINTS
+    handlers: ClassVar[Mapping[str, Handler]] = HANDLERS
+    public_path: ClassVar[str] = stream.PUBLIC_PATH
+    private_topics: ClassVar[frozenset[str]] = stream.PRIVATE_TOPICS
 
     def __init__(self, exchange: Exchange | None = None, *, api_key: str = TEST_API_KEY,
                  api_secret: str = TEST_API_SECRET,
@@ -54,16 +63,19 @@ class BybitDouble(BaseWireFormat):
         self.api_key = api_key
         self.api_secret = api_secret
         self.transit_slack_ms = transit_slack_ms
-        self.context = Context()
+        self.context = self.new_context()
+
+    def new_context(self) -> Context:
+        return Context()
 
     # -- REST --------------------------------------------------------------------------------
     def operation_for(self, request: DoubleRequest) -> str:
-        endpoint = endpoint_for(request)
+        endpoint = endpoint_for(request, self.endpoints)
         return endpoint.operation if endpoint is not None else "unknown"
 
     def validate(self, request: DoubleRequest) -> str | None:
         try:
-            parse(request, self.api_key, self.api_secret)
+            parse(request, self.api_key, self.api_secret, self.endpoints)
         except BybitError as err:
             return err.reason if err.invalid else None
         return None
@@ -72,10 +84,10 @@ class BybitDouble(BaseWireFormat):
         self.exchange = exchange
         now = exchange.now()
         try:
-            parsed = parse(request, self.api_key, self.api_secret)
+            parsed = parse(request, self.api_key, self.api_secret, self.endpoints)
             if parsed.endpoint.signed:
                 check_timestamp(request, now, self.transit_slack_ms)
-            result = HANDLERS[parsed.endpoint.operation](parsed, exchange, self.context)
+            result = self.handlers[parsed.endpoint.operation](parsed, exchange, self.context)
         except BybitError as err:
             if err.invalid and request.invalid_reason is None:
                 request.mark_invalid(err.reason)
@@ -104,7 +116,7 @@ class BybitDouble(BaseWireFormat):
 
     # -- WebSocket ---------------------------------------------------------------------------
     async def on_ws_connect(self, conn: DoubleWsConnection) -> None:
-        if conn.path not in (stream.PUBLIC_PATH, stream.PRIVATE_PATH):
+        if conn.path not in (self.public_path, stream.PRIVATE_PATH):
             conn.note(invalid=f"no Bybit WebSocket endpoint at {conn.path}")
             await conn.close(1008, "no such endpoint")
 
@@ -118,6 +130,13 @@ class BybitDouble(BaseWireFormat):
     def current_exchange(self) -> Exchange | None:
         return self.exchange
 
+    def extra_public_topic(self, topic: str) -> bool:
+        """A public topic besides books and trades that this double serves (spot: none)."""
+        return False
+
+    async def after_public_subscribe(self, conn: DoubleWsConnection, topics: list[str]) -> None:
+        """Send what a subscription to `extra_public_topic`s starts with (spot: nothing)."""
+
     def user_payloads(self, event: ExchangeEvent) -> list[Json]:
         """The private-stream messages for an exchange event (possibly none)."""
         exchange = self.exchange
@@ -127,10 +146,11 @@ class BybitDouble(BaseWireFormat):
             symbol = spec.symbol if spec is not None else order.pair.base + order.pair.quote
             messages: list[Json] = []
             if isinstance(event, OrderTraded):
-                messages.append(_message("execution", event.time_ms, [render.execution(
-                    event.trade, order, symbol, category=CATEGORY)]))
-            messages.append(_message("order", event.time_ms, [render.order(
-                order, symbol, self.context.order_facts(order), category=CATEGORY)]))
+                messages.append(_message("execution", event.time_ms, [
+                    self.context.execution_json(event.trade, order, symbol,
+                                                category=self.context.category)]))
+            messages.append(_message("order", event.time_ms, [self.context.order_json(
+                order, symbol, category=self.context.category)]))
             return messages
         if isinstance(event, BalancesChanged):
             return [_message("wallet", event.time_ms,

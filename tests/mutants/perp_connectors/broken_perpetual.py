@@ -15,6 +15,7 @@ from connectors.bybit_perpetual.connector import BybitPerpetualConnector
 from connectors.bybit_perpetual.parsing import parse_funding_payments
 from harness.standard.api import FundingInfo, FundingPaymentRecord, Position
 from harness.standard.enums import (
+    OrderState,
     OrderType,
     PositionAction,
     PositionMode,
@@ -22,6 +23,7 @@ from harness.standard.enums import (
     TradeSide,
 )
 from harness.standard.errors import SettingRefused
+from harness.standard.model import Fill, OrderUpdate
 from harness.standard.order import TrackedOrder
 from harness.standard.pair import TradingPair
 
@@ -252,3 +254,29 @@ class ReadyWithoutPositions(BybitPerpetualConnector):
     @property
     def status(self) -> Mapping[str, bool]:
         return {k: v for k, v in super().status.items() if k != "positions"}
+
+
+class FillsWithoutPositionTerms(BybitPerpetualConnector):
+    """Fills carry neither the position action, nor the position side, nor the leverage."""
+
+    def fill_terms(self, order: TrackedOrder, fill: Fill) -> Fill:
+        return fill
+
+
+class CappedCloseNeverCompletes(BybitPerpetualConnector):
+    """A Filled report with less executed than the order's amount (a reduce-only order the
+    exchange truncated to the position) is taken as a partial fill: the order never ends."""
+
+    async def _apply_update(self, update: OrderUpdate) -> None:
+        order = self.orders.find(update.client_order_id, update.exchange_order_id)
+        if update.state is OrderState.FILLED and order is not None \
+                and (update.executed_amount or order.executed_amount) < order.amount:
+            return
+        await super()._apply_update(update)
+
+
+class LiquidationsIgnored(BybitPerpetualConnector):
+    """Liquidation and ADL executions are dropped."""
+
+    def _liquidations(self, message: dict[str, Any]) -> list[Any]:
+        return []
