@@ -26,8 +26,6 @@ from contextlib import ExitStack
 from decimal import Decimal
 from typing import Any
 
-import aiohttp
-
 from harness.adapters import hummingbot_runtime as rt
 from harness.adapters import hummingbot_values as v
 from harness.adapters.hummingbot_events import EventForwarder
@@ -68,7 +66,12 @@ class HummingbotSpotConnector(SpotConnector):
         self.clock = config.clock
         common = importlib.import_module("hummingbot.core.data_type.common")
         self._order_types, self._trade_types = common.OrderType, common.TradeType
-        rt.fresh_connections()
+        # Every connection Hummingbot makes goes through the session given here (on
+        # loopback); Hummingbot's clock and sleeps run on the harness clock until stop().
+        self._factory = rt.fresh_connections(rt.LoopbackSession(
+            dict(options.get("production_urls", {})), config.urls))
+        self._stack = ExitStack()
+        self._stack.callback(rt.bind_clock(self.clock))
         self.hb: Any = hb_class(**{credentials[0]: config.api_key,
                                    credentials[1]: config.api_secret},
                                 trading_pairs=[str(pair) for pair in config.trading_pairs],
@@ -78,10 +81,32 @@ class HummingbotSpotConnector(SpotConnector):
         self._ids = ClientOrderIdFactory(str(self.hb.client_order_id_prefix),
                                          int(self.hb.client_order_id_max_length),
                                          config.session_tag)
+        self._pending: set[asyncio.Future[Any]] = set()
+        self._follow_order_updates()
         self._wrap_place_order()
-        self._stack = ExitStack()
-        self._factory: Any = None
+        self._symbols: dict[str, str] = {}
         self._ticker: asyncio.Task[None] | None = None
+
+    def _follow_order_updates(self) -> None:
+        """Keep the tasks Hummingbot schedules to process each order update (its tracker
+        processes them asynchronously), so an operation can wait for its own to be done."""
+        tracker = self.hb._order_tracker
+        process = tracker.process_order_update
+        pending = self._pending
+
+        def process_order_update(update: Any) -> Any:
+            future = process(update)
+            if isinstance(future, asyncio.Future):
+                pending.add(future)
+                future.add_done_callback(pending.discard)
+            return future
+
+        tracker.process_order_update = process_order_update
+
+    async def _settled(self) -> None:
+        """Wait until Hummingbot has processed the order updates it has scheduled."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
 
     def _wrap_place_order(self) -> None:
         """Note which orders Hummingbot sent a request for (OrderFailed.request_sent)."""
@@ -96,10 +121,6 @@ class HummingbotSpotConnector(SpotConnector):
 
     # lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
-        options = self.config.options
-        self._stack.callback(rt.bind_clock(self.clock))
-        self._factory = rt.fresh_connections(rt.LoopbackSession(
-            aiohttp.ClientSession(), dict(options.get("production_urls", {})), self.config.urls))
         self._tick(self._whole_second())
         await self.hb.start_network()
         self._ticker = asyncio.ensure_future(self._run_clock())
@@ -112,8 +133,7 @@ class HummingbotSpotConnector(SpotConnector):
         try:
             await self.hb.stop_network()
         finally:
-            if self._factory is not None:
-                await self._factory.close()
+            await self._factory.close()
             self._stack.close()
 
     def _whole_second(self) -> float:
@@ -132,6 +152,7 @@ class HummingbotSpotConnector(SpotConnector):
             await self.clock.sleep(following - now)
             try:
                 self._tick(following)
+                await self._read_symbols()
             except Exception:
                 log.exception("Hummingbot tick failed")
 
@@ -147,6 +168,7 @@ class HummingbotSpotConnector(SpotConnector):
     async def wait_ready(self) -> None:
         while not self.ready:
             await asyncio.sleep(0.01)
+        await self._read_symbols()
         self._events.observe()
 
     async def check_network(self) -> NetworkStatus:
@@ -157,19 +179,27 @@ class HummingbotSpotConnector(SpotConnector):
     # markets ---------------------------------------------------------------------
     async def fetch_trading_pairs(self) -> list[TradingPair]:
         pairs = await self.hb.all_trading_pairs()
+        await self._read_symbols()
         return sorted(v.pair(p) for p in pairs)
 
+    async def _read_symbols(self) -> None:
+        """Hummingbot's symbol map (exchange symbol -> pair), once it has one: its lookups are
+        coroutines, the standard's are not."""
+        if self.hb.trading_pair_symbol_map_ready():
+            self._symbols = dict(await self.hb.trading_pair_symbol_map())
+
     def exchange_symbol(self, pair: TradingPair) -> str:
-        return str(self.hb._trading_pair_symbol_map.inverse[str(pair)])
+        found = [symbol for symbol, name in self._symbols.items() if name == str(pair)]
+        if not found:
+            raise KeyError(str(pair))
+        return str(found[0])
 
     def trading_pair(self, symbol: str) -> TradingPair:
-        mapping = self.hb._trading_pair_symbol_map
-        if mapping is None:
-            raise KeyError(symbol)
-        return v.pair(mapping[symbol])
+        return v.pair(self._symbols[symbol])
 
     async def update_trading_rules(self) -> None:
         await self.hb._update_trading_rules()
+        await self._read_symbols()
 
     @property
     def trading_rules(self) -> Mapping[TradingPair, TradingRule]:
@@ -207,6 +237,7 @@ class HummingbotSpotConnector(SpotConnector):
             trading_pair=str(pair), amount=amount,
             order_type=self._order_types[order_type.value],
             price=Decimal("NaN") if price is None else price)
+        await self._settled()
         return client_id
 
     async def cancel(self, client_order_id: str) -> CancellationResult:
@@ -217,6 +248,7 @@ class HummingbotSpotConnector(SpotConnector):
             return CancellationResult(client_order_id, False,
                                       f"already {v.state(order.current_state).value}")
         cancelled = await self.hb._execute_cancel(order.trading_pair, client_order_id)
+        await self._settled()
         if cancelled is not None:
             return CancellationResult(client_order_id, True)
         return CancellationResult(client_order_id, False,
@@ -224,6 +256,7 @@ class HummingbotSpotConnector(SpotConnector):
 
     async def cancel_all(self, timeout: float) -> list[CancellationResult]:
         results = await self.hb.cancel_all(timeout)
+        await self._settled()
         return [CancellationResult(str(r.order_id), bool(r.success),
                                    None if r.success else "not cancelled") for r in results]
 

@@ -112,29 +112,37 @@ def bind_clock(clock: Clock, package: str = _PACKAGE) -> Callable[[], None]:
 
 class LoopbackSession:
     """The aiohttp session Hummingbot's connections use (its `request` and `ws_connect`),
-    with each production URL re-pointed at its loopback base (ccxt_build.loopback_url)."""
+    with each production URL re-pointed at its loopback base (ccxt_build.loopback_url).
+    The aiohttp session is made on first use, in the loop that uses it."""
 
-    def __init__(self, session: aiohttp.ClientSession, production: Mapping[str, str],
-                 loopback: Mapping[str, str]) -> None:
-        self._session = session
+    def __init__(self, production: Mapping[str, str], loopback: Mapping[str, str]) -> None:
+        self._session: aiohttp.ClientSession | None = None
         self._production = dict(production)
         self._loopback = dict(loopback)
 
     def url(self, url: object) -> str:
         return loopback_url(str(url), self._production, self._loopback)
 
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
     def request(self, method: str, url: object, **kwargs: Any) -> Any:
-        return self._session.request(method, self.url(url), **kwargs)
+        return self.session.request(method, self.url(url), **kwargs)
 
     def ws_connect(self, url: object, **kwargs: Any) -> Any:
-        return self._session.ws_connect(self.url(url), **kwargs)
+        return self.session.ws_connect(self.url(url), **kwargs)
 
     @property
     def closed(self) -> bool:
-        return self._session.closed
+        return self._session is None or self._session.closed
 
     async def close(self) -> None:
-        await self._session.close()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
 
 def fresh_connections(session: LoopbackSession | None = None) -> Any:
