@@ -94,8 +94,8 @@ class HummingbotSpotConnector(SpotConnector):
         process = tracker.process_order_update
         pending = self._pending
 
-        def process_order_update(update: Any) -> Any:
-            future = process(update)
+        def process_order_update(order_update: Any) -> Any:
+            future = process(order_update)
             if isinstance(future, asyncio.Future):
                 pending.add(future)
                 future.add_done_callback(pending.discard)
@@ -172,7 +172,12 @@ class HummingbotSpotConnector(SpotConnector):
         self._events.observe()
 
     async def check_network(self) -> NetworkStatus:
-        status = await self.hb.check_network()
+        # As Hummingbot's NetworkIterator asks it: bounded by its own check_network_timeout.
+        try:
+            status = await asyncio.wait_for(self.hb.check_network(),
+                                            self.hb.check_network_timeout)
+        except TimeoutError:
+            return NetworkStatus.NOT_CONNECTED
         return NetworkStatus(status.name) if status.name in NetworkStatus.__members__ \
             else NetworkStatus.NOT_CONNECTED
 

@@ -59,7 +59,7 @@ class EventForwarder:
         self._hub = hub
         self._clock = clock
         self.sent: set[str] = set()  # client ids whose request Hummingbot sent
-        self._balances: dict[str, Balance] = {}
+        self._balances: dict[str, Balance] | None = None  # None until Hummingbot has some
         self._books: dict[str, Any] = {}
         events = importlib.import_module("hummingbot.core.event.events")
         market = events.MarketEvent
@@ -95,11 +95,16 @@ class EventForwarder:
     def _filled(self, event: Any) -> None:
         pair = v.pair(event.trading_pair)
         side = v.side(event.trade_type)
+        # The event is stamped with Hummingbot's tick; the trade's own time is in the
+        # TradeUpdate it keeps on the order (Binance's T, its REST trade time).
+        order = self._hb._order_tracker.fetch_order(client_order_id=event.order_id)
+        update = dict(order.order_fills).get(event.exchange_trade_id) if order else None
+        traded_at = self._now(update.fill_timestamp if update else event.timestamp)
         fill = Fill(str(event.exchange_trade_id), str(event.order_id),
                     str(event.exchange_order_id) if event.exchange_order_id else None, pair,
                     side, v.decimal(event.price), v.decimal(event.amount),
-                    v.fee(event.trade_fee, pair.quote), self._now(event.timestamp))
-        self._emit(OrderFilled(fill.timestamp, fill.client_order_id, fill))
+                    v.fee(event.trade_fee, pair.quote), traded_at)
+        self._emit(OrderFilled(self._now(event.timestamp), fill.client_order_id, fill))
 
     def _completed(self, event: Any) -> None:
         order = self._hb._order_tracker.fetch_order(client_order_id=event.order_id)
@@ -127,12 +132,15 @@ class EventForwarder:
 
     def observe(self) -> None:
         """Compare Hummingbot's balances with the last seen (BalanceUpdated for each asset
-        that changed) and listen to the trades of order books it made since."""
+        that changed since its first balances) and listen to the trades of order books it
+        made since."""
         now = v.balances(self._hb.get_all_balances(), self._hb.available_balances)
-        for asset, balance in sorted(now.items()):
-            if self._balances.get(asset) != balance:
-                self._emit(BalanceUpdated(self._now(), asset, balance.total, balance.available))
-        self._balances = now
+        if self._balances is not None:  # the first balances Hummingbot holds are no change
+            for asset, balance in sorted(now.items()):
+                if self._balances.get(asset) != balance:
+                    self._emit(BalanceUpdated(self._now(), asset, balance.total,
+                                              balance.available))
+        self._balances = now if now or self._balances is not None else None
         for pair, book in dict(self._hb.order_books).items():
             if self._books.get(pair) is not book:
                 book.add_listener(self._trade_tag, self._trade_listener)
