@@ -237,13 +237,22 @@ class HummingbotSpotConnector(SpotConnector):
                           amount: Decimal, price: Decimal | None = None,
                           position_action: PositionAction = PositionAction.NIL) -> str:
         client_id = self._ids.new("B" if side is TradeSide.BUY else "S")
+        try:
+            await self._create(client_id, pair, side, order_type, amount, price)
+        except Exception:
+            # Hummingbot's buy()/sell() run _create_order as a task whose exception is only
+            # logged (safe_ensure_future); the order then stays as Hummingbot left it.
+            log.exception("Hummingbot's _create_order raised for %s", client_id)
+        await self._settled()
+        return client_id
+
+    async def _create(self, client_id: str, pair: TradingPair, side: TradeSide,
+                      order_type: OrderType, amount: Decimal, price: Decimal | None) -> None:
         await self.hb._create_order(
             trade_type=self._trade_types[side.value], order_id=client_id,
             trading_pair=str(pair), amount=amount,
             order_type=self._order_types[order_type.value],
             price=Decimal("NaN") if price is None else price)
-        await self._settled()
-        return client_id
 
     async def cancel(self, client_order_id: str) -> CancellationResult:
         order = self.hb._order_tracker.fetch_order(client_order_id=client_order_id)

@@ -65,7 +65,11 @@ def hummingbot_class(target: object) -> Any:
 
 
 class _ClockTime:
-    """The `time` module, with `time()` read from a harness clock."""
+    """The `time` module, with `time()` read from a harness clock. Its counters
+    (`perf_counter`, `monotonic`) stay real: Hummingbot's time synchroniser adds the elapsed
+    `perf_counter` to the server time it last read, and the cassettes' server times do not
+    move with an accelerated clock (a trade recorded 0.3 s after the scenario's server time
+    would fall before the `startTime` Hummingbot asks myTrades from)."""
 
     def __init__(self, clock: Clock) -> None:
         self.time = clock.time
