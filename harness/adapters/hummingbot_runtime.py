@@ -72,7 +72,7 @@ class _ClockTime:
     would fall before the `startTime` Hummingbot asks myTrades from)."""
 
     def __init__(self, clock: Clock) -> None:
-        self.time = clock.time
+        self.time = self.perf_counter = self.monotonic = clock.time
 
     def __getattr__(self, name: str) -> Any:
         return getattr(time, name)

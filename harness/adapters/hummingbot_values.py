@@ -79,9 +79,10 @@ def fee(trade_fee: Any, quote: str) -> TradeFee:
     return TradeFee(quote, Decimal(0))
 
 
-def fill(update: Any, side_: TradeSide, fallback_time: float) -> Fill:
-    """One of Hummingbot's TradeUpdates."""
-    trading_pair = pair(update.trading_pair)
+def fill(update: Any, trading_pair: TradingPair, side_: TradeSide, fallback_time: float) -> Fill:
+    """One of Hummingbot's TradeUpdates of an order on `trading_pair`. The order's pair, not
+    the update's: Hummingbot's Binance connector puts the exchange symbol ("BTCUSDT") in the
+    TradeUpdates it reads from myTrades (binance_exchange.py _all_trade_updates_for_order)."""
     return Fill(str(update.trade_id), str(update.client_order_id),
                 None if update.exchange_order_id is None else str(update.exchange_order_id),
                 trading_pair, side_, decimal(update.fill_price), decimal(update.fill_base_amount),
@@ -93,8 +94,9 @@ def tracked_order(order: Any, now: float) -> TrackedOrder:
     """A snapshot of one of Hummingbot's InFlightOrders."""
     side_ = side(order.trade_type)
     price = decimal(order.price)
+    trading_pair = pair(order.trading_pair)
     tracked = TrackedOrder(
-        str(order.client_order_id), pair(order.trading_pair), side_, order_type(order.order_type),
+        str(order.client_order_id), trading_pair, side_, order_type(order.order_type),
         decimal(order.amount), price if price else None,
         stamp(order.creation_timestamp, now),
         exchange_order_id=None if order.exchange_order_id is None
@@ -102,7 +104,7 @@ def tracked_order(order: Any, now: float) -> TrackedOrder:
         state=state(order.current_state),
         last_update_timestamp=stamp(getattr(order, "last_update_timestamp", None), now))
     for update in dict(order.order_fills).values():
-        made = fill(update, side_, now)
+        made = fill(update, trading_pair, side_, now)
         tracked.fills[made.trade_id] = made
     return tracked
 

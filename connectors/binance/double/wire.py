@@ -190,4 +190,6 @@ def _weight(parsed: Parsed) -> int:
         return 5
     if parsed.endpoint.operation == "prices" and parsed.get("symbol") is None:
         return 4
+    if parsed.endpoint.operation == "ticker_24hr" and parsed.get("symbol") is None:
+        return 80
     return parsed.endpoint.weight
