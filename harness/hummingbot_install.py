@@ -11,7 +11,8 @@ the way that works is three steps, planned here and run by `run_plan`:
 2. `pip install --no-deps --no-build-isolation hummingbot==V` (the build uses the tools of
    step 1; pip keeps the built wheel in its cache, so a second install, in a new venv, takes
    seconds);
-3. a probe: the Binance connector module must import, or the install did not work.
+3. a probe: the Binance connector and the application its logger imports must import, or
+   the install did not work.
 
 Idempotent: nothing is run when version V is installed and the probe imports.
 """
@@ -33,7 +34,10 @@ DEFAULT_VERSION = "20260922"
 # Releases up to 20251215 open Binance's user stream with a listen key, which the cassettes
 # (recorded on Binance's WebSocket API subscription) cannot replay.
 MIN_VERSION = "20260201"
-PROBE_MODULE = "hummingbot.connector.exchange.binance.binance_exchange"
+# What must import: the Binance connector, and the application its logger imports to show a
+# network warning (a missing dependency there breaks every order failure's handling).
+PROBE_MODULE = ("hummingbot.connector.exchange.binance.binance_exchange, "
+                "hummingbot.client.hummingbot_application")
 BUILD_TOOLS = ("cython", "numpy", "setuptools", "wheel")
 EXTRA = "hummingbot"
 HARNESS_DISTRIBUTION = "connector-harness"

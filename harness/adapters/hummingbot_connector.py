@@ -174,8 +174,8 @@ class HummingbotSpotConnector(SpotConnector):
     async def check_network(self) -> NetworkStatus:
         # As Hummingbot's NetworkIterator asks it: bounded by its own check_network_timeout.
         try:
-            status = await asyncio.wait_for(self.hb.check_network(),
-                                            self.hb.check_network_timeout)
+            status = await asyncio.wait_for(self.hb.check_network(), rt.loop_seconds(
+                self.clock, self.hb.check_network_timeout))
         except TimeoutError:
             return NetworkStatus.NOT_CONNECTED
         return NetworkStatus(status.name) if status.name in NetworkStatus.__members__ \

@@ -78,8 +78,15 @@ class _ClockTime:
         return getattr(time, name)
 
 
+def loop_seconds(clock: Clock, seconds: float) -> float:
+    """`seconds` of `clock` in the event loop's seconds (a ScaledClock runs `speed` times
+    faster than its loop)."""
+    return seconds / float(getattr(clock, "speed", 1.0))
+
+
 class _ClockAsyncio:
-    """The `asyncio` module, with `sleep` waiting on a harness clock."""
+    """The `asyncio` module, with `sleep` waiting on a harness clock and `wait_for`'s timeout
+    counted in that clock's seconds (a ScaledClock's `speed` of them per loop second)."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
@@ -88,24 +95,31 @@ class _ClockAsyncio:
         await self._clock.sleep(delay)
         return result
 
+    async def wait_for(self, awaitable: Any, timeout: float | None) -> Any:
+        return await asyncio.wait_for(awaitable, None if timeout is None
+                                      else loop_seconds(self._clock, timeout))
+
     def __getattr__(self, name: str) -> Any:
         return getattr(asyncio, name)
 
 
 def bind_clock(clock: Clock, package: str = _PACKAGE) -> Callable[[], None]:
-    """Point the `time` and `asyncio` globals of `package`'s loaded modules at `clock`;
-    return the function that restores them."""
-    swaps = ((time, _ClockTime(clock)), (asyncio, _ClockAsyncio(clock)))
+    """Point the `time` and `asyncio` globals of `package`'s loaded modules, and the names
+    they imported from asyncio (`from asyncio import wait_for`), at `clock`; return the
+    function that restores them."""
+    clock_asyncio = _ClockAsyncio(clock)
+    swaps: dict[int, Any] = {id(time): _ClockTime(clock), id(asyncio): clock_asyncio,
+                             id(asyncio.sleep): clock_asyncio.sleep,
+                             id(asyncio.wait_for): clock_asyncio.wait_for}
     changed: list[tuple[Any, str, Any]] = []
     for name, module in list(sys.modules.items()):
         if module is None or not (name == package or name.startswith(package + ".")):
             continue
-        namespace = getattr(module, "__dict__", {})
-        for real, proxy in swaps:
-            for attr in (real.__name__,):
-                if namespace.get(attr) is real:
-                    setattr(module, attr, proxy)
-                    changed.append((module, attr, real))
+        for attr, value in list(getattr(module, "__dict__", {}).items()):
+            proxy = swaps.get(id(value))
+            if proxy is not None:
+                setattr(module, attr, proxy)
+                changed.append((module, attr, value))
 
     def restore() -> None:
         for module, attr, real in changed:
