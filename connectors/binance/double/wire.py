@@ -58,6 +58,11 @@ class BinanceDouble(BaseWireFormat):
 
     default_exchange = staticmethod(markets.default_exchange)
     seed = staticmethod(markets.seed)
+    # rest-api.md: POST/DELETE parameters go in the query string or a form body. Binance
+    # reads the body as a form whatever the Content-Type says: Hummingbot's connector sends
+    # its form bodies labelled application/json (rest_assistant.py sets the header, aiohttp
+    # form-encodes the signed dict) and trades on Binance with them.
+    body_is_form = True
     """Re-fund the account and re-seed liquidity after a server reset."""
 
     def __init__(self, exchange: Exchange | None = None, *, push_rejections: bool = False,
