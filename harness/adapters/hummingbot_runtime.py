@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -54,7 +55,7 @@ def hummingbot_class(target: object) -> Any:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        if module_name.split(".")[0] == _PACKAGE and (exc.name or "").startswith(_PACKAGE):
+        if module_name.split(".")[0] == _PACKAGE and importlib.util.find_spec(_PACKAGE) is None:
             raise ImportError(HUMMINGBOT_REQUIRED) from exc
         raise
     found = getattr(module, class_name, None)
