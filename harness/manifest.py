@@ -88,8 +88,9 @@ class Manifest:
     # says why, and status and the coverage gate then skip it.
     coverage_gate: bool = True
     coverage_exemption: str = ""
-    # [coverage] measure: modules (import names) whose lines the suite exercises are reported
-    # for a connector that is not gated, e.g. ccxt's exchange module.
+    # [coverage] measure: modules or packages (import names) that are this connector's code
+    # instead of its folder: gated like a folder (a Hummingbot connector's package), or only
+    # reported for a connector that is not gated (ccxt's exchange module).
     coverage_modules: tuple[str, ...] = ()
 
     @property
@@ -308,9 +309,6 @@ def _coverage(read: _Reader) -> tuple[bool, str, tuple[str, ...]]:
             isinstance(m, str) and re.match(r"^[A-Za-z_][\w.]*$", m) for m in modules):
         raise read.fail("coverage.measure", f"must be a list of module names like "
                         f"\"ccxt.async_support.binance\", got {modules!r}")
-    if gate and modules:
-        raise read.fail("coverage.measure", "only meaningful with gate = false (a gated "
-                        "connector is measured on its own folder); remove it")
     return gate, reason.strip(), tuple(modules)
 
 

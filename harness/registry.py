@@ -8,6 +8,7 @@ of the same name. Manifests that fail validation are reported, never fatal.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -136,10 +137,29 @@ def load_object(import_path: str, manifest: Manifest, field_name: str) -> Any:
             f"{manifest.path}: {field_name}: {module_name} has no {attr!r}") from None
 
 
+def missing_library(manifest: Manifest) -> str | None:
+    """For an adapter connector whose library (`[adapter] library`) is not installed, the one
+    line that says so and how to install it (`[adapter] install`); None otherwise."""
+    library = manifest.adapter.get("library")
+    if not isinstance(library, str) or not library:
+        return None
+    try:
+        if importlib.util.find_spec(library) is not None:
+            return None
+    except (ImportError, ValueError):
+        pass
+    install = manifest.adapter.get("install") or f"pip install {library}"
+    return f"{manifest.name}: not installed ({library} is missing); install it with: {install}"
+
+
 def load_connector_class(manifest: Manifest) -> Callable[..., Any]:
     from harness.standard.api import SpotConnector
     from harness.standard.enums import Standard
     from harness.standard.gateway.api import GatewayConnector
+
+    missing = missing_library(manifest)
+    if missing:
+        raise ConnectorLoadError(missing)
 
     cls = load_object(manifest.connector, manifest, "connector")
     base: type = GatewayConnector if manifest.standard is Standard.GATEWAY else SpotConnector

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def library_files(manifest: Manifest) -> list[Path]:
-    """The files of the modules an ungated manifest names under [coverage] measure (those
+    """The files of the modules and packages a manifest names under [coverage] measure (those
     that are installed), found without importing them, so their import is measured too."""
     files = []
     for module in manifest.coverage_modules:
@@ -125,6 +125,9 @@ def library_files(manifest: Manifest) -> list[Path]:
         if spec is None or not spec.submodule_search_locations:
             continue
         base = Path(next(iter(spec.submodule_search_locations))).joinpath(*rest)
+        if (base / "__init__.py").is_file():  # a package: all of its modules
+            files += sorted(path.resolve() for path in base.rglob("*.py"))
+            continue
         for candidate in (base.with_suffix(".py"), base / "__init__.py"):
             if candidate.is_file():
                 files.append(candidate.resolve())

@@ -63,6 +63,8 @@ class ReadOnlyRoute:
     optional: frozenset[str] = frozenset()
     filters: tuple[ResponseFilter, ...] = ()
     default: Any = None  # answered when the scenario recorded no such request
+    # ...unless the request names one of these (an order the scenario lacks is not "none")
+    default_unless: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,8 @@ def _route(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
                     if (item := _filter(reader, f, f"{where}.filters[{i}]")) is not None)
     return ReadOnlyRoute(path=data["path"], method=str(data.get("method", "GET")).upper(),
                          optional=frozenset(reader.names(data, "optional", where)),
-                         filters=filters, default=data.get("default"))
+                         filters=filters, default=data.get("default"),
+                         default_unless=frozenset(reader.names(data, "default_unless", where)))
 
 
 def _response_type(reader: _Reader, raw: Any, where: str) -> ResponseType | None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 # Subcommand modules, in the order `harness --help` lists them.
 SUBCOMMANDS = ("list_cmd", "run_cmd", "report_cmd", "record_cmd", "cassettes_cmd", "bench_cmd",
-               "gateway_cmd")
+               "gateway_cmd", "install_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -169,7 +169,8 @@ class DoubleServer:
 
     async def _handle_http(self, http: web.Request) -> web.StreamResponse:
         request = DoubleRequest(http.method, http.path, http.rel_url.raw_query_string,
-                                await http.read(), http.headers)
+                                await http.read(), http.headers,
+                                body_is_form=bool(getattr(self.wire, "body_is_form", False)))
         request.operation = self._guard(lambda: self.wire.operation_for(request), "?")
         verdict = self._guard(lambda: self.wire.validate(request), None)
         if verdict is not None:

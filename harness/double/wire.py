@@ -41,6 +41,9 @@ class DoubleRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     operation: str = ""
     invalid_reason: str | None = None
+    # The exchange reads a body as a form whatever its Content-Type says (the wire format's
+    # `body_is_form`; Binance: see connectors/binance/double/wire.py).
+    body_is_form: bool = False
     query: tuple[tuple[str, str], ...] = field(init=False)
     form: tuple[tuple[str, str], ...] = field(init=False)
     json: Any = field(init=False)
@@ -50,10 +53,10 @@ class DoubleRequest:
         self.query = tuple(parse_qsl(self.query_string, keep_blank_values=True))
         content_type = self._headers.get("content-type", "").split(";")[0].strip().lower()
         text = self.body.decode("utf-8", errors="replace")
-        self.form = tuple(parse_qsl(text, keep_blank_values=True)) if content_type == _FORM \
-            else ()
+        self.form = tuple(parse_qsl(text, keep_blank_values=True)) \
+            if content_type == _FORM or self.body_is_form else ()
         self.json = None
-        if content_type == "application/json" and self.body:
+        if content_type == "application/json" and self.body and not self.body_is_form:
             try:
                 self.json = json.loads(text)
             except ValueError:

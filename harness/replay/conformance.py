@@ -100,7 +100,10 @@ class HttpConformance:
         route = self.profile.read_only_route(view.method, view.path)
         if route is None or route.default is None:
             return None
-        body = _filtered(route, route.default, meaning_params(view))
+        params = meaning_params(view)
+        if route.default_unless & set(params):
+            return None
+        body = _filtered(route, route.default, params)
         return json.dumps(body, separators=(",", ":")).encode()
 
     def body_for(self, view: RequestView, chosen: PreparedInteraction) -> bytes:

@@ -33,6 +33,14 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert tests in ci_lines, ".ci/run must contain the README's test command verbatim"
 
 
+def test_ci_installs_hummingbot_before_the_test_command() -> None:
+    # hummingbot_binance's checks run on every submission: its setup step comes first.
+    _, tests = readme_commands()
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    setup = script.index(".venv/bin/harness install hummingbot")
+    assert "# --- setup:" in script[:setup] and setup < script.index(tests)
+
+
 def test_the_pull_request_workflow_runs_the_same_test_command() -> None:
     _, tests = readme_commands()
     workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
@@ -50,6 +58,8 @@ def _ci_script_with_test_command(tmp_path: Path, stand_in: str) -> Path:
     _, tests = readme_commands()
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert tests in script
+    # The setup (a venv and Hummingbot's install) is not what these tests are about.
+    script = re.sub(r"# --- setup:.*?# --- end of setup ---\n", "", script, flags=re.S)
     copy = tmp_path / ".ci" / "run"
     copy.parent.mkdir()
     copy.write_text(script.replace(tests, stand_in), encoding="utf-8")

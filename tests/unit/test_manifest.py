@@ -259,7 +259,8 @@ def test_a_bad_coverage_table_is_one_clear_line(tmp_path: Path, old: str, new: s
     assert f": {field}: " in message and fix in message and "\n" not in message
 
 
-def test_measured_modules_need_the_gate_off(tmp_path: Path) -> None:
+def test_a_gated_connector_may_name_its_code_as_modules(tmp_path: Path) -> None:
+    # A Hummingbot connector's code is a package of Hummingbot, gated like a folder.
     text = VALID + '\n[coverage]\nmeasure = ["toy_library.exchange"]\n'
-    with pytest.raises(ManifestError, match=r"coverage.measure: only meaningful with gate"):
-        load_manifest(write(tmp_path, text))
+    manifest = load_manifest(write(tmp_path, text))
+    assert manifest.coverage_gate and manifest.coverage_modules == ("toy_library.exchange",)

@@ -65,6 +65,10 @@ ENDPOINTS = (
     Endpoint("GET", c.DEPTH_PATH, "depth", (SYMBOL, Param("limit", Kind.INT), _STATUS), weight=5),
     Endpoint("GET", c.TICKER_PRICE_PATH, "prices",
              (Param("symbol"), Param("symbols"), _STATUS), weight=2),
+    # rest-api.md "24hr ticker price change statistics": weight 2 for one symbol, 80 for all.
+    Endpoint("GET", c.TICKER_24HR_PATH, "ticker_24hr",
+             (Param("symbol"), Param("symbols"), Param("type", Kind.ENUM, values=("FULL", "MINI")),
+              _STATUS), weight=2),
     Endpoint("POST", c.ORDER_PATH, "place", (
         SYMBOL, Param("side", Kind.ENUM, True, ("BUY", "SELL")),
         Param("type", Kind.ENUM, True, ORDER_TYPES),

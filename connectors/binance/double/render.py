@@ -27,6 +27,7 @@ from harness.double import (
     Trade,
 )
 from harness.standard.enums import OrderType
+from harness.standard.order_book import OrderBookSnapshot
 
 Json = dict[str, Any]
 _PLACES = Decimal("0.00000001")
@@ -144,6 +145,33 @@ def my_trade(trade: Trade, symbol: str) -> Json:
             "commissionAsset": trade.fee_asset, "time": trade.time_ms,
             "isBuyer": trade.side.value == "BUY", "isMaker": trade.is_maker,
             "isBestMatch": True}
+
+
+def ticker_24hr(symbol: str, trades: list[Trade], last: Decimal | None,
+                top: OrderBookSnapshot, open_ms: int, close_ms: int, *, mini: bool) -> Json:
+    """One entry of GET /api/v3/ticker/24hr (FULL, or MINI without the book and averages);
+    a market without a trade in the window has zero statistics and ids -1, as on Binance."""
+    first = trades[0].price if trades else Decimal(0)
+    volume = sum((t.qty for t in trades), Decimal(0))
+    quote = sum((t.quote_qty for t in trades), Decimal(0))
+    entry: Json = {"symbol": symbol, "openPrice": dec(first), "highPrice": dec(
+        max((t.price for t in trades), default=Decimal(0))), "lowPrice": dec(
+        min((t.price for t in trades), default=Decimal(0))), "lastPrice": dec(last),
+        "volume": dec(volume), "quoteVolume": dec(quote), "openTime": open_ms,
+        "closeTime": close_ms, "firstId": trades[0].trade_id if trades else -1,
+        "lastId": trades[-1].trade_id if trades else -1, "count": len(trades)}
+    if mini:
+        return entry
+    change = (last or Decimal(0)) - first if trades else Decimal(0)
+    bid = top.bids[0] if top.bids else (Decimal(0), Decimal(0))
+    ask = top.asks[0] if top.asks else (Decimal(0), Decimal(0))
+    return {**entry, "priceChange": dec(change) if change >= 0 else "-" + dec(-change),
+            "priceChangePercent": format((change / first * 100).quantize(Decimal("0.001")), "f")
+            if first else "0.000",
+            "weightedAvgPrice": dec(quote / volume if volume else Decimal(0)),
+            "prevClosePrice": dec(first), "lastQty": dec(trades[-1].qty if trades else None),
+            "bidPrice": dec(bid[0]), "bidQty": dec(bid[1]), "askPrice": dec(ask[0]),
+            "askQty": dec(ask[1])}
 
 
 def account(balances: Iterable[AssetBalance], maker_fee: Decimal, taker_fee: Decimal,

@@ -123,6 +123,26 @@ def prices(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
     return entries[0] if parsed.get("symbol") is not None else entries
 
 
+DAY_MS = 24 * 60 * 60 * 1000
+
+
+def ticker_24hr(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
+    """The rolling 24 h statistics of each market, from the double's own trades (in the
+    double every trade of a market is one of the account's) and its book's top."""
+    specs = _symbols(parsed, exchange)
+    for spec in specs or ():
+        _check_status(parsed, spec)
+    now = exchange.now()
+    entries = []
+    for spec in specs if specs is not None else exchange.markets():
+        window = [t for t in exchange.trades(pair=spec.pair) if t.time_ms > now - DAY_MS]
+        snapshot = exchange.snapshot(spec.pair, 1)
+        entries.append(render.ticker_24hr(spec.symbol, window, exchange.last_price(spec.pair),
+                                          snapshot, now - DAY_MS, now,
+                                          mini=parsed.get("type") == "MINI"))
+    return entries[0] if parsed.get("symbol") is not None else entries
+
+
 # -- orders --------------------------------------------------------------------------------------
 def place(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
     spec = market(exchange, parsed.get("symbol"))
@@ -275,6 +295,6 @@ def balances(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
 
 HANDLERS: dict[str, Handler] = {
     "ping": ping, "time": server_time, "exchange_info": exchange_info, "depth": depth,
-    "prices": prices, "place": place, "cancel": cancel, "cancel_all": cancel_all,
-    "status": status, "trades": trades, "balances": balances,
+    "prices": prices, "ticker_24hr": ticker_24hr, "place": place, "cancel": cancel,
+    "cancel_all": cancel_all, "status": status, "trades": trades, "balances": balances,
 }

@@ -58,6 +58,11 @@ class BinanceDouble(BaseWireFormat):
 
     default_exchange = staticmethod(markets.default_exchange)
     seed = staticmethod(markets.seed)
+    # rest-api.md: POST/DELETE parameters go in the query string or a form body. Binance
+    # reads the body as a form whatever the Content-Type says: Hummingbot's connector sends
+    # its form bodies labelled application/json (rest_assistant.py sets the header, aiohttp
+    # form-encodes the signed dict) and trades on Binance with them.
+    body_is_form = True
     """Re-fund the account and re-seed liquidity after a server reset."""
 
     def __init__(self, exchange: Exchange | None = None, *, push_rejections: bool = False,
@@ -190,4 +195,6 @@ def _weight(parsed: Parsed) -> int:
         return 5
     if parsed.endpoint.operation == "prices" and parsed.get("symbol") is None:
         return 4
+    if parsed.endpoint.operation == "ticker_24hr" and parsed.get("symbol") is None:
+        return 80
     return parsed.endpoint.weight

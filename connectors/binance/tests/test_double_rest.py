@@ -347,3 +347,35 @@ def test_order_answers_count_orders_per_window_and_weight_grows(venue: Venue) ->
     weight = asyncio.run(venue.double.handle_http(DoubleRequest("GET", "/api/v3/time", ""),
                                                   venue.exchange)).headers
     assert int(weight["X-MBX-USED-WEIGHT-1M"]) == before + 20 + 1 + 1
+
+
+def test_the_24hr_ticker_is_the_doubles_own_trades_and_book(venue: Venue) -> None:
+    status, quiet, _ = venue.public("/api/v3/ticker/24hr", symbol="ETHUSDT")
+    assert status == 200 and (quiet["count"], quiet["firstId"], quiet["volume"]) == (
+        0, -1, "0.00000000")
+    assert quiet["lastPrice"] == "2000.00000000"  # the market's last price, as /ticker/price
+    venue.limit(price="30002", qty="0.7")  # fills 0.5 @ 30001 and 0.2 @ 30002
+    status, btc, _ = venue.public("/api/v3/ticker/24hr", symbol="BTCUSDT")
+    assert (btc["count"], btc["openPrice"], btc["highPrice"], btc["lowPrice"]) == (
+        2, "30001.00000000", "30002.00000000", "30001.00000000")
+    assert (btc["volume"], btc["quoteVolume"], btc["lastPrice"]) == (
+        "0.70000000", "21000.90000000", "30002.00000000")
+    assert btc["priceChange"] == "1.00000000" and btc["lastId"] > btc["firstId"]
+    mini = venue.public("/api/v3/ticker/24hr", symbol="BTCUSDT", type="MINI")[1]
+    assert "bidPrice" not in mini and mini["lastPrice"] == btc["lastPrice"]
+    every = venue.public("/api/v3/ticker/24hr")[1]
+    assert [t["symbol"] for t in every] == ["BTCUSDT", "ETHUSDT", "BNBUSDT"]
+
+
+def test_a_form_body_labelled_json_is_read_as_a_form(venue: Venue) -> None:
+    # Hummingbot sends its signed form bodies with Content-Type: application/json.
+    params = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+              "quantity": "0.01", "price": "29000", "recvWindow": "5000",
+              "timestamp": str(venue.now)}
+    body = encode_query(params)
+    body += f"&signature={hmac_sha256_hex(TEST_API_SECRET, body)}"
+    request = DoubleRequest("POST", "/api/v3/order", "", body.encode(),
+                            {"X-MBX-APIKEY": TEST_API_KEY, "Content-Type": "application/json"},
+                            body_is_form=venue.double.body_is_form)
+    status, answer, _ = venue.call(request)
+    assert status == 200 and request.invalid_reason is None and answer["status"] == "NEW"

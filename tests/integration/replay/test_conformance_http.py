@@ -81,6 +81,17 @@ def test_my_trades_of_an_order_the_scenario_lacks_is_refused() -> None:
     run(scenario())
 
 
+def test_a_symbols_trades_the_scenario_never_recorded_are_none() -> None:
+    # Hummingbot polls each symbol's trades; exchange.yaml: default [] unless orderId.
+    async def scenario() -> None:
+        async with binance_replay("place_limit_buy") as client:
+            status, trades = await client.call("GET", "/api/v3/myTrades",
+                                               [("symbol", "ETHUSDT")], signed=True)
+            assert (status, trades) == (200, [])
+            assert not client.replay.mismatches
+    run(scenario())
+
+
 def test_ticker_24hr_is_answered_from_the_exchange_declaration() -> None:
     async def scenario() -> None:
         async with binance_replay("place_limit_buy") as client:
