@@ -68,7 +68,7 @@ async def _ban_is_honoured(subject_plan: SubjectPlan) -> None:
 
 @check("SPOT-RES-2", "A burst of requests never exceeds the exchange's declared rate limit",
        area="resilience", scenario="rate_limit_burst", requires=["rate_limits"],
-       severity=Severity.CRITICAL)
+       severity=Severity.CRITICAL, timeout=40.0)  # up to 400 requests: slow under coverage
 async def test_declared_rate_limits_are_never_exceeded(subject_plan: SubjectPlan) -> None:
     clock = SteppingClock()  # the throttler's waits cost no wall time
     async with subject_plan.replay(clock=clock) as subject:

@@ -25,7 +25,7 @@ def collected(*args: str) -> list[str]:
 
 def test_k_with_an_area_prefix_selects_that_areas_checks() -> None:
     nodes = collected("-k", "SPOT-BAL")
-    assert len(nodes) == 3 and all("test_balances.py" in node for node in nodes)
+    assert len(nodes) == 4 and all("test_balances.py" in node for node in nodes)
 
 
 def test_k_with_a_check_id_selects_that_check() -> None:
