@@ -46,11 +46,6 @@ def order_state(status: str) -> OrderState:
     return mapped(ORDER_STATES, status, "Binance order status")
 
 
-def symbol_of(pair: TradingPair) -> str:
-    """Binance's symbol for a pair: the two asset codes run together (BTC-USDT -> BTCUSDT)."""
-    return pair.base + pair.quote
-
-
 # exchangeInfo ------------------------------------------------------------------------------
 def parse_market(record: Mapping[str, Any]) -> MarketInfo | None:
     """An exchangeInfo `symbols[]` entry; None unless it trades spot now. Raises if malformed."""

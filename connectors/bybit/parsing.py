@@ -49,11 +49,6 @@ def order_state(status: str) -> OrderState:
     return mapped(ORDER_STATES, status, "Bybit order status")
 
 
-def symbol_of(pair: TradingPair) -> str:
-    """Bybit's symbol for a pair: the two coins run together (BTC-USDT -> BTCUSDT)."""
-    return pair.base + pair.quote
-
-
 def result_list(payload: Mapping[str, Any]) -> list[Any]:
     """`result.list` of an answer."""
     return list(payload["result"]["list"])

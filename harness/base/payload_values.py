@@ -41,6 +41,16 @@ def seconds(milliseconds: Any) -> float:
     return int(milliseconds) / 1000
 
 
+def format_decimal(value: Decimal) -> str:
+    """A decimal parameter as exchanges read it: plain notation, no exponent, no needless
+    trailing zeros.
+
+    >>> format_decimal(Decimal("1.2300E+3")), format_decimal(Decimal("0.000010"))
+    ('1230', '0.00001')
+    """
+    return format(value.normalize(), "f")
+
+
 def parse_levels(levels: Iterable[Any]) -> tuple[Level, ...]:
     """[[price, amount], ...] as decimal strings -> the standard's book levels."""
     return tuple((decimal(price), decimal(amount)) for price, amount in levels)
