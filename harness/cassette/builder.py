@@ -12,7 +12,7 @@ blocks and computes `meta.scrubbed` from the SCRUBBED values it finds.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -213,6 +213,25 @@ class Cassette:
                          allow_unicode=True)
         path.write_text(text, encoding="utf-8")
         return path
+
+
+def write_scenarios(builders: Iterable[Callable[[], Cassette]], folder: Path,
+                    wanted: Collection[str] = ()) -> list[Cassette]:
+    """Build every scenario (or only the `wanted` builder names) and dump it into `folder`:
+    the main loop of every generator. A builder is named after the scenario it builds, so
+    that `generate.py order_book` finds it; one that is not stops the generator, named.
+    """
+    written: list[Cassette] = []
+    for build in builders:
+        if wanted and build.__name__ not in wanted:
+            continue
+        cassette = build()
+        if cassette.scenario != build.__name__:
+            raise ValueError(f"{build.__name__}() builds scenario {cassette.scenario!r}: "
+                             "rename one of them, a builder is named after its scenario")
+        cassette.dump(folder)
+        written.append(cassette)
+    return written
 
 
 def _scrubbed_keys(value: Any, name: str = "") -> list[str]:
