@@ -215,6 +215,21 @@ class Cassette:
         return path
 
 
+SERVICE_UNAVAILABLE_HTML = "<html><body>503 Service Unavailable</body></html>"
+"""What an exchange's front end answers (with HTTP 503) while the exchange is down."""
+MAINTENANCE_HTML = "<html><body>Maintenance</body></html>"
+
+
+def unavailable_three_ways(answer: Callable[..., object]) -> None:
+    """Record one request failing three ways, in the order a scenario plays them: HTTP 503 with
+    an HTML page, an HTML page with 200, and a reset connection (repeated: HTTP clients retry a
+    reset idempotent request once). `answer` records one answer to the request, taking the
+    builder's `status`, `body`, `fault` and `repeat` keywords (e.g. a generator's `ping_`)."""
+    answer(status=503, body=SERVICE_UNAVAILABLE_HTML)
+    answer(body=MAINTENANCE_HTML)
+    answer(fault="reset", repeat=True)
+
+
 def write_scenarios(builders: Iterable[Callable[[], Cassette]], folder: Path,
                     wanted: Collection[str] = ()) -> list[Cassette]:
     """Build every scenario (or only the `wanted` builder names) and dump it into `folder`:

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.cassette.builder import Cassette, write_scenarios
+from harness.cassette.builder import (
+    MAINTENANCE_HTML,
+    SERVICE_UNAVAILABLE_HTML,
+    Cassette,
+    unavailable_three_ways,
+    write_scenarios,
+)
 
 
 def network_ok() -> Cassette:
@@ -40,3 +46,14 @@ def test_a_builder_not_named_after_its_scenario_is_refused(tmp_path: Path) -> No
     with pytest.raises(ValueError, match=r"misnamed\(\) builds scenario 'something_else'"):
         write_scenarios([misnamed], tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unavailable_three_ways_records_a_503_page_then_a_page_then_a_reset() -> None:
+    answers: list[dict[str, object]] = []
+    unavailable_three_ways(lambda **answer: answers.append(answer))
+    assert answers == [{"status": 503, "body": SERVICE_UNAVAILABLE_HTML},
+                       {"body": MAINTENANCE_HTML}, {"fault": "reset", "repeat": True}]
+    c = Cassette("toy", "symbols_unavailable", "three failures")
+    unavailable_three_ways(lambda **answer: c.http("GET", "http://127.0.0.1:1", "/info",
+                                                   **answer))
+    assert [i["response"]["status"]["code"] for i in c.interactions] == [503, 200, 200]
