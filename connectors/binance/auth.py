@@ -14,32 +14,21 @@ parameter like any other.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Protocol
-
-from yarl import URL
+from typing import Any
 
 from connectors.binance.constants import API_KEY_HEADER, RECV_WINDOW_MS
 from harness.base import RestRequest
+from harness.base.signing import (
+    SignedRequestView,
+    body_text,
+    constant_time_equal,
+    encode_query,
+    hmac_sha256_hex,
+)
 
 SIGNATURE = "signature"
-
-
-def hmac_sha256_hex(secret: str, payload: str) -> str:
-    """Binance's HMAC signature of `payload`: lower-case hex of HMAC-SHA256."""
-    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
-
-
-def encode_query(params: Mapping[str, str]) -> str:
-    """`params` percent-encoded exactly as aiohttp will put them on the wire.
-
-    aiohttp encodes query parameters with yarl; Binance verifies the signature over the bytes
-    it receives, so the signed string must be that very encoding, not another library's.
-    """
-    return URL("/").extend_query(params).raw_query_string
 
 
 def sign_rest_request(request: RestRequest, api_key: str, api_secret: str,
@@ -75,25 +64,6 @@ def _ws_value(value: Any) -> str:
 
 
 # Server side: used by the exchange double and cassette replay ----------------------------------
-class SignedRequestView(Protocol):
-    """What `verify_signed_request` reads of a received HTTP request."""
-
-    @property
-    def method(self) -> str: ...
-
-    @property
-    def path(self) -> str: ...
-
-    @property
-    def query_string(self) -> str: ...
-
-    @property
-    def body(self) -> bytes | str: ...
-
-    @property
-    def headers(self) -> Mapping[str, str]: ...
-
-
 def verify_signed_request(request: SignedRequestView, api_secret: str) -> str | None:
     """None if `request` carries a valid HMAC signature made with `api_secret`, else why not.
 
@@ -102,7 +72,7 @@ def verify_signed_request(request: SignedRequestView, api_secret: str) -> str | 
     """
     if not any(name.lower() == API_KEY_HEADER.lower() for name in request.headers):
         return f"no {API_KEY_HEADER} header"
-    body = request.body.decode() if isinstance(request.body, bytes) else request.body
+    body = body_text(request)
     query_parts = request.query_string.split("&") if request.query_string else []
     body_parts = body.split("&") if body else []
     given = [part.partition("=")[2] for part in (*query_parts, *body_parts)
@@ -112,7 +82,7 @@ def verify_signed_request(request: SignedRequestView, api_secret: str) -> str | 
     if not any(part.startswith("timestamp=") for part in (*query_parts, *body_parts)):
         return "no timestamp parameter"
     payload = _without_signature(query_parts) + _without_signature(body_parts)
-    if not hmac.compare_digest(hmac_sha256_hex(api_secret, payload), given[0].lower()):
+    if not constant_time_equal(hmac_sha256_hex(api_secret, payload), given[0]):
         return f"signature does not match the payload {payload[:120]!r}"
     return None
 
@@ -123,7 +93,7 @@ def verify_ws_params(params: Mapping[str, Any], api_secret: str) -> str | None:
         if name not in params:
             return f"no {name} parameter"
     expected = hmac_sha256_hex(api_secret, ws_payload(params))
-    if not hmac.compare_digest(expected, str(params[SIGNATURE]).lower()):
+    if not constant_time_equal(expected, str(params[SIGNATURE])):
         return f"signature does not match the payload {ws_payload(params)[:120]!r}"
     return None
 

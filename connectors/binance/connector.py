@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -24,6 +23,7 @@ from connectors.binance.auth import sign_rest_request
 from connectors.binance.errors import classify_error
 from harness.base import ExchangeBase, MarketInfo, RestRequest
 from harness.base.hooks import MarketMessage, UserMessage
+from harness.base.payload_values import format_decimal
 from harness.base.stream import StreamConnection
 from harness.standard.config import ConnectorConfig
 from harness.standard.enums import OrderType
@@ -39,13 +39,7 @@ from harness.standard.order import TrackedOrder
 from harness.standard.order_book import OrderBookSnapshot
 from harness.standard.pair import TradingPair
 
-_SESSION_TAG = re.compile(c.CLIENT_ORDER_ID_CHARSET + "*")
 _MARKET_CHANNELS = ("depth@100ms", "trade")
-
-
-def format_decimal(value: Decimal) -> str:
-    """A DECIMAL parameter: plain notation, no exponent, no needless trailing zeros."""
-    return format(value.normalize(), "f")
 
 
 class BinanceSpotConnector(ExchangeBase):
@@ -56,11 +50,9 @@ class BinanceSpotConnector(ExchangeBase):
     rate_limits = c.RATE_LIMITS
     client_order_id_prefix = c.CLIENT_ORDER_ID_PREFIX
     client_order_id_max_length = c.CLIENT_ORDER_ID_MAX_LENGTH
+    client_order_id_charset = c.CLIENT_ORDER_ID_CHARSET
 
     def __init__(self, config: ConnectorConfig) -> None:
-        if not _SESSION_TAG.fullmatch(config.session_tag):
-            raise ValueError(f"ConnectorConfig.session_tag {config.session_tag!r} goes into "
-                             "client order ids; Binance accepts only A-Z a-z 0-9 _ - there")
         super().__init__(config)
         # One id counter per stream: ids then do not depend on which stream connects first,
         # so recorded traffic replays exactly.
@@ -195,17 +187,3 @@ class BinanceSpotConnector(ExchangeBase):
 
     def parse_user_message(self, message: Any) -> list[UserMessage]:
         return user_stream.parse_user_message(message, self._pair_of)
-
-    # symbols ---------------------------------------------------------------------------------
-    def _symbol(self, pair: TradingPair) -> str:
-        try:
-            return self.exchange_symbol(pair)
-        except KeyError:  # exchangeInfo not loaded yet (streams start alongside it)
-            return parsing.symbol_of(pair)
-
-    def _pair_of(self, symbol: str) -> TradingPair | None:
-        try:
-            return self.trading_pair(symbol)
-        except KeyError:
-            return next((pair for pair in self.config.trading_pairs
-                         if parsing.symbol_of(pair) == symbol), None)

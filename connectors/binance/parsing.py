@@ -7,12 +7,13 @@ times are epoch milliseconds and become seconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from harness.base import MarketInfo
 from harness.base.hooks import MarketMessage
+from harness.base.payload_values import PairLookup, decimal, mapped, parse_levels, seconds
 from harness.standard.enums import OrderState, TradeSide
 from harness.standard.model import (
     Balance,
@@ -23,11 +24,9 @@ from harness.standard.model import (
     TradeFee,
 )
 from harness.standard.order import TrackedOrder
-from harness.standard.order_book import Level, OrderBookDiff, OrderBookSnapshot
+from harness.standard.order_book import OrderBookDiff, OrderBookSnapshot
 from harness.standard.pair import TradingPair
 from harness.standard.rules import TradingRule
-
-PairLookup = Callable[[str], TradingPair | None]
 
 _S = OrderState
 ORDER_STATES: Mapping[str, OrderState] = {
@@ -43,31 +42,8 @@ ORDER_STATES: Mapping[str, OrderState] = {
 }
 
 
-def decimal(value: Any) -> Decimal:
-    """A Decimal from one of Binance's decimal strings; raises ValueError on anything else."""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a decimal") from None
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite decimal")
-    return number
-
-
-def seconds(milliseconds: Any) -> float:
-    return int(milliseconds) / 1000
-
-
 def order_state(status: str) -> OrderState:
-    try:
-        return ORDER_STATES[status]
-    except KeyError:
-        raise ValueError(f"unknown Binance order status {status!r}") from None
-
-
-def symbol_of(pair: TradingPair) -> str:
-    """Binance's symbol for a pair: the two asset codes run together (BTC-USDT -> BTCUSDT)."""
-    return pair.base + pair.quote
+    return mapped(ORDER_STATES, status, "Binance order status")
 
 
 # exchangeInfo ------------------------------------------------------------------------------
@@ -104,10 +80,6 @@ def _filter(symbol: str, filters: Mapping[str, Any], name: str) -> Mapping[str, 
 
 
 # market data --------------------------------------------------------------------------------
-def parse_levels(levels: Iterable[Any]) -> tuple[Level, ...]:
-    return tuple((decimal(price), decimal(amount)) for price, amount in levels)
-
-
 def parse_snapshot(pair: TradingPair, payload: Mapping[str, Any], timestamp: float
                    ) -> OrderBookSnapshot:
     """GET /api/v3/depth."""

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from connectors.binance.auth import sign_ws_params
-from connectors.binance.parsing import PairLookup, decimal, order_state, seconds
+from connectors.binance.parsing import order_state
 from harness.base.hooks import UserMessage
+from harness.base.payload_values import PairLookup, decimal, seconds
 from harness.base.stream import StreamConnection
 from harness.standard.enums import OrderState, TradeSide
 from harness.standard.model import BalanceChange, Fill, OrderUpdate, TradeFee

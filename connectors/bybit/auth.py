@@ -11,14 +11,10 @@ expires, signature]}`, the signature being the hex HMAC-SHA256 of `"GET/realtime
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Protocol
-
-from yarl import URL
+from typing import Any
 
 from connectors.bybit.constants import (
     API_KEY_HEADER,
@@ -28,19 +24,15 @@ from connectors.bybit.constants import (
     TIMESTAMP_HEADER,
 )
 from harness.base import RestRequest
+from harness.base.signing import (
+    SignedRequestView,
+    body_text,
+    constant_time_equal,
+    encode_query,
+    hmac_sha256_hex,
+)
 
 WS_AUTH_PAYLOAD = "GET/realtime"
-
-
-def hmac_sha256_hex(secret: str, payload: str) -> str:
-    """Bybit's HMAC signature of `payload`: lower-case hex of HMAC-SHA256."""
-    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
-
-
-def encode_query(params: Mapping[str, str]) -> str:
-    """`params` percent-encoded exactly as aiohttp puts them on the wire (yarl), because the
-    signature covers the bytes Bybit receives."""
-    return URL("/").extend_query(params).raw_query_string
 
 
 def json_body(payload: Mapping[str, Any]) -> str:
@@ -65,22 +57,6 @@ def ws_auth_args(api_key: str, api_secret: str, expires_ms: int) -> list[Any]:
 
 
 # Server side: used by the exchange double and cassette replay ----------------------------------
-class SignedRequestView(Protocol):
-    """What `verify_signed_request` reads of a received HTTP request."""
-
-    @property
-    def method(self) -> str: ...
-
-    @property
-    def query_string(self) -> str: ...
-
-    @property
-    def body(self) -> bytes | str: ...
-
-    @property
-    def headers(self) -> Mapping[str, str]: ...
-
-
 def signed_headers(request: SignedRequestView) -> dict[str, str]:
     """The request's headers by lower-case name."""
     return {name.lower(): value for name, value in request.headers.items()}
@@ -95,12 +71,12 @@ def verify_signed_request(request: SignedRequestView, api_secret: str) -> str | 
     for name in (API_KEY_HEADER, TIMESTAMP_HEADER, SIGN_HEADER):
         if not headers.get(name.lower()):
             return f"no {name} header"
-    body = request.body.decode() if isinstance(request.body, bytes) else request.body
+    body = body_text(request)
     payload = request.query_string if request.method.upper() == "GET" else body
     prefix = (headers[TIMESTAMP_HEADER.lower()] + headers[API_KEY_HEADER.lower()]
               + headers.get(RECV_WINDOW_HEADER.lower(), ""))
     expected = hmac_sha256_hex(api_secret, prefix + payload)
-    if not hmac.compare_digest(expected, headers[SIGN_HEADER.lower()].lower()):
+    if not constant_time_equal(expected, headers[SIGN_HEADER.lower()]):
         return f"signature does not match the payload {payload[:120]!r}"
     return None
 
@@ -119,6 +95,6 @@ def verify_ws_auth(args: Any, api_key: str, api_secret: str, now_ms: int) -> str
     if expires_ms <= now_ms:
         return "Params Error: request expired"
     expected = hmac_sha256_hex(api_secret, f"{WS_AUTH_PAYLOAD}{expires_ms}")
-    if not hmac.compare_digest(expected, str(signature).lower()):
+    if not constant_time_equal(expected, str(signature)):
         return "Invalid sign"
     return None

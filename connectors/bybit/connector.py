@@ -14,7 +14,6 @@ acknowledgement rather than waiting for the stream or the next poll.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -25,8 +24,8 @@ from connectors.bybit.auth import json_body, sign_rest_request
 from connectors.bybit.errors import classify_error
 from harness.base import ExchangeBase, MarketInfo, RateLimit, RestRequest
 from harness.base.hooks import MarketMessage, UserMessage
+from harness.base.payload_values import format_decimal
 from harness.base.stream import StreamConnection
-from harness.standard.config import ConnectorConfig
 from harness.standard.enums import OrderState, OrderType
 from harness.standard.errors import (
     ConnectorError,
@@ -41,14 +40,8 @@ from harness.standard.order import TrackedOrder
 from harness.standard.order_book import OrderBookSnapshot
 from harness.standard.pair import TradingPair
 
-_SESSION_TAG = re.compile(c.CLIENT_ORDER_ID_CHARSET + "*")
 # The stream allows ten topics per subscribe request (ws/connect.mdx).
 _TOPICS_PER_REQUEST = 10
-
-
-def format_decimal(value: Decimal) -> str:
-    """A decimal parameter: plain notation, no exponent, no needless trailing zeros."""
-    return format(value.normalize(), "f")
 
 
 class BybitSpotConnector(ExchangeBase):
@@ -62,12 +55,7 @@ class BybitSpotConnector(ExchangeBase):
     rate_limits: ClassVar[Sequence[RateLimit]] = c.RATE_LIMITS
     client_order_id_prefix = c.CLIENT_ORDER_ID_PREFIX
     client_order_id_max_length = c.CLIENT_ORDER_ID_MAX_LENGTH
-
-    def __init__(self, config: ConnectorConfig) -> None:
-        if not _SESSION_TAG.fullmatch(config.session_tag):
-            raise ValueError(f"ConnectorConfig.session_tag {config.session_tag!r} goes into "
-                             "client order ids; Bybit accepts only A-Z a-z 0-9 _ - there")
-        super().__init__(config)
+    client_order_id_charset = c.CLIENT_ORDER_ID_CHARSET
 
     # signing and errors -------------------------------------------------------------------
     def authenticate(self, request: RestRequest) -> RestRequest:
@@ -242,17 +230,3 @@ class BybitSpotConnector(ExchangeBase):
 
     def parse_user_message(self, message: Any) -> list[UserMessage]:
         return user_stream.parse_user_message(message, self._pair_of, self.category)
-
-    # symbols ---------------------------------------------------------------------------------
-    def _symbol(self, pair: TradingPair) -> str:
-        try:
-            return self.exchange_symbol(pair)
-        except KeyError:  # instruments not loaded yet (streams start alongside them)
-            return parsing.symbol_of(pair)
-
-    def _pair_of(self, symbol: str) -> TradingPair | None:
-        try:
-            return self.trading_pair(symbol)
-        except KeyError:
-            return next((pair for pair in self.config.trading_pairs
-                         if parsing.symbol_of(pair) == symbol), None)

@@ -8,20 +8,19 @@ become seconds; sides are `Buy` / `Sell`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from harness.base import MarketInfo
 from harness.base.hooks import MarketMessage
+from harness.base.payload_values import PairLookup, decimal, mapped, parse_levels, seconds
 from harness.standard.enums import OrderState, TradeSide
 from harness.standard.model import Balance, Fill, OrderUpdate, PublicTrade, TradeFee
 from harness.standard.order import TrackedOrder
-from harness.standard.order_book import Level, OrderBookDiff, OrderBookSnapshot
+from harness.standard.order_book import OrderBookDiff, OrderBookSnapshot
 from harness.standard.pair import TradingPair
 from harness.standard.rules import TradingRule
-
-PairLookup = Callable[[str], TradingPair | None]
 
 _S = OrderState
 ORDER_STATES: Mapping[str, OrderState] = {
@@ -38,26 +37,8 @@ ORDER_STATES: Mapping[str, OrderState] = {
 SIDES: Mapping[str, TradeSide] = {"Buy": TradeSide.BUY, "Sell": TradeSide.SELL}
 
 
-def decimal(value: Any) -> Decimal:
-    """A Decimal from one of Bybit's decimal strings; raises ValueError on anything else."""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a decimal") from None
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite decimal")
-    return number
-
-
-def seconds(milliseconds: Any) -> float:
-    return int(milliseconds) / 1000
-
-
 def side(text: str) -> TradeSide:
-    try:
-        return SIDES[text]
-    except KeyError:
-        raise ValueError(f"unknown Bybit side {text!r}") from None
+    return mapped(SIDES, text, "Bybit side")
 
 
 def side_text(trade_side: TradeSide) -> str:
@@ -65,15 +46,7 @@ def side_text(trade_side: TradeSide) -> str:
 
 
 def order_state(status: str) -> OrderState:
-    try:
-        return ORDER_STATES[status]
-    except KeyError:
-        raise ValueError(f"unknown Bybit order status {status!r}") from None
-
-
-def symbol_of(pair: TradingPair) -> str:
-    """Bybit's symbol for a pair: the two coins run together (BTC-USDT -> BTCUSDT)."""
-    return pair.base + pair.quote
+    return mapped(ORDER_STATES, status, "Bybit order status")
 
 
 def result_list(payload: Mapping[str, Any]) -> list[Any]:
@@ -102,10 +75,6 @@ def parse_spot_market(record: Mapping[str, Any]) -> MarketInfo | None:
 
 
 # market data ---------------------------------------------------------------------------------
-def parse_levels(levels: Iterable[Any]) -> tuple[Level, ...]:
-    return tuple((decimal(price), decimal(amount)) for price, amount in levels)
-
-
 def parse_snapshot(pair: TradingPair, payload: Mapping[str, Any]) -> OrderBookSnapshot:
     """GET /v5/market/orderbook: `u` is the update id the stream's deltas continue."""
     book = payload["result"]

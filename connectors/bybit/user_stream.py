@@ -12,13 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from connectors.bybit.auth import ws_auth_args
-from connectors.bybit.parsing import (
-    PairLookup,
-    parse_coin_balances,
-    parse_execution,
-    parse_order,
-)
+from connectors.bybit.parsing import parse_coin_balances, parse_execution, parse_order
 from harness.base.hooks import UserMessage
+from harness.base.payload_values import PairLookup
 from harness.base.stream import StreamConnection
 from harness.standard.model import BalanceChange
 

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from connectors.bybit.parsing import decimal, result_list, seconds
+from connectors.bybit.parsing import result_list
 from connectors.bybit_perpetual import constants as c
 from harness.base import MarketInfo
+from harness.base.payload_values import decimal, seconds
 from harness.standard.api import FundingInfo, FundingPaymentRecord, Position
 from harness.standard.enums import PositionMode, PositionSide
 from harness.standard.events import PositionLiquidated

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 import string
 
@@ -12,9 +13,13 @@ _ALPHABET = string.ascii_letters + string.digits
 class ClientOrderIdFactory:
     """Builds ids like `HBOT-B-k3J9x2-17`: prefix, side, a random session tag, a counter."""
 
-    def __init__(self, prefix: str, max_length: int, session_tag: str = "") -> None:
+    def __init__(self, prefix: str, max_length: int, session_tag: str = "", charset: str = "",
+                 exchange: str = "the exchange") -> None:
         if len(prefix) + 8 > max_length:
             raise ValueError(f"prefix {prefix!r} leaves no room in {max_length} characters")
+        if charset and not re.fullmatch(charset + "*", session_tag):
+            raise ValueError(f"ConnectorConfig.session_tag {session_tag!r} goes into client "
+                             f"order ids; {exchange} accepts only {charset} there")
         self.prefix = prefix
         self.max_length = max_length
         # A fixed tag (the harness sets one) makes ids reproducible, so cassettes can hold them.

@@ -72,7 +72,8 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
                                             self._hub, self.clock, config.reconnect_delay,
                                             on_loaded=lambda: self._changed())
         self._ids = ClientOrderIdFactory(self.client_order_id_prefix,
-                                         self.client_order_id_max_length, config.session_tag)
+                                         self.client_order_id_max_length, config.session_tag,
+                                         self.client_order_id_charset, self.name)
         self._markets: dict[TradingPair, MarketInfo] = {}
         self._symbols: dict[str, TradingPair] = {}
         self._balances: dict[str, Balance] = {}
@@ -196,6 +197,21 @@ class ExchangeBase(ExchangeHooks, SpotConnector):
 
     def trading_pair(self, symbol: str) -> TradingPair:
         return self._symbols[symbol]
+
+    def _symbol(self, pair: TradingPair) -> str:
+        """The listed symbol, or the one the exchange would use while markets still load."""
+        try:
+            return self.exchange_symbol(pair)
+        except KeyError:
+            return self.symbol_before_markets(pair)
+
+    def _pair_of(self, symbol: str) -> TradingPair | None:
+        """The traded pair of a symbol in a payload; None for a pair this connector ignores."""
+        try:
+            return self.trading_pair(symbol)
+        except KeyError:
+            return next((pair for pair in self.config.trading_pairs
+                         if self.symbol_before_markets(pair) == symbol), None)
 
     def quantize_price(self, pair: TradingPair, price: Decimal) -> Decimal:
         return self._markets[pair].rule.quantize_price(price)

@@ -50,10 +50,18 @@ class ExchangeHooks(ABC):
     rate_limits: ClassVar[Sequence[RateLimit]] = ()
     client_order_id_prefix: ClassVar[str] = "HB"
     client_order_id_max_length: ClassVar[int] = 32
+    # A regex character class of what the exchange accepts in a client order id; the config's
+    # session tag goes into every id, so a tag outside it fails at construction ("": any).
+    client_order_id_charset: ClassVar[str] = ""
 
     @abstractmethod
     def authenticate(self, request: RestRequest) -> RestRequest:
         """Sign a private request (headers, timestamp, signature)."""
+
+    def symbol_before_markets(self, pair: TradingPair) -> str:
+        """The exchange's symbol for `pair` before its markets are loaded (streams start
+        alongside them): base and quote run together unless the exchange says otherwise."""
+        return pair.base + pair.quote
 
     @abstractmethod
     def classify_error(self, status: int, headers: Mapping[str, str], body: Any

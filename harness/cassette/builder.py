@@ -12,7 +12,7 @@ blocks and computes `meta.scrubbed` from the SCRUBBED values it finds.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -213,6 +213,40 @@ class Cassette:
                          allow_unicode=True)
         path.write_text(text, encoding="utf-8")
         return path
+
+
+SERVICE_UNAVAILABLE_HTML = "<html><body>503 Service Unavailable</body></html>"
+"""What an exchange's front end answers (with HTTP 503) while the exchange is down."""
+MAINTENANCE_HTML = "<html><body>Maintenance</body></html>"
+
+
+def unavailable_three_ways(answer: Callable[..., object]) -> None:
+    """Record one request failing three ways, in the order a scenario plays them: HTTP 503 with
+    an HTML page, an HTML page with 200, and a reset connection (repeated: HTTP clients retry a
+    reset idempotent request once). `answer` records one answer to the request, taking the
+    builder's `status`, `body`, `fault` and `repeat` keywords (e.g. a generator's `ping_`)."""
+    answer(status=503, body=SERVICE_UNAVAILABLE_HTML)
+    answer(body=MAINTENANCE_HTML)
+    answer(fault="reset", repeat=True)
+
+
+def write_scenarios(builders: Iterable[Callable[[], Cassette]], folder: Path,
+                    wanted: Collection[str] = ()) -> list[Cassette]:
+    """Build every scenario (or only the `wanted` builder names) and dump it into `folder`:
+    the main loop of every generator. A builder is named after the scenario it builds, so
+    that `generate.py order_book` finds it; one that is not stops the generator, named.
+    """
+    written: list[Cassette] = []
+    for build in builders:
+        if wanted and build.__name__ not in wanted:
+            continue
+        cassette = build()
+        if cassette.scenario != build.__name__:
+            raise ValueError(f"{build.__name__}() builds scenario {cassette.scenario!r}: "
+                             "rename one of them, a builder is named after its scenario")
+        cassette.dump(folder)
+        written.append(cassette)
+    return written
 
 
 def _scrubbed_keys(value: Any, name: str = "") -> list[str]:

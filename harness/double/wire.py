@@ -106,6 +106,23 @@ class DoubleResponse:
         return dumps(self.body).encode(), self.content_type or "application/json"
 
 
+def json_command(text: str, key: str) -> dict[str, Any] | None:
+    """A client's WebSocket frame as a JSON object naming its command under `key`, or None
+    for anything else (not JSON, not an object, no string command), which the caller refuses
+    in its exchange's words.
+
+    >>> json_command('{"op": "ping"}', "op"), json_command('{"op": 1}', "op")
+    ({'op': 'ping'}, None)
+    """
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(frame, dict) or not isinstance(frame.get(key), str):
+        return None
+    return frame
+
+
 def dumps(obj: Any) -> str:
     """JSON with Decimals as strings and enums as their values (compact, like exchanges)."""
     return json.dumps(obj, default=_json_default, separators=(",", ":"))

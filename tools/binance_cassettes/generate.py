@@ -7,12 +7,9 @@ import scenarios_account
 import scenarios_markets
 import scenarios_orders
 
+from harness.cassette.builder import write_scenarios
+
 OUT = Path(__file__).resolve().parents[2] / "cassettes" / "binance"
-wanted = set(sys.argv[1:])
-for build in scenarios_markets.ALL + scenarios_orders.ALL + scenarios_account.ALL:
-    if wanted and build.__name__ not in wanted:
-        continue
-    cassette = build()
-    assert cassette.scenario == build.__name__, build.__name__
-    cassette.dump(OUT)
+for cassette in write_scenarios(scenarios_markets.ALL + scenarios_orders.ALL
+                                + scenarios_account.ALL, OUT, set(sys.argv[1:])):
     print("wrote", cassette.scenario)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from binance_data import *
 from scenarios_orders import BUY
 
-from harness.cassette.builder import Cassette, server
+from harness.cassette.builder import SERVICE_UNAVAILABLE_HTML, Cassette, server
 
 QUIET = "the check turns periodic polling off (poll_interval=1000)"
 
@@ -189,7 +189,7 @@ def fill_before_ack() -> Cassette:
     ]
     start_traffic(c, user_frames=frames)
     place_(c, order_params("CH-Bt1"), status=503,
-           body="<html><body>503 Service Unavailable</body></html>")
+           body=SERVICE_UNAVAILABLE_HTML)
     return c
 
 

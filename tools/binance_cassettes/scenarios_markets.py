@@ -5,7 +5,13 @@ import copy
 
 from binance_data import *
 
-from harness.cassette.builder import Cassette, close, server
+from harness.cassette.builder import (
+    SERVICE_UNAVAILABLE_HTML,
+    Cassette,
+    close,
+    server,
+    unavailable_three_ways,
+)
 
 RULES = {
     "BTC-USDT": {"min_order_size": "0.0001", "max_order_size": "9000",
@@ -34,9 +40,7 @@ def symbols_unavailable() -> Cassette:
                  " (repeated: HTTP clients retry a reset idempotent request once)",
                  inputs={"attempts": 3},
                  fault=["malformed_payload"])
-    exchange_info_(c, status=503, body="<html><body>503 Service Unavailable</body></html>")
-    exchange_info_(c, body="<html><body>Maintenance</body></html>")
-    exchange_info_(c, fault="reset", repeat=True)
+    unavailable_three_ways(lambda **answer: exchange_info_(c, **answer))
     return c
 
 
@@ -100,7 +104,7 @@ def network_ok() -> Cassette:
 
 def network_server_error() -> Cassette:
     c = Cassette("binance", "network_server_error", "ping answers HTTP 503")
-    ping_(c, id="ping", status=503, body="<html><body>503 Service Unavailable</body></html>")
+    ping_(c, id="ping", status=503, body=SERVICE_UNAVAILABLE_HTML)
     return c
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from binance_data import *
 
-from harness.cassette.builder import Cassette
+from harness.cassette.builder import SERVICE_UNAVAILABLE_HTML, Cassette
 
 BUY = {"pair": "BTC-USDT", "side": "BUY", "type": "LIMIT", "amount": "0.01", "price": "30000"}
 ID_PATTERN = "^[a-zA-Z0-9_-]{1,36}$"
@@ -133,7 +133,7 @@ def place_unknown_5xx() -> Cassette:
                  inputs={"order": BUY}, expect={"exchange_order_id": "36"})
     start_traffic(c)
     place_(c, order_params("CH-Bt1"), status=503,
-           body="<html><body>503 Service Unavailable</body></html>")
+           body=SERVICE_UNAVAILABLE_HTML)
     status_(c, "CH-Bt1", body=query_body("CH-Bt1", 36, status="NEW"), id="status", repeat=True)
     return c
 
@@ -194,7 +194,7 @@ def cancel_rejected() -> Cassette:
     cancel_(c, "CH-Bt1", status=400,
             body=ACCOUNT_MAY_NOT_CANCEL,
             id="cancel_1")
-    cancel_(c, "CH-Bt1", status=503, body="<html><body>503 Service Unavailable</body></html>",
+    cancel_(c, "CH-Bt1", status=503, body=SERVICE_UNAVAILABLE_HTML,
             id="cancel_2")
     return c
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from harness.cassette.builder import SCRUBBED, Cassette, client, flow, server
+from harness.cassette.builder import (
+    SCRUBBED,
+    SERVICE_UNAVAILABLE_HTML,
+    Cassette,
+    client,
+    flow,
+    server,
+)
 
 REST = "https://api.bybit.com"
 WS_PRIVATE = "wss://stream.bybit.com/v5/private"
@@ -467,7 +474,7 @@ def perpetual_traffic(c: Cassette, positions: list[dict[str, Any]] | None = None
         c.http("GET", REST, "/v5/position/list", {"category": LINEAR, "settleCoin": "USDT"},
                request_headers=AUTH, status=positions_status,
                body=ok({"list": listed, "nextPageCursor": "", "category": LINEAR})
-               if positions_status == 200 else "<html><body>503 Service Unavailable</body></html>",
+               if positions_status == 200 else SERVICE_UNAVAILABLE_HTML,
                repeat=index == len(answers), id=f"positions_{index}",
                response_headers=LIMIT_HEADERS)
     tickers = (("BTCUSDT", "30000.00"), ("ETHUSDT", "2000.00"))
@@ -476,7 +483,7 @@ def perpetual_traffic(c: Cassette, positions: list[dict[str, Any]] | None = None
         c.http("GET", REST, "/v5/market/tickers", {"category": LINEAR, "symbol": symbol},
                status=tickers_status,
                body=ok({"category": LINEAR, "list": [linear_ticker(symbol, last)]})
-               if tickers_status == 200 else "<html><body>503 Service Unavailable</body></html>",
+               if tickers_status == 200 else SERVICE_UNAVAILABLE_HTML,
                repeat=True)
     for ident, entries, repeat in payments or [("payments", [], True)]:
         c.http("GET", REST, "/v5/account/transaction-log",

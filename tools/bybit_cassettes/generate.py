@@ -13,6 +13,8 @@ import scenarios_markets
 import scenarios_orders
 import scenarios_perp
 
+from harness.cassette.builder import write_scenarios
+
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 wanted = set(sys.argv[1:])
 for category in (bybit_data.SPOT, bybit_data.LINEAR):
@@ -20,10 +22,6 @@ for category in (bybit_data.SPOT, bybit_data.LINEAR):
     out = CASSETTES / bybit_data.P.connector
     out.mkdir(exist_ok=True)
     perp = scenarios_perp.ALL if category == bybit_data.LINEAR else []
-    for build in scenarios_markets.ALL + scenarios_orders.ALL + scenarios_account.ALL + perp:
-        if wanted and build.__name__ not in wanted:
-            continue
-        cassette = build()
-        assert cassette.scenario == build.__name__, build.__name__
-        cassette.dump(out)
+    builders = scenarios_markets.ALL + scenarios_orders.ALL + scenarios_account.ALL + perp
+    for cassette in write_scenarios(builders, out, wanted):
         print("wrote", out.name, cassette.scenario)

@@ -33,7 +33,12 @@ from bybit_data import (
     wallet_,
 )
 
-from harness.cassette.builder import Cassette, close
+from harness.cassette.builder import (
+    SERVICE_UNAVAILABLE_HTML,
+    Cassette,
+    close,
+    unavailable_three_ways,
+)
 
 
 def C(scenario: str, description: str, **kw: Any) -> Cassette:
@@ -65,9 +70,7 @@ def symbols_unavailable() -> Cassette:
           "instruments-info fails three ways: HTTP 503, an HTML page, a reset connection"
           " (repeated: HTTP clients retry a reset idempotent request once)",
           inputs={"attempts": 3})
-    instruments_(c, status=503, body="<html><body>503 Service Unavailable</body></html>")
-    instruments_(c, body="<html><body>Maintenance</body></html>")
-    instruments_(c, fault="reset", repeat=True)
+    unavailable_three_ways(lambda **answer: instruments_(c, **answer))
     return c
 
 
@@ -145,7 +148,7 @@ def network_ok() -> Cassette:
 
 def network_server_error() -> Cassette:
     c = C("network_server_error", "the system status answers HTTP 503")
-    ping_(c, id="ping", status=503, body="<html><body>503 Service Unavailable</body></html>")
+    ping_(c, id="ping", status=503, body=SERVICE_UNAVAILABLE_HTML)
     return c
 
 

@@ -18,7 +18,7 @@ from bybit_data import (
     status_,
 )
 
-from harness.cassette.builder import Cassette
+from harness.cassette.builder import SERVICE_UNAVAILABLE_HTML, Cassette
 
 
 def C(scenario: str, description: str, **kw: Any) -> Cassette:
@@ -193,7 +193,7 @@ def cancel_rejected() -> Cassette:
     _with_open_order(c)
     cancel_(c, "CH-Bt1", body=error(170212, "Cancel order request processing"),
             id="cancel_1")
-    cancel_(c, "CH-Bt1", status=503, body="<html><body>503 Service Unavailable</body></html>",
+    cancel_(c, "CH-Bt1", status=503, body=SERVICE_UNAVAILABLE_HTML,
             id="cancel_2")
     return c
 

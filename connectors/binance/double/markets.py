@@ -6,13 +6,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from harness.double import Exchange, MarketSpec, MarketStatus
-from harness.double.clock import ClockLike, ms_clock
-from harness.standard.enums import TradeSide
+from harness.double.clock import ClockLike
+from harness.double.seeding import (
+    BTC_USDT,
+    ETH_USDT,
+    USUAL_LIQUIDITY,
+    new_exchange,
+    seed_account_and_books,
+)
 from harness.standard.pair import TradingPair
 
 D = Decimal
-BTC_USDT = TradingPair("BTC", "USDT")
-ETH_USDT = TradingPair("ETH", "USDT")
 BNB_USDT = TradingPair("BNB", "USDT")
 FEE = D("0.001")  # Binance's standard spot rate: 0.1% maker and taker
 
@@ -26,15 +30,7 @@ def _spec(pair: TradingPair, status: MarketStatus = MarketStatus.TRADING) -> Mar
 
 MARKETS = (_spec(BTC_USDT), _spec(ETH_USDT), _spec(BNB_USDT, MarketStatus.HALTED))
 BALANCES = {"BTC": D("10"), "ETH": D("100"), "USDT": D("1000000")}
-# (last trade price, bids, asks) of other participants; levels are (price, qty).
-LIQUIDITY: dict[TradingPair, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
-    BTC_USDT: ("30000.00",
-               [("29999.00", "0.5"), ("29998.00", "1"), ("29995.00", "2"), ("29990.00", "5")],
-               [("30001.00", "0.5"), ("30002.00", "1"), ("30005.00", "2"), ("30010.00", "5")]),
-    ETH_USDT: ("2000.00",
-               [("1999.90", "5"), ("1999.50", "10"), ("1999.00", "20")],
-               [("2000.10", "5"), ("2000.50", "10"), ("2001.00", "20")]),
-}
+LIQUIDITY = USUAL_LIQUIDITY  # (last trade price, bids, asks) of other participants
 
 
 def default_exchange(clock: ClockLike = None) -> Exchange:
@@ -46,24 +42,11 @@ def default_exchange(clock: ClockLike = None) -> Exchange:
     >>> ex.last_price(BTC_USDT), ex.balance("USDT").free
     (Decimal('30000.00'), Decimal('1000000'))
     """
-    millis = ms_clock(clock)
-    exchange = Exchange(millis) if millis is not None else Exchange()
-    for spec in MARKETS:
-        exchange.add_market(spec)
+    exchange = new_exchange(clock, MARKETS)
     seed(exchange)
     return exchange
 
 
 def seed(exchange: Exchange) -> None:
     """Fund the account and seed liquidity again (after `Exchange.reset` or a server reset)."""
-    for asset, amount in BALANCES.items():
-        exchange.set_balance(asset, amount)
-    for pair, (last, bids, asks) in LIQUIDITY.items():
-        if exchange.market(pair) is None:
-            continue
-        # Two other participants trade once, so the market has a last price.
-        exchange.seed_liquidity(pair, TradeSide.SELL, D(last), D("0.001"))
-        exchange.seed_liquidity(pair, TradeSide.BUY, D(last), D("0.001"))
-        for side, levels in ((TradeSide.BUY, bids), (TradeSide.SELL, asks)):
-            for price, qty in levels:
-                exchange.seed_liquidity(pair, side, D(price), D(qty))
+    seed_account_and_books(exchange, BALANCES, LIQUIDITY)

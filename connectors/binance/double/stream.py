@@ -20,6 +20,7 @@ from connectors.binance.double import errors as e
 from connectors.binance.double import render
 from connectors.binance.double.validate import check_timestamp
 from harness.double import BookDelta, DoubleWsConnection, ExchangeEvent, PublicTrade
+from harness.double.wire import json_command
 from harness.standard.pair import TradingPair
 
 Json = dict[str, Any]
@@ -158,11 +159,8 @@ async def open_api(conn: DoubleWsConnection) -> None:
 
 
 async def api_message(conn: DoubleWsConnection, venue: Venue, text: str) -> None:
-    try:
-        frame = json.loads(text)
-    except ValueError:
-        frame = None
-    if not isinstance(frame, dict) or not isinstance(frame.get("method"), str):
+    frame = json_command(text, "method")
+    if frame is None:
         conn.note(operation="ws_api", invalid="WebSocket API request is not {id, method, params}")
         await _answer(conn, None, error=e.BinanceError(-1000, "Malformed request."))
         return

@@ -8,13 +8,17 @@ from decimal import Decimal
 
 from connectors.bybit.constants import DEFAULT_URLS
 from harness.double import DoubleServer, Exchange, MarketSpec
-from harness.double.clock import ClockLike, ms_clock
-from harness.standard.enums import TradeSide
+from harness.double.clock import ClockLike
+from harness.double.seeding import (
+    BTC_USDT,
+    ETH_USDT,
+    USUAL_LIQUIDITY,
+    new_exchange,
+    seed_account_and_books,
+)
 from harness.standard.pair import TradingPair
 
 D = Decimal
-BTC_USDT = TradingPair("BTC", "USDT")
-ETH_USDT = TradingPair("ETH", "USDT")
 FEE = D("0.001")  # Bybit's base spot rate: 0.1% maker and taker
 
 
@@ -26,14 +30,7 @@ def _spec(pair: TradingPair, step: str, min_amount: str) -> MarketSpec:
 
 MARKETS = (_spec(BTC_USDT, "0.00001", "5"), _spec(ETH_USDT, "0.0001", "10"))
 BALANCES = {"BTC": D("10"), "ETH": D("100"), "USDT": D("1000000")}
-LIQUIDITY: dict[TradingPair, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
-    BTC_USDT: ("30000.00",
-               [("29999.00", "0.5"), ("29998.00", "1"), ("29995.00", "2"), ("29990.00", "5")],
-               [("30001.00", "0.5"), ("30002.00", "1"), ("30005.00", "2"), ("30010.00", "5")]),
-    ETH_USDT: ("2000.00",
-               [("1999.90", "5"), ("1999.50", "10"), ("1999.00", "20")],
-               [("2000.10", "5"), ("2000.50", "10"), ("2001.00", "20")]),
-}
+LIQUIDITY = USUAL_LIQUIDITY  # (last trade price, bids, asks) of other participants
 
 
 def default_exchange(clock: ClockLike = None) -> Exchange:
@@ -43,26 +40,14 @@ def default_exchange(clock: ClockLike = None) -> Exchange:
     >>> default_exchange(lambda: 1_700_000_000_000).last_price(BTC_USDT)
     Decimal('30000.00')
     """
-    millis = ms_clock(clock)
-    exchange = Exchange(millis) if millis is not None else Exchange()
-    for spec in MARKETS:
-        exchange.add_market(spec)
+    exchange = new_exchange(clock, MARKETS)
     seed(exchange)
     return exchange
 
 
 def seed(exchange: Exchange) -> None:
     """Fund the account and seed liquidity again (after `Exchange.reset` or a server reset)."""
-    for asset, amount in BALANCES.items():
-        exchange.set_balance(asset, amount)
-    for pair, (last, bids, asks) in LIQUIDITY.items():
-        if exchange.market(pair) is None:
-            continue
-        exchange.seed_liquidity(pair, TradeSide.SELL, D(last), D("0.001"))
-        exchange.seed_liquidity(pair, TradeSide.BUY, D(last), D("0.001"))
-        for side, levels in ((TradeSide.BUY, bids), (TradeSide.SELL, asks)):
-            for price, qty in levels:
-                exchange.seed_liquidity(pair, side, D(price), D(qty))
+    seed_account_and_books(exchange, BALANCES, LIQUIDITY)
 
 
 def connector_urls(server: DoubleServer) -> dict[str, str]:

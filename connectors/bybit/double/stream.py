@@ -9,7 +9,6 @@ test secret and the exchange clock), then `subscribe` to order / execution / wal
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Protocol
 
@@ -23,6 +22,7 @@ from harness.double import (
     ExchangeEvent,
     PublicTrade,
 )
+from harness.double.wire import json_command
 
 Json = dict[str, Any]
 PUBLIC_PATH = "/v5/public/spot"
@@ -62,11 +62,8 @@ def _ack(op: str, success: bool = True, message: str = "", req_id: Any = None) -
 
 
 async def _frame(conn: DoubleWsConnection, text: str) -> Json | None:
-    try:
-        frame = json.loads(text)
-    except ValueError:
-        frame = None
-    if not isinstance(frame, dict) or not isinstance(frame.get("op"), str):
+    frame = json_command(text, "op")
+    if frame is None:
         conn.note(operation="stream_request", invalid="a frame that is not {\"op\": ...}")
         await conn.send_json(_ack("unknown", False, "Invalid request"))
         return None

@@ -17,7 +17,7 @@ from harness.double import (
     HttpFaultKind,
     RequestLog,
 )
-from harness.double.wire import dumps
+from harness.double.wire import dumps, json_command
 from harness.standard.enums import TradeSide
 
 
@@ -81,3 +81,13 @@ def test_request_log_keeps_order_verdicts_and_descriptions() -> None:
     assert "#2 ws FRAME /ws [ws_message] fault=timeout: INVALID (not JSON) xxx" in text
     log.clear()
     assert len(log) == 0
+
+
+@pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"op": 1}', '{"method": "x"}', "{"])
+def test_json_command_refuses_what_is_not_an_object_naming_its_command(text: str) -> None:
+    assert json_command(text, "op") is None
+
+
+def test_json_command_gives_the_frame_that_names_its_command() -> None:
+    assert json_command('{"op": "subscribe", "args": ["a"]}', "op") == {
+        "op": "subscribe", "args": ["a"]}
