@@ -9,6 +9,11 @@ REST = "https://api.binance.com"
 WS_PUBLIC = "wss://stream.binance.com:9443/ws"
 WS_API = "wss://ws-api.binance.com:443/ws-api/v3"
 T0 = 1795248000000  # 2026-11-21T08:00:00Z, ms: the day of meta.date
+
+
+def seconds(after_t0_ms: int) -> float:
+    """An exchange time `after_t0_ms` after T0 as the standard's events carry it: seconds."""
+    return (T0 + after_t0_ms) / 1000
 SIGNED = {"recvWindow": "5000", "timestamp": "0", "signature": SCRUBBED}
 AUTH = {"X-MBX-APIKEY": SCRUBBED}
 # rest-api.md, the "Weight:" of each endpoint the cassettes use.

@@ -20,9 +20,9 @@ def fills_by_polling() -> Cassette:
                  inputs={"order": BUY},
                  expect={"exchange_order_id": "50",
                          "fills": [{"trade_id": "100", "price": "30000", "amount": "0.004",
-                                    "fee_asset": "BTC", "fee_amount": "0.000004"},
+                                    "fee_asset": "BTC", "fee_amount": "0.000004", "timestamp": seconds(200)},
                                    {"trade_id": "101", "price": "30000", "amount": "0.006",
-                                    "fee_asset": "BNB", "fee_amount": "0.00021"}],
+                                    "fee_asset": "BNB", "fee_amount": "0.00021", "timestamp": seconds(300)}],
                          "executed_amount": "0.01", "executed_quote_amount": "300",
                          "completed_fees": {"BNB": "0.00021", "BTC": "0.000004"}})
     start_traffic(c)
@@ -48,7 +48,7 @@ def cancel_by_polling() -> Cassette:
                  inputs={"order": BUY},
                  expect={"exchange_order_id": "51",
                          "fills": [{"trade_id": "110", "price": "30000", "amount": "0.004",
-                                    "fee_asset": "BTC", "fee_amount": "0.000004"}]})
+                                    "fee_asset": "BTC", "fee_amount": "0.000004", "timestamp": seconds(200)}]})
     start_traffic(c)
     place_(c, order_params("CH-Bt1"), body=order_body("CH-Bt1", 51))
     status_(c, "CH-Bt1", body=query_body("CH-Bt1", 51, status="NEW"), id="status_1")
@@ -70,9 +70,9 @@ def fills_by_stream() -> Cassette:
                  inputs={"order": BUY},
                  expect={"exchange_order_id": "52",
                          "fills": [{"trade_id": "200", "price": "30000", "amount": "0.004",
-                                    "fee_asset": "BTC", "fee_amount": "0.000004"},
+                                    "fee_asset": "BTC", "fee_amount": "0.000004", "timestamp": seconds(200)},
                                    {"trade_id": "201", "price": "30000", "amount": "0.006",
-                                    "fee_asset": "BNB", "fee_amount": "0.00021"}],
+                                    "fee_asset": "BNB", "fee_amount": "0.00021", "timestamp": seconds(300)}],
                          "executed_amount": "0.01", "executed_quote_amount": "300",
                          "completed_fees": {"BNB": "0.00021", "BTC": "0.000004"}})
     frames = [

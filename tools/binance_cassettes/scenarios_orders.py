@@ -65,9 +65,9 @@ def place_market_buy() -> Cassette:
                    {"exchange_order_id": "31", "client_order_id_pattern": ID_PATTERN,
                     "request_absent": ["price", "timeInForce"],
                     "fills": [{"trade_id": "56", "price": "30000.5", "amount": "0.006",
-                               "fee_asset": "BTC", "fee_amount": "0.000006"},
+                               "fee_asset": "BTC", "fee_amount": "0.000006", "timestamp": seconds(100)},
                               {"trade_id": "57", "price": "30001", "amount": "0.004",
-                               "fee_asset": "BTC", "fee_amount": "0.000004"}],
+                               "fee_asset": "BTC", "fee_amount": "0.000004", "timestamp": seconds(100)}],
                     "executed_amount": "0.01", "executed_quote_amount": "300.007"})
 
 
@@ -81,7 +81,7 @@ def place_market_sell() -> Cassette:
                    {"exchange_order_id": "32", "client_order_id_pattern": ID_PATTERN,
                     "request_absent": ["price", "timeInForce"],
                     "fills": [{"trade_id": "58", "price": "30000", "amount": "0.01",
-                               "fee_asset": "USDT", "fee_amount": "0.3"}],
+                               "fee_asset": "USDT", "fee_amount": "0.3", "timestamp": seconds(100)}],
                     "executed_amount": "0.01", "executed_quote_amount": "300"})
 
 
