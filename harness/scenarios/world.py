@@ -172,7 +172,10 @@ class World:
         self.clock = ScaledClock(profile.clock_speed, monotonic=self.bridge.loop.time)
         self.exchange = self._kit.default_exchange(self._exchange_clock(self.clock))
         self._seed = self._kit.seed or template_seed(self.exchange)
-        self.server = DoubleServer(self.exchange, self._kit.wire_factory(self.exchange),
+        wire = self._kit.wire_factory(self.exchange)
+        if hasattr(wire, "transit_slack_ms"):  # the wires that judge signed timestamps
+            wire.transit_slack_ms = int(profile.transit_slack * profile.clock_speed * 1000)
+        self.server = DoubleServer(self.exchange, wire,
                                    FaultPlan(),
                                    hold_limit=profile.hold_limit,
                                    reorder_release=profile.reorder_release)
