@@ -71,6 +71,12 @@ class ServedRequest:
         return self.view.method
 
     @property
+    def answered_by_default(self) -> bool:
+        """Answered from the exchange's state (a read-only request the scenario never
+        recorded, exchange.yaml's defaults), not by a recorded interaction."""
+        return self.interaction_id == DEFAULT_ANSWER_ID
+
+    @property
     def path(self) -> str:
         return self.view.path
 

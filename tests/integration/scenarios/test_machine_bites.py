@@ -16,16 +16,20 @@ from harness.scenarios.runner import run_scenarios
 from harness.scenarios.settings import plan_from_env
 from harness.scenarios.steps import describe_steps
 
-MAX_STEPS = 6
+# 8, not 6: since the 5xx outcome is drawn (issue 17), the ci seed's double-counted fill
+# shrinks to 8 steps, 5 of them the same repeated fault, which hypothesis leaves in place.
+MAX_STEPS = 8
 
-# mutant -> what the broken invariant says
+# mutant -> the invariants that may say so (which order shows it first follows the examples)
 CAUGHT_BY = {
-    "drops_fills_before_ack": "2: o1",
-    "double_counts_stream_fills": "3: o1",
-    "fails_timed_out_placements": "4: o",  # the order that timed out (o1 or o2)
-    "forgets_to_resubscribe": "4: the user stream is silent",
-    "ignores_partial_fills": "4: o1",
-    "cancels_twice": "1: o1",
+    "drops_fills_before_ack": ("2",),
+    # a fill counted twice: the executed amount (3), or a fill after the order completed and
+    # its fees charged twice (6)
+    "double_counts_stream_fills": ("3", "6"),
+    "fails_timed_out_placements": ("4",),  # the order that timed out
+    "forgets_to_resubscribe": ("4",),  # the user stream is silent
+    "ignores_partial_fills": ("4",),
+    "cancels_twice": ("1",),
 }
 
 
@@ -36,7 +40,7 @@ def test_the_machine_finds_the_bug_and_shrinks_it_to_a_few_steps(mutant: str) ->
                         export=False, quiet=True)
     assert not run.result.passed, f"{mutant}: {run.result.examples} examples found nothing"
     assert isinstance(run.error, ScenarioFailure), f"{mutant}: {run.result.failure}"
-    assert any(problem.startswith(CAUGHT_BY[mutant]) for problem in run.error.problems), \
+    assert any(problem.split(":")[0] in CAUGHT_BY[mutant] for problem in run.error.problems), \
         run.error.problems
     assert 1 <= len(run.steps) <= MAX_STEPS, "\n".join(run.result.minimal_steps)
     assert run.result.minimal_steps == describe_steps(run.steps)

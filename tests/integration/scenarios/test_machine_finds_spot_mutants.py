@@ -44,7 +44,6 @@ REACHABLE = {
     "no_book_reload_on_reconnect": "4",  # not ready after a drop
     "no_local_rule_check": "8",  # invalid request
     "no_resync_on_gap": "7",  # the local book differs
-    "polling_skips_fills": "2",  # fills missing
     "retries_unknown_placement": "4",  # a duplicate order
     "reuses_client_ids": "1",
     "rules_without_increments": "8",  # invalid request
@@ -87,6 +86,8 @@ OUT_OF_REACH = {
     "no_time_resync": "the machine's time errors are single; a retry without resync passes",
     "stream_stuck_after_garbage": "the double never sends garbage frames",
     "wrong_balance_total": "seen, but not reproducibly (hypothesis reports it flaky)",
+    "polling_skips_fills": "seen (2: fills missing), but not within the ci budget on every "
+                           "machine: the fill it skips is polled only when the stream lost it",
     "exchange_id_from_client_id": "seen (8: a query by the wrong id), but on the CI machine "
                                   "not reproducibly: it depends on when a status poll runs",
     "balances_never_removed": "the double never drops an asset from the account",

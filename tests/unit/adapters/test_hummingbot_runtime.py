@@ -88,7 +88,10 @@ def test_a_missing_hummingbot_is_the_install_line(monkeypatch: pytest.MonkeyPatc
     real = rt.importlib.util.find_spec
     monkeypatch.setattr(rt.importlib.util, "find_spec",
                         lambda name, *a: None if name == "hummingbot" else real(name, *a))
-    monkeypatch.setitem(sys.modules, "hummingbot", None)  # import fails as if absent
+    # Import fails as if absent, even where an earlier test of this process imported it.
+    for name in [n for n in sys.modules if n == "hummingbot" or n.startswith("hummingbot.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "hummingbot", None)
     with pytest.raises(ImportError, match=r"not installed.*harness install hummingbot"):
         rt.hummingbot_class("hummingbot.connector.exchange.binance.binance_exchange:X")
 
