@@ -55,6 +55,23 @@ class ResponseFilter:
 
 
 @dataclass(frozen=True)
+class StateView:
+    """Where a read-only route's default answer reads the scenario's state: another route
+    that shows the same state (Binance's `ticker/24hr` lastPrice is `ticker/price`'s price).
+
+    The route's default answer is its template; the other route is asked the same question
+    (the parameters named in `params`), and each of its entries sets `fields` (this route's
+    field: the other route's field) of the template's entry with the same `key`.
+    """
+
+    path: str
+    key: str
+    fields: Mapping[str, str]
+    method: str = "GET"
+    params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReadOnlyRoute:
     """An endpoint that only reads the scenario's state."""
 
@@ -65,6 +82,7 @@ class ReadOnlyRoute:
     default: Any = None  # answered when the scenario recorded no such request
     # ...unless the request names one of these (an order the scenario lacks is not "none")
     default_unless: frozenset[str] = frozenset()
+    view_of: StateView | None = None  # the default answer shows this other route's state
 
 
 @dataclass(frozen=True)
@@ -211,10 +229,32 @@ def _route(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
         return None
     filters = tuple(item for i, f in enumerate(data.get("filters", []) or [])
                     if (item := _filter(reader, f, f"{where}.filters[{i}]")) is not None)
+    view_of = _state_view(reader, data.get("view_of"), f"{where}.view_of")
+    if view_of is not None and data.get("default") is None:
+        reader.add(f"{where}.view_of", "needs the route's default: the answer whose entries"
+                                       " the other route's state updates")
     return ReadOnlyRoute(path=data["path"], method=str(data.get("method", "GET")).upper(),
                          optional=frozenset(reader.names(data, "optional", where)),
                          filters=filters, default=data.get("default"),
-                         default_unless=frozenset(reader.names(data, "default_unless", where)))
+                         default_unless=frozenset(reader.names(data, "default_unless", where)),
+                         view_of=view_of)
+
+
+def _state_view(reader: _Reader, raw: Any, where: str) -> StateView | None:
+    if raw is None:
+        return None
+    data = reader.mapping(raw, where)
+    fields = reader.mapping(data.get("fields"), f"{where}.fields")
+    if not (isinstance(data.get("path"), str) and data["path"].startswith("/")
+            and isinstance(data.get("key"), str) and fields
+            and all(isinstance(v, str) for v in fields.values())):
+        reader.add(where, "needs path: <the other route>, key: <the entries' key field> and"
+                          " fields: {<this route's field>: <the other route's field>}")
+        return None
+    return StateView(path=data["path"], key=data["key"],
+                     fields={str(k): str(v) for k, v in fields.items()},
+                     method=str(data.get("method", "GET")).upper(),
+                     params=reader.names(data, "params", where))
 
 
 def _response_type(reader: _Reader, raw: Any, where: str) -> ResponseType | None:
@@ -291,6 +331,12 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
         ws_combined=_combined(reader, ws.get("combined"), "ws.combined"),
         path=path,
     )
+    for route in profile.read_only:
+        seen = route.view_of
+        if seen is not None and profile.read_only_route(seen.method, seen.path) is None:
+            reader.add(f"http.read_only ({route.path}).view_of.path",
+                       f"{seen.method} {seen.path} is not a read_only route here; name one"
+                       " (a state-changing answer is no view)")
     if reader.problems:
         raise ExchangeProfileError("\n".join(reader.problems))
     return profile

@@ -140,7 +140,7 @@ class HttpMock:
         """exchange.yaml's answer for a read-only endpoint the scenario never recorded."""
         assert self.policy is not None
         try:
-            default = self.policy.default_answer(view)
+            default = self.policy.default_answer(view, self.prepared)
         except LookupError as exc:
             self.miss(view, f"{exc} (exchange.yaml's default answer for {view.path})")
         if default is not None:

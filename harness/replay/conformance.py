@@ -15,13 +15,14 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from harness.cassette.exchange import ExchangeProfile, ReadOnlyRoute, ResponseFilter
+from harness.cassette.exchange import ExchangeProfile, ReadOnlyRoute, ResponseFilter, StateView
 from harness.cassette.format import Cassette
 from harness.cassette.matchers import Matcher, RequestView, host, method, path, run_matcher
 from harness.cassette.meaning import MeaningMatcher, meaning_params, same_value
 from harness.replay.client_ids import ClientIds
 from harness.replay.http import PreparedInteraction
 from harness.replay.read_state import ReadState, Served, overlaid, overlay_filter
+from harness.replay.state_views import shown, source_request
 
 _UNCHANGED: Any = object()
 
@@ -95,16 +96,42 @@ class HttpConformance:
     def learn(self, view: RequestView, chosen: PreparedInteraction) -> None:
         self.ids.learn(view, chosen.view)
 
-    def default_answer(self, view: RequestView) -> bytes | None:
-        """The exchange.yaml default for a read-only endpoint the scenario never recorded."""
+    def default_answer(self, view: RequestView,
+                       recorded: Sequence[PreparedInteraction] = ()) -> bytes | None:
+        """The exchange.yaml default for a read-only endpoint the scenario never recorded;
+        for a route declared `view_of`, with the state the scenario recorded at the other
+        route (`recorded`: the replay's interactions) written into it (state_views.py)."""
         route = self.profile.read_only_route(view.method, view.path)
         if route is None or route.default is None:
             return None
         params = meaning_params(view)
         if route.default_unless & set(params):
             return None
-        body = _filtered(route, route.default, params)
+        body = route.default
+        if route.view_of is not None:
+            body = self._viewed(route.view_of, view, params, body, recorded)
+        body = _filtered(route, body, params)
         return json.dumps(body, separators=(",", ":")).encode()
+
+    def _viewed(self, seen: StateView, view: RequestView, params: Mapping[str, tuple[str, ...]],
+                template: Any, recorded: Sequence[PreparedInteraction]) -> Any:
+        """`template` showing the other route's answer to the same question, served as if
+        the client had asked it there (its state's cursor moves); the template as declared
+        when the scenario recorded nothing there, or only an error (no state)."""
+        candidates = [item for item in recorded
+                      if (item.view.method, item.view.path) == (seen.method, seen.path)]
+        if not candidates:
+            return template
+        question = source_request(seen, view, params)
+        chosen = self.pick(question, candidates, self.matchers)
+        if chosen is None or not 200 <= chosen.interaction.response.status < 300:
+            return template
+        answer = self.body_for(question, chosen)  # NotInScenario refuses the request
+        chosen.uses += 1
+        try:
+            return shown(seen, template, json.loads(answer))
+        except ValueError:
+            return template
 
     def body_for(self, view: RequestView, chosen: PreparedInteraction) -> bytes:
         """The recorded answer as this client must see it (filters, response type, ids);

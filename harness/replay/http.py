@@ -102,7 +102,8 @@ class ReplayPolicy(Protocol):
 
     def learn(self, view: RequestView, chosen: PreparedInteraction) -> None: ...
 
-    def default_answer(self, view: RequestView) -> bytes | None: ...
+    def default_answer(self, view: RequestView,
+                       recorded: Sequence[PreparedInteraction] = ()) -> bytes | None: ...
 
     def is_read_only(self, item: PreparedInteraction) -> bool:
         """A client may never ask for it: not a failure when unused."""
@@ -187,7 +188,7 @@ class HttpReplay:
         chosen = self._find(view)
         if chosen is None and self.policy is not None:
             try:
-                default = self.policy.default_answer(view)
+                default = self.policy.default_answer(view, self.prepared)
             except LookupError as exc:
                 return self._unmatched(view, f"{exc} (exchange.yaml's default answer for"
                                              f" {view.path})")

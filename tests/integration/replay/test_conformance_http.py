@@ -287,6 +287,27 @@ def test_a_request_for_every_ticker_sees_the_later_one_symbol_price() -> None:
     run(scenario())
 
 
+def test_ticker_24hr_shows_the_prices_the_scenario_recorded_at_ticker_price() -> None:
+    # Hummingbot reads a last price as /ticker/24hr?symbol=X lastPrice, one symbol at a
+    # time; the scenario recorded its prices as /ticker/price answers (exchange.yaml:
+    # view_of). The rest of each entry is the declared default.
+    async def scenario() -> None:
+        async with binance_replay("last_prices") as client:
+            last = []
+            for symbol in ("BTCUSDT", "ETHUSDT", "BTCUSDT"):
+                status, body = await client.call("GET", "/api/v3/ticker/24hr",
+                                                 [("symbol", symbol)])
+                assert status == 200 and body["symbol"] == symbol, body
+                last.append(body["lastPrice"])
+            assert last == ["30000.10000000", "2000.05000000", "30000.20000000"]
+            assert body["volume"] == "8913.30000000"
+            status, body = await client.call("GET", "/api/v3/ticker/24hr")
+            assert status == 200 and {t["symbol"]: t["lastPrice"] for t in body} == {
+                "BTCUSDT": "30000.20000000", "ETHUSDT": "2000.05000000"}
+            assert not client.replay.mismatches
+    run(scenario())
+
+
 def test_a_ticker_for_a_symbol_no_answer_holds_is_still_refused() -> None:
     async def scenario() -> None:
         async with binance_replay("last_prices", refused=True) as client:

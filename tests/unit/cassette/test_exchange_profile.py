@@ -116,3 +116,23 @@ def test_a_bad_combined_declaration_is_one_line_per_problem() -> None:
 def test_the_declaration_is_not_one_of_the_scenarios() -> None:
     files = cassette_files(BINANCE.parent)
     assert BINANCE not in files and BINANCE.parent / "place_limit_buy.yaml" in files
+
+
+def test_a_view_of_another_route_names_a_read_only_route_and_has_a_template() -> None:
+    profile = load_exchange_profile(BINANCE)
+    route = profile.read_only_route("GET", "/api/v3/ticker/24hr")
+    assert route is not None and route.view_of is not None
+    assert route.view_of.path == "/api/v3/ticker/price"
+    assert route.view_of.fields == {"lastPrice": "price"}
+    doc = {"version": 1, "exchange": "x", "http": {"read_only": [
+        {"path": "/a", "view_of": {"path": "/order", "key": "s", "fields": {"x": "y"}},
+         "default": []},
+        {"path": "/b", "view_of": {"path": "/a", "key": "s", "fields": {"x": "y"}}},
+        {"path": "/c", "view_of": {"path": "/a", "fields": {"x": 1}}, "default": []}]}}
+    with pytest.raises(ExchangeProfileError) as caught:
+        profile_from_document(doc, Path("e.yaml"))
+    text = str(caught.value)
+    assert "http.read_only[1].view_of: needs the route's default" in text
+    assert "http.read_only[2].view_of: needs path: <the other route>, key:" in text
+    assert "http.read_only (/a).view_of.path: GET /order is not a read_only route" in text
+    assert len(text.splitlines()) == 3
