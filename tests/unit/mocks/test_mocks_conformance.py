@@ -136,3 +136,14 @@ def test_ws_api_requests_compare_without_the_client_s_choices_and_are_verified()
         assert "ws_verifier rejected it (bad signature)" in problems
 
     run(scenario())
+
+
+def test_ticker_24hr_shows_the_prices_recorded_at_ticker_price_as_loopback_replay_does() -> None:
+    # exchange.yaml: ticker/24hr is a view_of ticker/price (harness/replay/state_views.py).
+    async def scenario() -> None:
+        with CassetteMock(BINANCE / "last_prices.yaml"):
+            last = [(await call("GET", "/api/v3/ticker/24hr", symbol=symbol))["lastPrice"]
+                    for symbol in ("BTCUSDT", "ETHUSDT", "BTCUSDT")]
+        assert last == ["30000.10000000", "2000.05000000", "30000.20000000"]
+
+    run(scenario())
