@@ -43,7 +43,9 @@ class ResponseFilter:
 
     param: str
     keep: str
-    items: str = "."  # "." is the body itself (a JSON array), else the key of an array
+    # "." is the body itself (a JSON array), else the key of an array, or keys joined by
+    # dots for a nested one (`result.list`: harness/replay/items.py)
+    items: str = "."
     field: str = ""
     fields: tuple[str, ...] = ()
     unwrap: bool = False  # with the parameter, the answer is the one item, not a list
@@ -142,6 +144,7 @@ class ExchangeProfile:
     ws_request_id: str = "id"
     ws_subscribe_method: str = ""
     ws_subscribe_streams: str = "params"
+    ws_subscribe_key: str = "method"  # the field naming the operation (Bybit: op)
     ws_path_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ws_combined: CombinedStreams | None = None
     path: Path | None = None
@@ -327,6 +330,7 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
         ws_request_id=str(ws.get("request_id", "id")),
         ws_subscribe_method=str(subscribe.get("method", "")),
         ws_subscribe_streams=str(subscribe.get("streams", "params")),
+        ws_subscribe_key=str(subscribe.get("key", "method")),
         ws_path_aliases={str(k): tuple(str(p) for p in (v or [])) for k, v in aliases.items()},
         ws_combined=_combined(reader, ws.get("combined"), "ws.combined"),
         path=path,

@@ -21,6 +21,7 @@ from harness.cassette.matchers import Matcher, RequestView, host, method, path, 
 from harness.cassette.meaning import MeaningMatcher, meaning_params, same_value
 from harness.replay.client_ids import ClientIds
 from harness.replay.http import PreparedInteraction
+from harness.replay.items import items_at, with_items
 from harness.replay.read_state import ReadState, Served, overlaid, overlay_filter
 from harness.replay.state_views import shown, source_request
 
@@ -202,9 +203,8 @@ def _filtered(route: ReadOnlyRoute, body: Any, params: Mapping[str, tuple[str, .
 
 
 def _apply(item: ResponseFilter, body: Any, value: str) -> Any:
-    items = body if item.items == "." else (body.get(item.items) if isinstance(body, Mapping)
-                                            else None)
-    if not isinstance(items, list):
+    items = items_at(body, item.items)
+    if items is None:
         return body
     kept = _keep(item, items, value)
     if (item.unwrap or item.required) and not kept:
@@ -212,9 +212,7 @@ def _apply(item: ResponseFilter, body: Any, value: str) -> Any:
                             f" exchange refuses it)")
     if item.unwrap:
         return kept[0]
-    if item.items == ".":
-        return kept
-    return {**body, item.items: kept}
+    return with_items(body, item.items, kept)
 
 
 def _keep(item: ResponseFilter, items: list[Any], value: str) -> list[Any]:

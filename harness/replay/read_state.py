@@ -26,6 +26,7 @@ from harness.cassette.exchange import ReadOnlyRoute, ResponseFilter
 from harness.cassette.matchers import RequestView
 from harness.cassette.meaning import meaning_params, same_value
 from harness.replay.http import PreparedInteraction
+from harness.replay.items import items_at, with_items
 
 Parse = Callable[[PreparedInteraction], Any]  # a recorded answer's JSON (or a sentinel)
 
@@ -108,10 +109,7 @@ def overlaid(narrowing: ResponseFilter, base: Any, over: Sequence[PreparedIntera
 
 
 def _items(narrowing: ResponseFilter, body: Any) -> list[Any] | None:
-    if narrowing.items == ".":
-        return body if isinstance(body, list) else None
-    found = body.get(narrowing.items) if isinstance(body, Mapping) else None
-    return found if isinstance(found, list) else None
+    return items_at(body, narrowing.items)
 
 
 def _replace(narrowing: ResponseFilter, body: Any, value: str, entries: list[Any]) -> Any:
@@ -130,6 +128,4 @@ def _replace(narrowing: ResponseFilter, body: Any, value: str, entries: list[Any
         kept.append(entry)
     if not placed:
         kept.extend(entries)  # an entry the wide answer did not hold yet (a new listing)
-    if narrowing.items == ".":
-        return kept
-    return {**body, narrowing.items: kept}
+    return with_items(body, narrowing.items, kept)

@@ -37,7 +37,8 @@ class WsConformance:
     def streams_of(self, message: Any) -> frozenset[str] | None:
         """The streams a subscription request asks for; None if `message` is not one."""
         method = self.profile.ws_subscribe_method
-        if not method or not isinstance(message, Mapping) or message.get("method") != method:
+        key = self.profile.ws_subscribe_key
+        if not method or not isinstance(message, Mapping) or message.get(key) != method:
             return None
         streams = message.get(self.profile.ws_subscribe_streams)
         if not isinstance(streams, list):
