@@ -129,6 +129,21 @@ class CombinedStreams:
 
 
 @dataclass(frozen=True)
+class Heartbeat:
+    """An application-level ping the exchange answers on any connection (of `path`, when
+    given) at any time: a client frame holding every key of `request` gets `reply`, with
+    the client's request id (Bybit: `{"op": "ping"}`)."""
+
+    request: Mapping[str, Any]
+    reply: Mapping[str, Any]
+    path: str = ""
+
+    def answers(self, path: str, message: Any) -> bool:
+        return (not self.path or self.path == path) and isinstance(message, Mapping) and all(
+            key in message and message[key] == value for key, value in self.request.items())
+
+
+@dataclass(frozen=True)
 class ExchangeProfile:
     """An exchange's conformance data (see the module docstring)."""
 
@@ -147,6 +162,7 @@ class ExchangeProfile:
     ws_subscribe_key: str = "method"  # the field naming the operation (Bybit: op)
     ws_path_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ws_combined: CombinedStreams | None = None
+    ws_heartbeats: tuple[Heartbeat, ...] = ()
     path: Path | None = None
 
     def is_client_chosen(self, name: str) -> bool:
@@ -296,6 +312,17 @@ def _combined(reader: _Reader, raw: Any, where: str) -> CombinedStreams | None:
                            data_key=str(data.get("data_key", "data")), stream_of=tuple(rules))
 
 
+def _heartbeat(reader: _Reader, raw: Any, where: str) -> Heartbeat | None:
+    data = reader.mapping(raw, where)
+    request = data.get("request")
+    reply = data.get("reply")
+    if not (isinstance(request, Mapping) and request and isinstance(reply, Mapping)):
+        reader.add(where, "needs request: {<key>: <value>, ...} (what a ping holds) and"
+                          " reply: {...} (the exchange's answer)")
+        return None
+    return Heartbeat(request=dict(request), reply=dict(reply), path=str(data.get("path", "")))
+
+
 def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
     """An ExchangeProfile from parsed YAML; ExchangeProfileError lists every problem."""
     reader = _Reader(path)
@@ -333,6 +360,8 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
         ws_subscribe_key=str(subscribe.get("key", "method")),
         ws_path_aliases={str(k): tuple(str(p) for p in (v or [])) for k, v in aliases.items()},
         ws_combined=_combined(reader, ws.get("combined"), "ws.combined"),
+        ws_heartbeats=tuple(beat for i, raw in enumerate(ws.get("heartbeat", []) or [])
+                            if (beat := _heartbeat(reader, raw, f"ws.heartbeat[{i}]"))),
         path=path,
     )
     for route in profile.read_only:

@@ -304,6 +304,10 @@ class WsReplay:
                 received = ReceivedFrame.of(message)
                 text, parsed = received.text, received.json
                 log.received.append(received)
+                pong = policy.heartbeat(log.path, parsed)
+                if pong is not None:  # answered whenever it comes, as the exchange does
+                    await connection.send(pong)
+                    continue
                 position = expected[0] if expected else None
                 streams = policy.streams_of(parsed)
                 if streams is not None:

@@ -45,6 +45,18 @@ class WsConformance:
             return None
         return frozenset(str(s) for s in streams)
 
+    def heartbeat(self, path: str, message: Any) -> str | None:
+        """The exchange's answer to an application-level ping on `path`; None if `message`
+        is no ping (exchange.yaml ws.heartbeat)."""
+        for beat in self.profile.ws_heartbeats:
+            if beat.answers(path, message):
+                reply = dict(beat.reply)
+                key = self.profile.ws_request_id
+                if key in message:
+                    reply[key] = message[key]
+                return json.dumps(reply, separators=(",", ":"), ensure_ascii=False)
+        return None
+
     def replies(self, frames: Sequence[WsFrame]) -> dict[int, list[int]]:
         """For each client frame, the server frames that answer it: triggered by it and
         carrying its request id. They are sent once per matching client request."""

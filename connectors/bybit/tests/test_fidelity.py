@@ -19,10 +19,10 @@ import pytest
 
 from connectors.bybit.tests.samples import Key, collect, frame_key, http_key
 from harness.cassette.format import Direction, FrameKind
-from harness.cassette.loader import load_cassette
+from harness.cassette.loader import cassette_files, load_cassette
 from harness.cassette.shapes import shape_diff
 
-CASSETTES = sorted((Path(__file__).parents[3] / "cassettes" / "bybit").glob("*.yaml"))
+CASSETTES = cassette_files(Path(__file__).parents[3] / "cassettes" / "bybit")
 NOT_JSON = "the body is not JSON (a gateway page or a deliberately broken payload)"
 FAULT = "a fault (timeout or reset): there is no payload"
 NO_KIND = "not a kind of payload Bybit sends (a deliberately odd frame)"

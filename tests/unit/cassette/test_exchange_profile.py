@@ -136,3 +136,17 @@ def test_a_view_of_another_route_names_a_read_only_route_and_has_a_template() ->
     assert "http.read_only[2].view_of: needs path: <the other route>, key:" in text
     assert "http.read_only (/a).view_of.path: GET /order is not a read_only route" in text
     assert len(text.splitlines()) == 3
+
+
+def test_bybit_declares_its_heartbeats_and_a_bad_one_is_one_line() -> None:
+    profile = load_exchange_profile(ROOT / "cassettes" / "bybit" / "exchange.yaml")
+    assert profile.ws_subscribe_key == "op" and profile.ws_request_id == "req_id"
+    public, private = profile.ws_heartbeats
+    assert public.answers("/v5/public/spot", {"op": "ping", "req_id": "1"})
+    assert not public.answers("/v5/private", {"op": "ping"})
+    assert private.answers("/v5/private", {"op": "ping", "args": [1]})
+    assert not private.answers("/v5/private", {"op": "subscribe"})
+    with pytest.raises(ExchangeProfileError, match=r"ws.heartbeat\[0\]: needs request"):
+        profile_from_document({"version": 1, "exchange": "x",
+                               "ws": {"heartbeat": [{"request": {}, "reply": {}}]}},
+                              Path("e.yaml"))
