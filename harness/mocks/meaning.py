@@ -2,7 +2,8 @@
 
 As loopback conformance replay does (harness/replay/ws_conformance.py, the exchange's
 exchange.yaml): a scenario's subscription is a set of streams, asked for in one frame or in
-several, with any request id, each request answered with its own id; other requests are
+several, with any request id, each request answered with its own id; the exchange's pings
+(ws.heartbeat) answered whenever they come; other requests are
 compared without what the client chooses (request id, signature fields); frames that echo
 a client order id echo this client's.
 """
@@ -25,8 +26,8 @@ class MeaningScript(Script):
 
     def __init__(self, frames: Sequence[WsFrame], label: str, volatile: frozenset[str],
                  on_mismatch: Callable[[str], None], *, policy: WsConformance,
-                 verifier: WsVerifier | None = None) -> None:
-        super().__init__(frames, label, volatile, on_mismatch)
+                 verifier: WsVerifier | None = None, path: str = "/") -> None:
+        super().__init__(frames, label, volatile, on_mismatch, path=path)
         self.policy = policy
         self.verifier = verifier
         self.replies = policy.replies(frames)
@@ -43,6 +44,9 @@ class MeaningScript(Script):
 
     def receive(self, text: str) -> list[str]:
         parsed = _json(text)
+        pong = self.policy.heartbeat(self.path, parsed)
+        if pong is not None:  # answered whenever it comes, as the exchange does
+            return [pong]
         position = self.expected[0] if self.expected else None
         streams = self.policy.streams_of(parsed)
         if streams is not None:

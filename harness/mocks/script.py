@@ -35,9 +35,10 @@ class Script:
     """Strict replay: client frames must match the cassette's, in order."""
 
     def __init__(self, frames: Sequence[WsFrame], label: str, volatile: frozenset[str],
-                 on_mismatch: Callable[[str], None]) -> None:
+                 on_mismatch: Callable[[str], None], *, path: str = "/") -> None:
         self.frames = frames
         self.label = label
+        self.path = path  # the recorded connection's URL path
         self.volatile = volatile
         self.on_mismatch = on_mismatch
         self.client = {i: asyncio.Event() for i, f in enumerate(frames)

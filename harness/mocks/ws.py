@@ -103,7 +103,7 @@ class WsMock:
         for recorded in self.recorded:
             if recorded.accepts(url, self._same_path):
                 script = self._script(recorded.conn.frames, recorded.label, self._volatile,
-                                      self._on_mismatch)
+                                      self._on_mismatch, path=recorded.path)
                 recorded.socket = FakeWebSocket(script, self._http_event)
                 return recorded.socket
         known = ", ".join(r.label + (" (used)" if r.socket else "") for r in self.recorded)

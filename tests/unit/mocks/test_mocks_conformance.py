@@ -147,3 +147,22 @@ def test_ticker_24hr_shows_the_prices_recorded_at_ticker_price_as_loopback_repla
         assert last == ["30000.10000000", "2000.05000000", "30000.20000000"]
 
     run(scenario())
+
+
+def test_the_exchanges_pings_are_answered_in_the_fake_socket_as_on_loopback() -> None:
+    # cassettes/bybit/exchange.yaml ws.heartbeat: each kind of connection has its own pong.
+    bybit = BINANCE.parent / "bybit"
+
+    async def scenario() -> None:
+        with CassetteMock(bybit / "startup.yaml") as mock:
+            async with aiohttp.ClientSession() as session:
+                async with session.ws_connect("wss://stream.bybit.com/v5/public/spot") as ws:
+                    await ws.send_json({"op": "ping", "req_id": "7"})
+                    pong = await ws.receive_json(timeout=2)
+                    assert (pong["op"], pong["ret_msg"], pong["req_id"]) == ("ping", "pong", "7")
+                async with session.ws_connect("wss://stream.bybit.com/v5/private") as ws:
+                    await ws.send_json({"op": "ping", "args": [1795248000000]})
+                    assert (await ws.receive_json(timeout=2))["op"] == "pong"
+            assert mock.mismatches == []
+
+    run(scenario())
