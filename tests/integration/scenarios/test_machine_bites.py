@@ -1,5 +1,6 @@
 """Proof that the lifecycle machine bites: each broken Binance connector (one bug each, see
-scenario_mutants.py) is found, and shrunk to a handful of steps.
+scenario_mutants.py) is found, shrunk to a handful of steps, and saved as a regression
+cassette that replays the bug.
 
 Run exactly as CI runs PROP-LIFE-1: the ci profile, its fixed seed and its example budget
 (the search stops at the first failure, so the budget only matters when a bug hides).
@@ -7,13 +8,14 @@ Run exactly as CI runs PROP-LIFE-1: the ci profile, its fixed seed and its examp
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
+from regression_replay import export, replay
 from scenario_mutants import MUTANTS
 
-from harness.registry import load_registry
 from harness.scenarios.machine import ScenarioFailure
-from harness.scenarios.runner import run_scenarios
-from harness.scenarios.settings import plan_from_env
 from harness.scenarios.steps import describe_steps
 
 # 8, not 6: since the 5xx outcome is drawn (issue 17), the ci seed's double-counted fill
@@ -33,15 +35,32 @@ CAUGHT_BY = {
 }
 
 
+# The failure is saved as a regression cassette; for these the cassette must show the bug
+# again when replayed to the broken connector, and nothing to the fixed one: a bug seen in the
+# events, and two seen only against the exchange's state (meta.expect.exchange_orders).
+REPLAY_SHOWS = {
+    "double_counts_stream_fills": ("3: ", "6: "),
+    "fails_timed_out_placements": ("4: o",),
+    "ignores_partial_fills": ("4: o",),
+}
+
+
 @pytest.mark.parametrize("mutant", sorted(CAUGHT_BY))
-def test_the_machine_finds_the_bug_and_shrinks_it_to_a_few_steps(mutant: str) -> None:
-    plan = plan_from_env({}, profile="ci")
-    run = run_scenarios(load_registry().get("binance"), plan, connector_class=MUTANTS[mutant],
-                        export=False, quiet=True)
-    assert not run.result.passed, f"{mutant}: {run.result.examples} examples found nothing"
+def test_the_machine_finds_the_bug_and_shrinks_it_to_a_few_steps(mutant: str,
+                                                                  tmp_path: Path) -> None:
+    manifest, run = export(mutant, tmp_path)
     assert isinstance(run.error, ScenarioFailure), f"{mutant}: {run.result.failure}"
     assert any(problem.split(":")[0] in CAUGHT_BY[mutant] for problem in run.error.problems), \
         run.error.problems
     assert 1 <= len(run.steps) <= MAX_STEPS, "\n".join(run.result.minimal_steps)
     assert run.result.minimal_steps == describe_steps(run.steps)
-    assert run.result.seed == str(plan.seed)
+    assert run.result.seed == str(run.plan.seed)
+    if mutant not in REPLAY_SHOWS:
+        return
+    cassette = Path(run.result.regression_cassette)
+    broken = replace(manifest, connector=f"scenario_mutants:{MUTANTS[mutant].__name__}")
+    problems = replay(broken, cassette)
+    assert any(problem.startswith(REPLAY_SHOWS[mutant]) for problem in problems), problems
+    if mutant != "double_counts_stream_fills":
+        assert any("the exchange has it" in problem for problem in problems), problems
+    assert replay(manifest, cassette) == []

@@ -7,35 +7,30 @@ budget) and must find it, with the invariant that says so; OUT_OF_REACH says, fo
 other one, why the machine cannot see that bug (its PERP check does). A mutant added to
 tests/mutants/perp_connectors must be put in one of the two.
 
-The hunts run in fresh processes spread over the cores (Hunts). A bug found
-and then not again on replay (a timing-dependent failure: hypothesis reports it flaky and
-cannot shrink it) still counts as found; then the invariant is not asserted.
+The hunts run in fresh processes spread over the cores, without shrinking (mutant_hunts.py).
+A bug found and then not again on replay (a timing-dependent failure: hypothesis reports it
+flaky) still counts as found; then the invariant is not asserted.
 """
 
 from __future__ import annotations
 
-import importlib
-import multiprocessing
-import os
-import tomllib
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from mutant_hunts import Hunts, hunts_for, mutants_in
 
 MUTANTS_DIR = Path(__file__).resolve().parents[2] / "mutants" / "perp_connectors"
 
 # mutant -> the start of the broken invariant's line (docs/scenarios.md, P1-P5 and 8)
 REACHABLE = {
-    "close_not_reduce_only": "P4: o1",  # a closing order reaches the exchange not reduce-only
-    "open_as_reduce_only": "P4: o1",  # an opening order reaches it reduce-only (refused)
+    "close_not_reduce_only": "P4: o",  # a closing order reaches the exchange not reduce-only
+    "open_as_reduce_only": "P4: o",  # an opening order reaches it reduce-only (refused)
     "no_local_leverage_check": "P3: set_leverage",  # 0 or 101 sent, refused there
     "unsigned_set_leverage": "P3: set_leverage",  # a valid leverage refused (10003)
     "mode_refusal_ignored": "P3: the connector says position mode",
     "hedge_index_ignored": "8: invalid request",  # positionIdx 0 in hedge mode
-    "fills_without_position_terms": "P6: o1",  # a fill without its position action
+    "fills_without_position_terms": "P6: o",  # a fill without its position action
     "liquidations_ignored": "P7: the exchange liquidated",  # no PositionLiquidated
 }
 
@@ -72,53 +67,14 @@ OUT_OF_REACH = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
-    found: bool
-    failure: str
-    examples: int
-
-
-def _hunt(name: str) -> Finding:
-    """Run the machine (ci profile) over the perpetual mutant `name`, in a fresh process."""
-    from harness.registry import load_registry
-    from harness.scenarios.runner import run_scenarios
-    from harness.scenarios.settings import plan_from_env
-
-    manifest = tomllib.loads((MUTANTS_DIR / name / "connector.toml").read_text())
-    module, _, attribute = manifest["connector"].partition(":")
-    broken = getattr(importlib.import_module(module), attribute)
-    run = run_scenarios(load_registry().get("bybit_perpetual"), plan_from_env({}, profile="ci"),
-                        connector_class=broken, export=False, quiet=True)
-    return Finding(not run.result.passed, run.result.failure, run.result.examples)
-
-
-class Hunts:
-    """Each mutant's finding, hunted in fresh processes (as the spot twin of this test does):
-    under pytest-xdist each worker hunts only the mutants its tests ask for, one at a time;
-    in a plain run every hunt is queued at once on two processes (this machine's cores)."""
-
-    def __init__(self, pool: ProcessPoolExecutor, prefetch: list[str]) -> None:
-        self._pool = pool
-        self._futures: dict[str, Future[Finding]] = {
-            name: pool.submit(_hunt, name) for name in prefetch}
-
-    def finding(self, name: str) -> Finding:
-        if name not in self._futures:
-            self._futures[name] = self._pool.submit(_hunt, name)
-        return self._futures[name].result()
-
-
 @pytest.fixture(scope="module")
 def hunts() -> Iterator[Hunts]:
-    under_xdist = bool(os.environ.get("PYTEST_XDIST_WORKER"))
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1 if under_xdist else 2, mp_context=context) as pool:
-        yield Hunts(pool, prefetch=[] if under_xdist else sorted(REACHABLE))
+    with hunts_for("bybit_perpetual", MUTANTS_DIR, sorted(REACHABLE)) as found:
+        yield found
 
 
 def test_every_perp_mutant_is_either_reachable_or_explained() -> None:
-    mutants = {path.parent.name for path in MUTANTS_DIR.glob("*/connector.toml")}
+    mutants = mutants_in(MUTANTS_DIR)
     assert set(REACHABLE) | set(OUT_OF_REACH) == mutants
     assert not set(REACHABLE) & set(OUT_OF_REACH)
 
