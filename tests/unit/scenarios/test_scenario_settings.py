@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from hypothesis import Phase
 
 from harness.scenarios.settings import CI_SEED, ScenarioConfigError, plan_from_env
 
@@ -40,3 +43,11 @@ def test_the_seed_and_example_count_of_a_run_can_be_given_back() -> None:
 def test_a_bad_setting_is_one_clear_line(env: dict[str, str], message: str) -> None:
     with pytest.raises(ScenarioConfigError, match=message.replace("(", r"\(")):
         plan_from_env(env)
+
+
+def test_a_plan_without_shrinking_keeps_every_other_phase() -> None:
+    plan = plan_from_env({}, profile="ci")
+    assert Phase.shrink in plan.hypothesis_settings().phases
+    phases = replace(plan, shrink=False).hypothesis_settings().phases
+    assert Phase.shrink not in phases
+    assert set(plan.hypothesis_settings().phases) - set(phases) == {Phase.shrink}
