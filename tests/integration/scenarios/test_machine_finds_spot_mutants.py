@@ -43,6 +43,7 @@ REACHABLE = {
     "market_as_limit": "4",
     "no_book_reload_on_reconnect": "4",  # not ready after a drop
     "no_local_rule_check": "8",  # invalid request
+    "trusts_min_notional_to_exchange": "8",  # ETHUSDT's older MIN_NOTIONAL, refused as invalid
     "no_resync_on_gap": "7",  # the local book differs
     "retries_unknown_placement": "4",  # a duplicate order
     "reuses_client_ids": "1",
@@ -110,7 +111,6 @@ OUT_OF_REACH = {
                                         "cancels, a narrow window the ci budget did not hit",
     "counts_repeated_reports": "the double delivers each report once; the machine duplicates "
                                "only the next user events, the original's neighbours",
-    "trusts_min_notional_to_exchange": "the double serves only the NOTIONAL filter",
     "retries_rejected_placement": "a refused placement sent again is refused again: the "
                                   "exchange and the events end the same; SPOT-ORD-7/8 count "
                                   "the requests",
