@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import importlib.util
 import os
 from pathlib import Path
 
@@ -64,11 +65,18 @@ def apply_expectations(item: pytest.Item, today: dt.date | None = None) -> None:
             strict=True))
 
 
+def suites_root() -> Path:
+    """The installed suites package's folder (located, not imported: harness never imports
+    the suites)."""
+    spec = importlib.util.find_spec("suites")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the suites package is not installed; run pip install -e .")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 def whole_suite_collected(config: pytest.Config) -> bool:
     """True when the session collected every check (the suites folder or a folder above it),
     so a check id missing from the items is missing from the standard, not deselected."""
-    from harness.worker import suites_root
-
     suites = suites_root().resolve()
     for arg in config.args:
         path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()

@@ -9,6 +9,10 @@ BaseException so that a connector's `except Exception` cannot swallow it. If the
 stuck in C code that ignores signals, the watchdog writes every thread's stack to stderr and
 ends the process: the runner then keeps the results written so far and reports the rest as
 not run.
+
+One watchdog thread serves every check of the process: it is started once and armed for each
+check (a thread started and joined per check cost about 1.5 ms each, a tenth of a second per
+spot suite).
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import signal
 import sys
 import sysconfig
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -74,6 +80,94 @@ def wall_deadline(check_timeout: float) -> float:
     return check_timeout * 1.5 + 1.0
 
 
+@dataclass
+class _Watch:
+    """One armed watch: the thread to interrupt, when, and the stacks taken when it fired."""
+
+    target: int
+    seconds: float
+    due: float
+    stacks: list[traceback.StackSummary] = field(default_factory=list)
+    armed: bool = True
+
+
+class _Watcher:
+    """The process' watchdog thread; `arm` hands it a watch, `disarm` takes it back."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._watch: _Watch | None = None
+        self._thread: threading.Thread | None = None
+        self._waiting_until: float | None = None  # the thread's wake-up time; None: no watch
+        self._firing: _Watch | None = None
+
+    def arm(self, watch: _Watch) -> None:
+        with self._cond:
+            self._watch = watch
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="check watchdog",
+                                                daemon=True)
+                self._thread.start()
+            # Woken only when it would otherwise sleep past this watch's due time: checks
+            # follow each other, so it mostly wakes at an earlier watch's time and moves on.
+            if self._waiting_until is None or self._waiting_until > watch.due:
+                self._cond.notify_all()
+
+    def disarm(self, watch: _Watch) -> None:
+        """After this returns no signal is sent for `watch` (one already sent finds it
+        disarmed)."""
+        with self._cond:
+            watch.armed = False
+            if self._watch is watch:
+                self._watch = None
+            if self._firing is watch:
+                self._cond.notify_all()  # it waits between its signals for this
+
+    def holds(self, watch: _Watch) -> bool:
+        return self._watch is watch
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                watch = self._watch
+                if watch is None:
+                    self._waiting_until = None
+                    self._cond.wait()
+                    continue
+                remaining = watch.due - time.monotonic()
+                if remaining > 0:
+                    self._waiting_until = watch.due
+                    self._cond.wait(remaining)
+                    continue
+                self._fire(watch)
+
+    def _fire(self, watch: _Watch) -> None:
+        """Signal the blocked thread ATTEMPTS times, RETRY_SECONDS apart (the condition's
+        lock held, but while waiting); then give up on the process."""
+        self._firing = watch
+        try:
+            for _ in range(ATTEMPTS):
+                if not watch.armed:
+                    return
+                frame = sys._current_frames().get(watch.target)
+                watch.stacks.append(traceback.extract_stack(frame))
+                signal.pthread_kill(watch.target, SIGNAL)
+                self._cond.wait_for(lambda: not watch.armed, RETRY_SECONDS)
+        finally:
+            self._firing = None
+        if not watch.armed:
+            return
+        # Blocked in C code that ignores signals: nothing more can be done in this process.
+        print(f"watchdog: the check blocked past {watch.seconds:g} s and ignores signals; "
+              "every thread's stack follows, then the worker ends", file=sys.stderr,
+              flush=True)
+        faulthandler.dump_traceback(all_threads=True)
+        os._exit(EXIT_BLOCKED)
+
+
+_WATCHER = _Watcher()
+
+
 @contextmanager
 def watchdog(seconds: float, deadline: float | None = None) -> Iterator[None]:
     """Interrupt the calling thread with CheckBlocked if the block takes over `seconds`
@@ -86,45 +180,26 @@ def watchdog(seconds: float, deadline: float | None = None) -> Iterator[None]:
             not hasattr(signal, "pthread_kill"):
         yield
         return
-    target = threading.get_ident()
-    lock = threading.Lock()
-    armed = True
-    finished = threading.Event()
-    stacks: list[traceback.StackSummary] = []
+    watch = _Watch(threading.get_ident(), seconds, time.monotonic() + seconds)
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
-        if armed:
-            stack = stacks[-1] if stacks else traceback.extract_stack(frame)
+        if watch.armed:
+            stack = watch.stacks[-1] if watch.stacks else traceback.extract_stack(frame)
             raise CheckBlocked(seconds if deadline is None else deadline, seconds, stack)
 
-    def watch() -> None:
-        if finished.wait(seconds):
-            return
-        for _ in range(ATTEMPTS):
-            with lock:
-                if not armed:
-                    return
-                frame = sys._current_frames().get(target)
-                stacks.append(traceback.extract_stack(frame))
-                signal.pthread_kill(target, SIGNAL)
-            if finished.wait(RETRY_SECONDS):
-                return
-        # Blocked in C code that ignores signals: nothing more can be done in this process.
-        print(f"watchdog: the check blocked past {seconds:g} s and ignores signals; every "
-              "thread's stack follows, then the worker ends", file=sys.stderr, flush=True)
-        faulthandler.dump_traceback(all_threads=True)
-        os._exit(EXIT_BLOCKED)
-
     previous = signal.signal(SIGNAL, on_signal)
-    thread = threading.Thread(target=watch, name="check watchdog", daemon=True)
-    thread.start()
+    _WATCHER.arm(watch)
     try:
         yield
     finally:
-        try:
-            with lock:
-                armed = False
-        finally:
-            finished.set()
-            thread.join()
-            signal.signal(SIGNAL, previous)
+        # The watch must end disarmed even if its signal lands during the disarming (the
+        # handler raises only while armed): a watch left armed would signal a later check.
+        late: CheckBlocked | None = None
+        while watch.armed or _WATCHER.holds(watch):
+            try:
+                _WATCHER.disarm(watch)
+            except CheckBlocked as exc:
+                late = exc
+        signal.signal(SIGNAL, previous)
+        if late is not None:
+            raise late

@@ -17,20 +17,12 @@ from pathlib import Path
 import pytest
 
 from harness.coverage_gate import DiffError, diff_coverage, measure
+from harness.expectations import suites_root
 from harness.identity import identify
 from harness.manifest import Manifest
 from harness.registry import ConnectorLoadError, load_connector_class, load_registry
 from harness.results import ConnectorRun, read_raw, write_raw
 from harness.runner import is_partial
-
-
-def suites_root() -> Path:
-    """The installed suites package's folder (located, not imported: harness never imports
-    the suites)."""
-    spec = importlib.util.find_spec("suites")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the suites package is not installed; run pip install -e .")
-    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def cassette_secrets(manifest: Manifest) -> list[str]:

@@ -435,7 +435,11 @@ class CcxtSpotConnector(SpotConnector):
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                # Retried sooner, as the reference base does: a market load that failed at
+                # start (a 503) must not wait a whole rules-refresh interval.
                 log.warning("%s failed: %s: %s", what, type(exc).__name__, exc)
+                await self.clock.sleep(min(interval, self.config.reconnect_delay))
+                continue
             await self.clock.sleep(interval)
 
 

@@ -29,6 +29,9 @@ class Throttler:
                  sleep: Callable[[float], object]) -> None:
         self._limits = {limit.limit_id: limit for limit in limits}
         self._spent: dict[str, deque[tuple[float, int]]] = {key: deque() for key in self._limits}
+        # Each window's units, kept as entries come and go: summing the window at every
+        # request made a burst of n requests cost n squared.
+        self._in_window: dict[str, int] = dict.fromkeys(self._limits, 0)
         self._now = now
         self._sleep = sleep
         self._lock = asyncio.Lock()
@@ -47,8 +50,8 @@ class Throttler:
         for limit, weight in costs:
             window = self._spent[limit.limit_id]
             while window and window[0][0] <= now - limit.interval:
-                window.popleft()
-            used = sum(units for _, units in window)
+                self._in_window[limit.limit_id] -= window.popleft()[1]
+            used = self._in_window[limit.limit_id]
             if used + weight > limit.limit and window:
                 # Wait until enough of the oldest entries leave the window.
                 excess = used + weight - limit.limit
@@ -72,6 +75,7 @@ class Throttler:
                 if wait <= 0:
                     for limit, weight in costs:
                         self._spent[limit.limit_id].append((now, weight))
+                        self._in_window[limit.limit_id] += weight
                     return
                 await self._sleep(wait + 1e-6)  # type: ignore[misc]
 

@@ -68,11 +68,18 @@ class CassetteNotFound(CassetteError, FileNotFoundError):
 
 def read_document(path: Path) -> Any:
     """The parsed YAML of a cassette file; a YAML syntax error becomes a one-line CassetteError."""
+    return _parse_document(path, _read_text(path))
+
+
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CassetteNotFound([f"{path}: cassette not found; record it with `harness record"
                                 f" <connector> <scenario>` or check the scenario name"]) from None
+
+
+def _parse_document(path: Path, text: str) -> Any:
     try:
         return cached_parse(text, _parse_yaml, "cassette")
     except yaml.YAMLError as exc:
@@ -124,10 +131,25 @@ def load_cassette(path: str | os.PathLike[str]) -> Cassette:
     for an invalid one.
     """
     file = Path(path)
-    doc = read_document(file)
+    text = _read_text(file)
+    # A suite loads the same cassette for several checks: the built (immutable) cassette is
+    # kept per path and text, so an edited file is read afresh.
+    key = (str(file), text)
+    built = _BUILT.get(key)
+    if built is not None:
+        return built
+    doc = _parse_document(file, text)
     if is_plain_vcrpy(doc):
         doc = wrap_vcrpy(doc, file)
-    return cassette_from_document(doc, file)
+    cassette = cassette_from_document(doc, file)
+    if len(_BUILT) >= _BUILT_MAX:
+        _BUILT.pop(next(iter(_BUILT)))
+    _BUILT[key] = cassette
+    return cassette
+
+
+_BUILT: dict[tuple[str, str], Cassette] = {}
+_BUILT_MAX = 64
 
 
 def cassette_from_document(doc: Any, path: Path | None = None) -> Cassette:

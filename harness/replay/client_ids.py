@@ -26,27 +26,7 @@ class ClientIds:
         self.profile = profile
         self.to_client: dict[str, str] = {}
         self.to_recorded: dict[str, str] = {}
-        self.order_ids: dict[str, str] = {}
-        self._scan(cassette)
-
-    def _scan(self, cassette: Cassette) -> None:
-        """Pair each recorded client order id with its exchange order id, from every JSON
-        object of the scenario that carries both."""
-        id_fields = self.profile.client_order_id_echoed_as
-        order_fields = set(self.profile.exchange_order_id_fields) | {"i"}
-        bodies: list[Any] = []
-        for interaction in cassette.interactions:
-            try:
-                bodies.append(json.loads(interaction.response.body or b"null"))
-            except ValueError:
-                continue
-        bodies += [frame.value for conn in cassette.ws for frame in conn.frames]
-        for obj in _objects(bodies):
-            client = next((obj[k] for k in ("clientOrderId", "c") if k in id_fields
-                           and isinstance(obj.get(k), str) and obj[k]), None)
-            order = next((obj[k] for k in order_fields if isinstance(obj.get(k), int)), None)
-            if client is not None and order is not None:
-                self.order_ids.setdefault(client, str(order))
+        self.order_ids: dict[str, str] = dict(_recorded_order_ids(profile, cassette))
 
     @property
     def aliased(self) -> bool:
@@ -90,3 +70,38 @@ def _replace(value: Any, fields: frozenset[str], mapping: Mapping[str, str]) -> 
     if isinstance(value, list):
         return [_replace(v, fields, mapping) for v in value]
     return value
+
+
+# The loader hands every check of a suite the same Cassette object for a scenario (and the
+# profile is loaded once): the scan is done once per pair, not once per check.
+_SCANNED: dict[tuple[int, int], tuple[ExchangeProfile, Cassette, dict[str, str]]] = {}
+
+
+def _recorded_order_ids(profile: ExchangeProfile, cassette: Cassette) -> dict[str, str]:
+    """Each recorded client order id with its exchange order id, from every JSON object of
+    the scenario that carries both."""
+    key = (id(profile), id(cassette))
+    kept = _SCANNED.get(key)
+    if kept is not None and kept[0] is profile and kept[1] is cassette:
+        return kept[2]
+    id_fields = profile.client_order_id_echoed_as
+    order_fields = set(profile.exchange_order_id_fields) | {"i"}
+    bodies: list[Any] = []
+    for interaction in cassette.interactions:
+        try:
+            bodies.append(json.loads(interaction.response.body or b"null"))
+        except ValueError:
+            continue
+    bodies += [frame.value for conn in cassette.ws for frame in conn.frames]
+    found: dict[str, str] = {}
+    for obj in _objects(bodies):
+        client = next((obj[k] for k in ("clientOrderId", "c") if k in id_fields
+                       and isinstance(obj.get(k), str) and obj[k]), None)
+        order = next((obj[k] for k in order_fields if isinstance(obj.get(k), int)), None)
+        if client is not None and order is not None:
+            found.setdefault(client, str(order))
+    if len(_SCANNED) >= 64:
+        _SCANNED.pop(next(iter(_SCANNED)))
+    _SCANNED[key] = (profile, cassette, found)
+    return found
+

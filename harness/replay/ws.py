@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,12 @@ from harness.cassette.format import (
 from harness.cassette.matchers import Params, json_frame_matches, normalize_host, parse_params
 from harness.replay.http import FORWARDED_HOST
 from harness.replay.ws_conformance import Subscriptions, WsConformance
+
+# The replay server's own log: websockets logs every frame at DEBUG, and a check records the
+# connector's logs at DEBUG (SPOT-SEC-1 reads them), which made formatting the server's frame
+# log a tenth of the spot suite's time. Its connection events (INFO and above) stay.
+SERVER_LOG = logging.getLogger("harness.replay.ws.server")
+SERVER_LOG.setLevel(logging.INFO)
 
 WsFallback = Callable[[ServerConnection, str, "str | None"], Awaitable[None]]
 WsVerifier = Callable[[Any], "str | None"]
@@ -149,7 +156,7 @@ class WsReplay:
         """Listen on 127.0.0.1 (ephemeral port); returns the port."""
         self._server = await serve(self._handle, "127.0.0.1", 0, process_request=self._route,
                                    compression=None, ping_interval=None, close_timeout=1,
-                                   max_size=None)
+                                   max_size=None, logger=SERVER_LOG)
         self.port = int(self._server.sockets[0].getsockname()[1])
         return self.port
 

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from harness.checks import Severity, check
 from harness.standard.enums import OrderState
-from harness.standard.events import OrderCancelled
-from harness.subject import Subject
+from harness.standard.events import OrderCancelled, OrderCompleted, OrderFailed, OrderFilled
+from harness.subject import Subject, SubjectPlan
 from suites.spot._support import (
+    QUIET,
     WAIT,
     assert_event_sequence,
+    dec,
     describe,
     exp,
+    fills_as_expected,
     inp,
     order_events,
     place,
     request_log,
     served,
     served_prefix,
+    wait_terminal,
 )
 
 
@@ -118,3 +122,34 @@ async def test_never_cancels_orders_it_did_not_place(subject: Subject) -> None:
     assert results == [], f"cancel_all() with no orders of its own returned {results}"
     assert len(subject.server.requests) == before, \
         f"requests were sent for orders this connector did not place:\n{request_log(subject)}"
+
+
+@check("SPOT-CXL-6", "A cancel refused because the order already filled leaves it filled: its "
+       "fills, then one OrderCompleted", area="cancel", scenario="cancel_filled_order",
+       requires=["user_stream"], severity=Severity.CRITICAL)
+async def test_cancel_of_a_filled_order_leaves_it_filled(subject_plan: SubjectPlan) -> None:
+    async with subject_plan.replay(**QUIET) as subject:
+        connector = subject.connector
+        await subject.start()
+        client_order_id = await place(subject, inp(subject, "order"))
+        result = await connector.cancel(client_order_id)
+        assert not result.success, \
+            f"cancel() reported success for an order the exchange says it does not hold " \
+            f"(it had filled): {result}"
+        await wait_terminal(subject, client_order_id)
+        events = assert_event_sequence(subject, client_order_id,
+                                       ["OrderCreated", "OrderFilled", "OrderCompleted"])
+        fills = [e.fill for e in events if isinstance(e, OrderFilled)]
+        problems = fills_as_expected(fills, exp(subject, "fills"), inp(subject, "order")["side"])
+        assert not problems, "fills differ from the exchange's:\n  " + "\n  ".join(problems)
+        completed = subject.events_of(OrderCompleted, client_order_id)[0]
+        assert completed.executed_amount == dec(exp(subject, "executed_amount")), \
+            f"OrderCompleted.executed_amount {completed.executed_amount}"
+        assert not subject.events_of(OrderCancelled, client_order_id) \
+            and not subject.events_of(OrderFailed, client_order_id), \
+            f"a filled order was reported cancelled or failed:\n{describe(events)}"
+        order = connector.get_order(client_order_id)
+        assert order is not None and order.state is OrderState.FILLED, \
+            f"get_order() after the fill: {order}"
+        assert len(served(subject, "cancel")) == 1, \
+            f"the refused cancel was sent again:\n{request_log(subject)}"

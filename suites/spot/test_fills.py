@@ -155,3 +155,24 @@ async def test_nothing_is_emitted_after_a_terminal_state(subject_plan: SubjectPl
             f"events after the terminal one:\n{describe(events[terminal[0]:])}"
         assert_event_sequence(subject, client_order_id,
                               ["OrderCreated", "OrderFilled", "OrderCompleted"])
+
+
+@check("SPOT-FIL-10", "A report the stream repeats is counted once: one event per trade and per "
+       "transition", area="fills", scenario="repeated_reports", requires=["user_stream"],
+       severity=Severity.CRITICAL)
+async def test_repeated_stream_reports_count_once(subject_plan: SubjectPlan) -> None:
+    async with subject_plan.replay(**QUIET) as subject:
+        await subject.start()
+        client_order_id = await place(subject, inp(subject, "order"))
+        # The stream ends with a balance update: once it is seen, every repeat was processed.
+        await subject.wait_for_event(BalanceUpdated, timeout=WAIT)
+        events = assert_event_sequence(subject, client_order_id, FILLED[:1] + [
+            "OrderFilled"] * len(exp(subject, "fills")) + ["OrderCompleted"])
+        fills = [e.fill for e in events if isinstance(e, OrderFilled)]
+        problems = fills_as_expected(fills, exp(subject, "fills"), inp(subject, "order")["side"])
+        assert not problems, "fills differ from the exchange's (a repeated report counted " \
+                             "again?):\n  " + "\n  ".join(problems)
+        completed = subject.events_of(OrderCompleted, client_order_id)[0]
+        assert completed.executed_amount == dec(exp(subject, "executed_amount")), \
+            f"OrderCompleted.executed_amount {completed.executed_amount}, expected " \
+            f"{exp(subject, 'executed_amount')}"

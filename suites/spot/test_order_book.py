@@ -61,6 +61,16 @@ async def test_order_book_snapshot_is_loaded(subject: Subject) -> None:
     await _books_reach(subject, exp(subject, "books"))
 
 
+
+@check("SPOT-OB-9", "Diffs that arrive before the rules or the book snapshot are buffered and "
+       "applied after the snapshot", area="order_book", scenario="order_book_early_frames",
+       requires=["order_book_diffs"], severity=Severity.CRITICAL)
+async def test_diffs_before_the_snapshot_are_buffered(subject: Subject) -> None:
+    # The exchange's book procedure: keep the stream's diffs while the snapshot loads, drop
+    # those it already holds, apply the rest; a diff that came early is no less true.
+    await subject.start()
+    await _books_reach(subject, exp(subject, "books"))
+
 @check("SPOT-OB-2", "Bids descend, asks ascend, and the best bid is below the best ask",
        area="order_book", scenario="order_book", requires=["order_book_diffs"])
 async def test_order_book_is_sorted_and_not_crossed(subject: Subject) -> None:

@@ -6,7 +6,7 @@ import json
 
 from harness.checks import Severity, check
 from harness.standard.errors import ConnectorError
-from harness.standard.events import BalanceUpdated, OrderCreated
+from harness.standard.events import BalanceUpdated, OrderCompleted, OrderCreated, OrderFilled
 from harness.subject import Subject, SubjectPlan
 from suites.spot._support import (
     QUIET,
@@ -226,3 +226,37 @@ async def test_user_stream_reconnects_and_resubscribes(subject_plan: SubjectPlan
         got = [(e.asset, e.total, e.available) for e in subject.events_of(BalanceUpdated)]
         assert got == [(u["asset"], dec(u["total"]), dec(u["available"])) for u in updates], \
             f"BalanceUpdated events {got}"
+
+
+@check("SPOT-RES-7", "After the server ends the user stream the connector reconnects, "
+       "resubscribes and keeps its orders and balances", area="resilience",
+       scenario="user_stream_terminated", requires=["user_stream"], severity=Severity.CRITICAL)
+async def test_user_stream_ended_by_the_server_is_resumed(subject_plan: SubjectPlan) -> None:
+    async with subject_plan.replay(**QUIET) as subject:
+        connector = subject.connector
+        await subject.start()
+        client_order_id = await place(subject, inp(subject, "order"))
+        before = len(subject.server.ws_connections)
+        await go(subject)  # the server ends the user stream after this (a notice, a close)
+        updates = exp(subject, "updates")
+        await subject.wait_until(lambda: len(subject.events_of(BalanceUpdated)) >= len(updates),
+                                 WAIT, "the balance update sent on the new connection")
+        await subject.wait_until(lambda: connector.ready, WAIT, "ready again")
+        opened = len(subject.server.ws_connections) - before
+        assert opened == 1, f"{opened} new stream connections after the server ended the " \
+                            f"stream, expected one"
+        filled = [e.fill.trade_id for e in subject.events_of(OrderFilled, client_order_id)]
+        assert filled == [str(t) for t in exp(subject, "trade_ids")], \
+            f"the open order's fills after the new subscription: {filled}, expected " \
+            f"{exp(subject, 'trade_ids')} (was the order forgotten with the old stream?)"
+        completed = subject.events_of(OrderCompleted, client_order_id)
+        assert len(completed) == 1 and completed[0].executed_amount == dec(
+            exp(subject, "executed_amount")), f"OrderCompleted events: {completed}"
+        got = [(e.asset, e.total, e.available) for e in subject.events_of(BalanceUpdated)]
+        assert got == [(u["asset"], dec(u["total"]), dec(u["available"])) for u in updates], \
+            f"BalanceUpdated events {got}"
+        balances = {a: (b.total, b.available) for a, b in connector.balances().items()}
+        want = {a: (dec(v["total"]), dec(v["available"]))
+                for a, v in exp(subject, "balances").items()}
+        assert balances == want, f"balances after the new subscription {balances}, expected " \
+                                 f"{want} (the old ones kept, the update applied)"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -26,7 +27,30 @@ CONNECTORS = ROOT / "tests" / "fixtures" / "connectors"
 
 def test_the_plugin_is_registered_as_a_pytest11_entry_point() -> None:
     found = [ep for ep in entry_points(group="pytest11") if ep.name == "harness"]
-    assert [ep.value for ep in found] == ["harness.plugin"]
+    assert [ep.value for ep in found] == ["harness_pytest"]
+    assert found[0].load().pytest_plugins == ["harness.plugin"]
+
+
+def test_pytest_rewrites_the_plugin_not_the_whole_harness_package(tmp_path: Path) -> None:
+    """The entry point's module is outside harness/, so pytest marks only it and the plugin
+    for assertion rewriting, not the ~80 library modules of harness/ (parsed and rewritten at
+    every start when the entry point named harness.plugin). Run as the bench runs the suite."""
+    (tmp_path / "rewrite_probe.py").write_text(textwrap.dedent("""
+        import sys
+        def pytest_sessionfinish(session):
+            print("REWRITTEN", sorted(
+                name for name, module in list(sys.modules.items())
+                if name.startswith(("harness", "suites")) and
+                type(getattr(module, "__loader__", None)).__name__ == "AssertionRewritingHook"))
+    """))
+    out = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "suites.spot",
+                          "--connector", "binance", "-k", "SPOT-SYM-1", "-q", "-s",
+                          "-p", "no:cacheprovider", "-p", "rewrite_probe"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    rewritten = out.stdout.split("REWRITTEN", 1)[-1]
+    assert "'suites.spot.test_symbols'" in rewritten, out.stdout[-2000:]  # the checks are
+    assert "'harness.subject'" not in rewritten, rewritten
 
 
 def test_a_session_without_hypothesis_tests_never_imports_hypothesis(tmp_path: Path) -> None:

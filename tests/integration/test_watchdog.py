@@ -160,3 +160,17 @@ def test_the_watchdog_does_not_watch_other_threads() -> None:
 
 def test_the_wall_deadline_is_later_than_the_check_deadline() -> None:
     assert wall_deadline(1) == 2.5 and wall_deadline(10) > 10
+
+
+def test_one_watchdog_thread_serves_every_check() -> None:
+    def watchers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "check watchdog"]
+
+    with watchdog(5.0):
+        first = watchers()
+    with watchdog(5.0):
+        second = watchers()
+    assert len(first) == 1 and second == first, (first, second)
+    with pytest.raises(CheckBlocked), watchdog(0.2):  # and the same thread still fires
+        time.sleep(30)
+    assert watchers() == first

@@ -106,6 +106,11 @@ MUTANTS: dict[str, tuple[str, ...]] = {
     # events the older cassettes never produced (broken_events.py)
     "skips_zero_stream_balances": ("SPOT-BAL-4",),
     "ignores_expired_orders": ("SPOT-FIL-4",),
+    "drops_diffs_before_snapshot": ("SPOT-OB-9",),
+    "stops_on_server_close": ("SPOT-RES-7",),
+    "cancel_requested_means_cancelled": ("SPOT-CXL-6",),
+    "counts_repeated_reports": ("SPOT-FIL-10",),
+    "trusts_min_notional_to_exchange": ("SPOT-RUL-5",),
 }
 
 # A check each mutant must still pass: its bug is the only thing wrong with it.

@@ -4,7 +4,7 @@ from __future__ import annotations
 from binance_data import *
 from scenarios_orders import BUY
 
-from harness.cassette.builder import SERVICE_UNAVAILABLE_HTML, Cassette, server
+from harness.cassette.builder import SERVICE_UNAVAILABLE_HTML, Cassette, close, server
 
 QUIET = "the check turns periodic polling off (poll_interval=1000)"
 
@@ -134,6 +134,78 @@ def expired_by_stream() -> Cassette:
     ]
     start_traffic(c, user_frames=frames)
     place_(c, order_params("CH-Bt1"), body=order_body("CH-Bt1", 58))
+    return c
+
+
+def cancel_filled_order() -> Cassette:
+    # errors.md -2011 with "Unknown order sent.": the order is no longer open; here it filled
+    # just before the cancel reached the matching engine, and its TRADE report comes after.
+    c = Cassette("binance", "cancel_filled_order",
+                 "an open LIMIT buy fills while the client cancels it: the cancel answers -2011"
+                 " Unknown order sent., then the stream reports the fill (FILLED); status and"
+                 " trades answer FILLED to a client that asks; " + QUIET,
+                 inputs={"order": BUY},
+                 expect={"exchange_order_id": "59",
+                         "fills": [{"trade_id": "240", "price": "30000", "amount": "0.01",
+                                    "fee_asset": "BNB", "fee_amount": "0.00035",
+                                    "timestamp": seconds(250)}],
+                         "executed_amount": "0.01", "executed_quote_amount": "300"})
+    frames = [
+        user_event(_er("CH-Bt1", 59, x="NEW", X="NEW"), after_http="place"),
+        user_event(_er("CH-Bt1", 59, x="TRADE", X="FILLED", last_qty="0.01000000",
+                       cum_qty="0.01000000", last_price="30000.00000000", trade_id=240,
+                       commission="0.00035000", commission_asset="BNB",
+                       cum_quote="300.00000000", maker=True, at=250), after_http="cancel"),
+    ]
+    start_traffic(c, user_frames=frames)
+    place_(c, order_params("CH-Bt1"), body=order_body("CH-Bt1", 59))
+    cancel_(c, "CH-Bt1", status=400, body=error(-2011, "Unknown order sent."), id="cancel")
+    status_(c, "CH-Bt1", body=query_body("CH-Bt1", 59, status="FILLED", executed="0.01000000",
+                                          quote="300.00000000", update=250), id="status",
+            repeat=True)
+    trades_(c, 59, [trade_body(240, 59, "30000.00000000", "0.01000000", "300.00000000",
+                               "0.00035000", "BNB", time=250)], id="trades")
+    return c
+
+
+def repeated_reports() -> Cassette:
+    # At-least-once delivery: the stream sends the report of trade 250 again after trade 251.
+    c = Cassette("binance", "repeated_reports",
+                 "executionReports: NEW twice, TRADE 250 (partial), TRADE 251 (partial), TRADE 250"
+                 " again, TRADE 252 (FILLED), FILLED again, then a balance update; " + QUIET,
+                 inputs={"order": BUY},
+                 expect={"exchange_order_id": "61",
+                         "fills": [{"trade_id": "250", "price": "30000", "amount": "0.002",
+                                    "fee_asset": "BTC", "fee_amount": "0.000002",
+                                    "timestamp": seconds(200)},
+                                   {"trade_id": "251", "price": "30000", "amount": "0.003",
+                                    "fee_asset": "BTC", "fee_amount": "0.000003",
+                                    "timestamp": seconds(220)},
+                                   {"trade_id": "252", "price": "30000", "amount": "0.005",
+                                    "fee_asset": "BTC", "fee_amount": "0.000005",
+                                    "timestamp": seconds(300)}],
+                         "executed_amount": "0.01", "executed_quote_amount": "300"},
+                 fault=["duplicate_frame", "fill_after_terminal"])
+
+    def trade(trade_id: int, qty: str, cum: str, status: str, at: int) -> dict:
+        return user_event(_er("CH-Bt1", 61, x="TRADE", X=status, last_qty=qty, cum_qty=cum,
+                              last_price="30000.00000000", trade_id=trade_id,
+                              commission=f"{float(qty) / 1000:.8f}", commission_asset="BTC",
+                              cum_quote=f"{float(cum) * 30000:.8f}", maker=True, at=at))
+
+    frames = [
+        user_event(_er("CH-Bt1", 61, x="NEW", X="NEW"), after_http="place"),
+        user_event(_er("CH-Bt1", 61, x="NEW", X="NEW")),
+        trade(250, "0.00200000", "0.00200000", "PARTIALLY_FILLED", 200),
+        trade(251, "0.00300000", "0.00500000", "PARTIALLY_FILLED", 220),
+        trade(250, "0.00200000", "0.00200000", "PARTIALLY_FILLED", 200),
+        trade(252, "0.00500000", "0.01000000", "FILLED", 300),
+        trade(252, "0.00500000", "0.01000000", "FILLED", 300),
+        # A marker: once the check sees its BalanceUpdated, every report before it was read.
+        user_event(account_position([("BTC", "1.51000000", "0.50000000")])),
+    ]
+    start_traffic(c, user_frames=frames)
+    place_(c, order_params("CH-Bt1"), body=order_body("CH-Bt1", 61))
     return c
 
 
@@ -408,6 +480,36 @@ def user_stream_reconnect() -> Cassette:
     return c
 
 
+def user_stream_terminated() -> Cassette:
+    # WebSocket API: the connection-level serverShutdown event, then the server closes
+    # (1001 going away); the client connects again and subscribes again. The open order and
+    # the balances are what they were: its fill comes on the new connection.
+    c = Cassette("binance", "user_stream_terminated",
+                 "an open LIMIT buy; after the check's ping the server sends serverShutdown and"
+                 " closes the user stream (1001); the connector connects and subscribes again,"
+                 " and the order's fill and a balance update come on the new connection; "
+                 + QUIET,
+                 inputs={"order": BUY},
+                 expect={"connections": 2, "exchange_order_id": "62",
+                         "trade_ids": ["260"], "executed_amount": "0.01",
+                         "updates": [{"asset": "BTC", "total": "2.01", "available": "1.51"}],
+                         "balances": {"BTC": {"total": "2.01", "available": "1.51"},
+                                      "USDT": BALANCES["USDT"], "BNB": BALANCES["BNB"]}})
+    first = [user_event(_er("CH-Bt1", 62, x="NEW", X="NEW"), after_http="place"),
+             server({"event": {"e": "serverShutdown", "E": T0 + 400}}, after_http="go"),
+             close(1001, "going away")]
+    second = [subscribe_user(2), user_ack(2),
+              user_event(_er("CH-Bt1", 62, x="TRADE", X="FILLED", last_qty="0.01000000",
+                             cum_qty="0.01000000", last_price="30000.00000000", trade_id=260,
+                             commission="0.00001000", commission_asset="BTC",
+                             cum_quote="300.00000000", maker=True, at=450)),
+              user_event(account_position([("BTC", "1.51000000", "0.50000000")], at=451))]
+    start_traffic(c, user_frames=first, extra_user=[second])
+    place_(c, order_params("CH-Bt1"), body=order_body("CH-Bt1", 62))
+    ping_(c)
+    return c
+
+
 def security() -> Cassette:
     c = Cassette("binance", "security",
                  "public and private traffic: start, a placement, a rejected placement, a cancel,"
@@ -424,7 +526,9 @@ def security() -> Cassette:
 
 
 ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream, expired_by_stream,
-       fills_rest_and_stream, fill_before_ack, lost_order_fills, events_after_terminal,
+       cancel_filled_order, repeated_reports, fills_rest_and_stream, fill_before_ack,
+       lost_order_fills, events_after_terminal,
        balances, balances_asset_removed, balances_by_stream, balance_to_zero_by_stream,
        rate_limited, rate_limit_burst, weight_burst,
-       time_resync, clock_skew, user_stream_garbage, user_stream_reconnect, security]
+       time_resync, clock_skew, user_stream_garbage, user_stream_reconnect,
+       user_stream_terminated, security]

@@ -76,6 +76,10 @@ def trading_rules() -> Cassette:
                      "below_min_notional": {"pair": "BTC-USDT", "side": "BUY",
                                             "type": "LIMIT", "amount": "0.0001",
                                             "price": "30000"},
+                     # ETHUSDT carries the older MIN_NOTIONAL form (minNotional 10): 2 USDT.
+                     "below_min_notional_older_form": {"pair": "ETH-USDT", "side": "BUY",
+                                                       "type": "LIMIT", "amount": "0.001",
+                                                       "price": "2000"},
                      # PRICE_FILTER maxPrice is 1000000.00: one tick above it.
                      "above_max_price": {"pair": "BTC-USDT", "side": "SELL", "type": "LIMIT",
                                          "amount": "0.0001", "price": "1000000.01"},
@@ -184,6 +188,47 @@ def order_book() -> Cassette:
     return c
 
 
+def order_book_early_frames() -> Cassette:
+    # rest-api.md "How to manage a local order book correctly": buffer the stream's events,
+    # then take a snapshot, drop buffered events with u <= lastUpdateId, apply the rest. Here
+    # the diffs come while the connector has neither its rules (the first exchangeInfo
+    # answers 503: the first diff follows it) nor its BTC book (the first snapshot answers
+    # 503: the others follow it); the snapshot that loads is at 1003, so one buffered diff
+    # is older and one newer.
+    btc_1003 = {"lastUpdateId": 1003,
+                "bids": [["30000.10000000", "0.80000000"], ["29999.50000000", "2.00000000"],
+                         ["29999.00000000", "0.75000000"]],
+                "asks": [["30000.50000000", "0.60000000"], ["30001.00000000", "3.00000000"],
+                         ["30002.00000000", "0.40000000"]]}
+    c = Cassette("binance", "order_book_early_frames",
+                 "depth diffs arrive before the connector has its rules (the first exchangeInfo"
+                 " answers 503) and its BTC book (the first snapshot answers 503): the snapshot then"
+                 " loads at 1003, the buffered diff 1001-1003 is older, 1004-1005 continues it",
+                 expect={"books": {"BTC-USDT": BTC_AFTER,
+                                   "ETH-USDT": {"update_id": 500, "bids": ETH_BOOK["bids"],
+                                                "asks": ETH_BOOK["asks"]}}})
+    time_(c)
+    exchange_info_(c, status=503, body=SERVICE_UNAVAILABLE_HTML, id="exchange_info_unavailable")
+    exchange_info_(c, id="exchange_info")
+    account_(c)
+    c.http("GET", REST, "/api/v3/depth", {"symbol": "BTCUSDT", "limit": "1000"}, status=503,
+           body=SERVICE_UNAVAILABLE_HTML, id="depth_btc_unavailable", response_headers=WEIGHT)
+    depth_(c, "BTCUSDT", btc_1003, id="depth_btc")
+    depth_(c, "ETHUSDT", ETH_BOOK, id="depth_eth")
+    market = [
+        depth_update("BTCUSDT", 995, 1000, [["29999.00000000", "9.99000000"]], [],
+                     after_http="exchange_info_unavailable"),
+        depth_update("BTCUSDT", 1001, 1003,
+                     [["30000.00000000", "0.00000000"], ["30000.10000000", "0.80000000"]],
+                     [["30000.50000000", "0.60000000"]], after_http="depth_btc_unavailable"),
+        depth_update("BTCUSDT", 1004, 1005, [],
+                     [["30001.00000000", "0.00000000"], ["30000.40000000", "2.00000000"]]),
+    ]
+    c.ws(WS_PUBLIC, [subscribe_market(), market_ack(), *market])
+    c.ws(WS_API, [subscribe_user(), user_ack()])
+    return c
+
+
 def order_book_gap() -> Cassette:
     btc_2 = {"lastUpdateId": 1011,
              "bids": [["30010.00000000", "1.00000000"], ["30009.00000000", "2.00000000"]],
@@ -243,4 +288,4 @@ def market_reconnect() -> Cassette:
 
 ALL = [symbols, symbols_unavailable, last_prices, trading_rules, trading_rules_malformed,
        network_ok, network_server_error, network_timeout, startup, startup_user_stream_late,
-       order_book, order_book_gap, market_reconnect]
+       order_book, order_book_early_frames, order_book_gap, market_reconnect]

@@ -31,7 +31,7 @@ from bybit_data import (
 )
 from scenarios_orders import BUY
 
-from harness.cassette.builder import Cassette, FlowMap, server
+from harness.cassette.builder import Cassette, FlowMap, close, server
 
 
 def C(scenario: str, description: str, **kw: Any) -> Cassette:
@@ -138,6 +138,73 @@ def cancel_by_stream() -> Cassette:
     ]
     start_traffic(c, user_frames=frames)
     place_(c, order_params(CID), order_id=oid(53))
+    return c
+
+
+
+def _not_found() -> dict:
+    """The cancel of an order no longer open: spot's 170213, linear's 110001."""
+    if P.linear:
+        return error(110001, "order not exists or too late to cancel")
+    return error(170213, "Order does not exist.")
+
+
+def cancel_filled_order() -> Cassette:
+    c = C("cancel_filled_order",
+          "an open Limit buy fills while the client cancels it: the cancel answers that the"
+          " order does not exist, then the stream reports the execution and the Filled order; "
+          + QUIET,
+          inputs={"order": BUY},
+          expect={"exchange_order_id": oid(59),
+                  "fills": [{"trade_id": "240", "price": "30000", "amount": "0.01",
+                             "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.00001"}],
+                  "executed_amount": "0.01", "executed_quote_amount": "300"})
+    e240 = _exec(59, "240", "30000", "0.01", "0.00001", "BTC", at=250)
+    frames = [
+        order_message(_entry(59, "New"), after_http="place"),
+        execution_message(e240, at=250, after_http="cancel"),
+        order_message(_entry(59, "Filled", "0.01", "300", "0.00001", 250), at=251),
+    ]
+    start_traffic(c, user_frames=frames)
+    place_(c, order_params(CID), order_id=oid(59))
+    cancel_(c, CID, body=_not_found(), id="cancel")
+    return c
+
+
+def repeated_reports() -> Cassette:
+    c = C("repeated_reports",
+          "order and execution messages: New twice, execution 250 (partial), execution 251"
+          " (partial), execution 250 again, execution 252 (the fill), Filled twice, then a"
+          " wallet message; " + QUIET,
+          inputs={"order": BUY},
+          expect={"exchange_order_id": oid(61),
+                  "fills": [{"trade_id": "250", "price": "30000", "amount": "0.002",
+                             "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.000002"},
+                            {"trade_id": "251", "price": "30000", "amount": "0.003",
+                             "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.000003"},
+                            {"trade_id": "252", "price": "30000", "amount": "0.005",
+                             "fee_asset": P.fee_asset("BTC"), "fee_amount": "0.000005"}],
+                  "executed_amount": "0.01", "executed_quote_amount": "300"},
+          fault=["duplicate_frame", "event_after_terminal"])
+    e250 = _exec(61, "250", "30000", "0.002", "0.000002", "BTC", leaves="0.008")
+    filled = _entry(61, "Filled", "0.01", "300", "0.00001", 300)
+    frames = [
+        order_message(_entry(61, "New"), after_http="place"),
+        order_message(_entry(61, "New")),
+        execution_message(e250),
+        order_message(_entry(61, "PartiallyFilled", "0.002", "60", "0.000002"), at=201),
+        execution_message(_exec(61, "251", "30000", "0.003", "0.000003", "BTC", at=220,
+                                leaves="0.005"), at=220),
+        order_message(_entry(61, "PartiallyFilled", "0.005", "150", "0.000005", 220), at=221),
+        execution_message(e250),
+        execution_message(_exec(61, "252", "30000", "0.005", "0.000005", "BTC", at=300),
+                          at=300),
+        order_message(filled, at=301),
+        order_message(filled, at=301),
+        wallet_message([coin("BTC", "2.01", "0.5")]),
+    ]
+    start_traffic(c, user_frames=frames)
+    place_(c, order_params(CID), order_id=oid(61))
     return c
 
 
@@ -359,6 +426,34 @@ def user_stream_reconnect() -> Cassette:
     return c
 
 
+
+def user_stream_terminated() -> Cassette:
+    # The server ends the private stream with a close frame (1001 going away, as on a server
+    # restart); the client connects, authenticates and subscribes again. The open order and
+    # the balances are what they were: its fill comes on the new connection.
+    c = C("user_stream_terminated",
+          "an open Limit buy; after the check's ping the server closes the private stream"
+          " (1001); the connector connects, authenticates and subscribes again, and the"
+          " order's fill and a wallet message come on the new connection; " + QUIET,
+          inputs={"order": BUY},
+          expect={"connections": 2, "exchange_order_id": oid(62),
+                  "trade_ids": ["260"], "executed_amount": "0.01",
+                  "updates": [{"asset": "BTC", "total": "2.01", "available": "1.51"}],
+                  "balances": {"BTC": {"total": "2.01", "available": "1.51"},
+                               "USDT": BALANCES["USDT"], "MNT": BALANCES["MNT"]}})
+    first = [order_message(_entry(62, "New"), after_http="place"),
+             close(1001, "going away", after_http="go")]
+    second = [auth(), auth_ack(), subscribe_private(), private_ack(),
+              execution_message(_exec(62, "260", "30000", "0.01", "0.00001", "BTC", at=450),
+                                 at=450),
+              order_message(_entry(62, "Filled", "0.01", "300", "0.00001", 450), at=451),
+              wallet_message([coin("BTC", "2.01", "0.5")], at=452)]
+    start_traffic(c, user_frames=first, extra_user=[second])
+    place_(c, order_params(CID), order_id=oid(62))
+    ping_(c)
+    return c
+
+
 def security() -> Cassette:
     c = C("security",
           "public and private traffic: start, a placement, a rejected placement, a cancel,"
@@ -374,7 +469,9 @@ def security() -> Cassette:
 
 
 ALL = [fills_by_polling, cancel_by_polling, fills_by_stream, cancel_by_stream,
-       fills_rest_and_stream, fill_before_ack, lost_order_fills, events_after_terminal,
+       cancel_filled_order, repeated_reports, fills_rest_and_stream, fill_before_ack,
+       lost_order_fills, events_after_terminal,
        balances, balances_asset_removed, balances_by_stream, balance_to_zero_by_stream,
        rate_limited, rate_limit_burst,
-       time_resync, clock_skew, user_stream_garbage, user_stream_reconnect, security]
+       time_resync, clock_skew, user_stream_garbage, user_stream_reconnect,
+       user_stream_terminated, security]

@@ -237,6 +237,39 @@ def order_book() -> Cassette:
     return c
 
 
+
+def order_book_early_frames() -> Cassette:
+    # The deltas come while the connector has neither its rules (the first instruments-info
+    # answers 503: the first delta follows it) nor its BTC book (the first REST book answers
+    # 503: the others follow it); the REST book that loads is at 1001, so two buffered
+    # deltas are older.
+    btc_1001 = book("BTCUSDT", 1001, [["30000.10", "0.8"], ["29999.50", "2"],
+                                      ["29999.00", "0.75"]],
+                    [["30000.50", "0.6"], ["30001.00", "3"], ["30002.00", "0.4"]])
+    c = C("order_book_early_frames",
+          "book deltas arrive before the connector has its rules (the first instruments-info"
+          " answers 503) and its BTC book (the first REST book answers 503): the REST book then"
+          " loads at 1001, the buffered deltas 1000 and 1001 are older, 1002-1003 continue it",
+          expect={"books": {"BTC-USDT": BTC_AFTER,
+                            "ETH-USDT": {"update_id": 500, "bids": ETH_BOOK["b"],
+                                         "asks": ETH_BOOK["a"]}}})
+    instruments_(c, status=503, body=SERVICE_UNAVAILABLE_HTML, id="instruments_unavailable")
+    c.http("GET", REST, "/v5/market/orderbook",
+           {"category": P.category, "symbol": "BTCUSDT", "limit": P.depth}, status=503,
+           message="Service Unavailable", body=SERVICE_UNAVAILABLE_HTML,
+           id="depth_btc_unavailable")
+    market = [
+        delta_frame("BTCUSDT", 1000, [["29999.00", "0.75"]], [],
+                    after_http="instruments_unavailable"),
+        delta_frame("BTCUSDT", 1001, [["30000.00", "0"], ["30000.10", "0.8"]],
+                    [["30000.50", "0.6"]], after_http="depth_btc_unavailable"),
+        delta_frame("BTCUSDT", 1002, [], [["30001.00", "0"]]),
+        delta_frame("BTCUSDT", 1003, [], [["30000.40", "2"]]),
+    ]
+    start_traffic(c, btc_book=btc_1001, market_frames=market, stream_snapshots=False)
+    return c
+
+
 def order_book_gap() -> Cassette:
     btc_2 = book("BTCUSDT", 1011, [["30010.00", "1"], ["30009.00", "2"]],
                  [["30011.00", "1.5"], ["30012.00", "2.5"]])
@@ -282,4 +315,4 @@ def market_reconnect() -> Cassette:
 
 ALL = [symbols, symbols_unavailable, last_prices, trading_rules, trading_rules_malformed,
        network_ok, network_server_error, network_timeout, startup, startup_user_stream_late,
-       order_book, order_book_gap, market_reconnect]
+       order_book, order_book_early_frames, order_book_gap, market_reconnect]

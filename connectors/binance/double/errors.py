@@ -7,6 +7,7 @@ refusals (insufficient balance, unknown order, a LIMIT_MAKER that would take) ar
 
 from __future__ import annotations
 
+from connectors.binance.double.markets import notional_filter
 from harness.double import Rejection, RejectReason
 
 DECIMAL_RANGE = r"^([0-9]{1,20})(\.[0-9]{1,20})?$"
@@ -131,18 +132,21 @@ REJECT_REASONS: dict[RejectReason, str] = {
 """executionReport `r` for the exchange's reasons (anything else is "NONE")."""
 
 
-def filter_name(reason: RejectReason) -> str | None:
-    """The Binance filter that a neutral rejection reason stands for, if it is one."""
+def filter_name(reason: RejectReason, symbol: str = "") -> str | None:
+    """The Binance filter that a neutral rejection reason stands for, if it is one (the
+    notional filter by the name `symbol` is listed with)."""
+    if reason is RejectReason.MIN_NOTIONAL:
+        return notional_filter(symbol)
     return _FILTERS.get(reason)
 
 
-def placement_refused(rejection: Rejection, *, by_quote: bool) -> BinanceError:
+def placement_refused(rejection: Rejection, *, by_quote: bool, symbol: str = "") -> BinanceError:
     """The answer to an order the exchange refused, after the wire's own checks passed."""
     if rejection.reason is RejectReason.UNKNOWN_SYMBOL:
         return INVALID_SYMBOL
     if rejection.reason is RejectReason.LOT_SIZE and not by_quote:
         return filter_failure("LOT_SIZE", rejection.message)
-    name = filter_name(rejection.reason)
+    name = filter_name(rejection.reason, symbol)
     if name is not None and rejection.reason is not RejectReason.LOT_SIZE:
         # Filters are checked before the exchange is asked; a MARKET order's notional can
         # still fail here when the book moved since the client looked.

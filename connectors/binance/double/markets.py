@@ -29,6 +29,15 @@ def _spec(pair: TradingPair, status: MarketStatus = MarketStatus.TRADING) -> Mar
 
 
 MARKETS = (_spec(BTC_USDT), _spec(ETH_USDT), _spec(BNB_USDT, MarketStatus.HALTED))
+# Binance moved its notional filter from MIN_NOTIONAL to NOTIONAL symbol by symbol, and its
+# exchangeInfo listed both forms at once: the double serves ETHUSDT in the older form (as
+# cassettes/binance's ETHUSDT), so every run meets both, and a connector must enforce each.
+OLDER_NOTIONAL_FORM = frozenset({"ETHUSDT"})
+
+
+def notional_filter(symbol: str) -> str:
+    """The name of the notional filter `symbol` is listed with (and refused under)."""
+    return "MIN_NOTIONAL" if symbol in OLDER_NOTIONAL_FORM else "NOTIONAL"
 BALANCES = {"BTC": D("10"), "ETH": D("100"), "USDT": D("1000000")}
 LIQUIDITY = USUAL_LIQUIDITY  # (last trade price, bids, asks) of other participants
 

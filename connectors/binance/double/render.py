@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.binance.double.errors import REJECT_REASONS
+from connectors.binance.double.markets import notional_filter
 from harness.double import (
     AssetBalance,
     BalanceDelta,
@@ -63,6 +64,17 @@ def symbol_status(spec: MarketSpec) -> str:
     return _STATUS.get(spec.status, "BREAK")
 
 
+def _notional_filter(spec: MarketSpec) -> Json:
+    """filters.md: NOTIONAL (min and max, each applied to MARKET orders or not), or the older
+    MIN_NOTIONAL (a minimum only) that some symbols are still listed with."""
+    if notional_filter(spec.symbol) == "MIN_NOTIONAL":
+        return {"filterType": "MIN_NOTIONAL", "minNotional": dec(spec.min_notional),
+                "applyToMarket": True, "avgPriceMins": 5}
+    return {"filterType": "NOTIONAL", "minNotional": dec(spec.min_notional),
+            "applyMinToMarket": True, "maxNotional": "9000000.00000000",
+            "applyMaxToMarket": False, "avgPriceMins": 5}
+
+
 def exchange_symbol(spec: MarketSpec) -> Json:
     """One `symbols[]` entry of GET /api/v3/exchangeInfo, filters from the market's spec."""
     return {
@@ -79,9 +91,7 @@ def exchange_symbol(spec: MarketSpec) -> Json:
              "maxPrice": dec(spec.max_price), "tickSize": dec(spec.tick_size)},
             {"filterType": "LOT_SIZE", "minQty": dec(spec.min_qty), "maxQty": dec(spec.max_qty),
              "stepSize": dec(spec.step_size)},
-            {"filterType": "NOTIONAL", "minNotional": dec(spec.min_notional),
-             "applyMinToMarket": True, "maxNotional": "9000000.00000000",
-             "applyMaxToMarket": False, "avgPriceMins": 5},
+            _notional_filter(spec),
         ],
         "permissions": [], "permissionSets": [["SPOT"]],
         "defaultSelfTradePreventionMode": STP_MODE, "allowedSelfTradePreventionModes": [STP_MODE],

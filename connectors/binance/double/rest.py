@@ -170,7 +170,8 @@ def place(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
     result = exchange.place(client_id, spec.pair, side, order_type, qty, price,
                             quote_qty=quote_qty, time_in_force=tif)
     if isinstance(result, Rejection):
-        raise e.placement_refused(result, by_quote=quote_qty is not None)
+        raise e.placement_refused(result, by_quote=quote_qty is not None,
+                                  symbol=spec.symbol)
     resp_type = parsed.get("newOrderRespType") or (
         "ACK" if order_type is OrderType.LIMIT_MAKER else "FULL")
     if resp_type == "ACK":
@@ -207,13 +208,13 @@ def _shape(parsed: Parsed, order_type: OrderType) -> TimeInForce | None:
 
 def _filter_error(problem: Rejection, order_type: OrderType, spec: MarketSpec,
                   price: Decimal | None) -> e.BinanceError:
-    name = e.filter_name(problem.reason)
+    name = e.filter_name(problem.reason, spec.symbol)
     if name is None:  # a non-positive quoteOrderQty is the only shape check left
         return e.filter_failure("NOTIONAL", problem.message)
     # Refused as Binance does, but not blamed on the client: a MARKET order's notional
     # depends on the book at arrival, which the client may not have seen yet. (A price
     # outside minPrice..maxPrice is blamed: TradingRule carries the bounds.)
-    market_notional = order_type is OrderType.MARKET and name == "NOTIONAL"
+    market_notional = order_type is OrderType.MARKET and name in ("NOTIONAL", "MIN_NOTIONAL")
     return e.filter_failure(name, problem.message, invalid=not market_notional)
 
 

@@ -379,3 +379,20 @@ def test_a_form_body_labelled_json_is_read_as_a_form(venue: Venue) -> None:
                             body_is_form=venue.double.body_is_form)
     status, answer, _ = venue.call(request)
     assert status == 200 and request.invalid_reason is None and answer["status"] == "NEW"
+
+
+def test_ethusdt_is_served_in_the_older_min_notional_form_and_refused_under_it(
+        venue: Venue) -> None:
+    """Binance listed MIN_NOTIONAL on some symbols after NOTIONAL replaced it on others: the
+    double serves ETHUSDT that way, so a connector meets both forms in every run."""
+    _, info, _ = venue.public("/api/v3/exchangeInfo")
+    kinds = {s["symbol"]: {f["filterType"] for f in s["filters"]} & {"NOTIONAL", "MIN_NOTIONAL"}
+             for s in info["symbols"]}
+    assert kinds["BTCUSDT"] == {"NOTIONAL"} and kinds["ETHUSDT"] == {"MIN_NOTIONAL"}
+    older = next(f for s in info["symbols"] if s["symbol"] == "ETHUSDT" for f in s["filters"]
+                 if f["filterType"] == "MIN_NOTIONAL")
+    assert older == {"filterType": "MIN_NOTIONAL", "minNotional": "5.00000000",
+                     "applyToMarket": True, "avgPriceMins": 5}
+    status, body, request = venue.limit(symbol="ETHUSDT", price="2000", qty="0.001")
+    assert (status, body) == (400, {"code": -1013, "msg": "Filter failure: MIN_NOTIONAL"})
+    assert request.invalid_reason is not None

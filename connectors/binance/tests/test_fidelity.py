@@ -37,7 +37,9 @@ NOT_JSON = "the body is not JSON (a gateway page or a deliberately broken payloa
 FAULT = "a fault (timeout or reset): there is no payload"
 NO_KIND = "not a kind of payload Binance sends (a deliberately odd frame)"
 TRUNCATED = "an executionReport without x/X (deliberately truncated)"
-KNOWN_REASONS = (NOT_JSON, FAULT, NO_KIND, TRUNCATED)
+NOTICE = ("the WebSocket API's connection-level serverShutdown notice: the double ends a "
+          "connection without one (abruptly, or with a bare close 1001)")
+KNOWN_REASONS = (NOT_JSON, FAULT, NO_KIND, TRUNCATED, NOTICE)
 # Fields that one side may have and the other not, by payload kind (a key prefix): each is
 # conditional or version-dependent in Binance's own answers. Anything else must match.
 TOLERATED: dict[tuple[Key, str], str] = {
@@ -124,7 +126,9 @@ def _ws_pairings(connection: WsConnection) -> Iterator[Pairing]:
             yield Pairing(where, value, unpaired=NO_KIND)
         elif isinstance(value.get("event"), dict):
             event = value["event"]
-            if event.get("e") == "executionReport":
+            if event.get("e") == "serverShutdown" and "subscriptionId" not in value:
+                yield Pairing(where, value, unpaired=NOTICE)
+            elif event.get("e") == "executionReport":
                 if "x" not in event or "X" not in event:
                     yield Pairing(where, value, unpaired=TRUNCATED)
                 else:
