@@ -155,7 +155,8 @@ class Step:
                 (": not open, nothing happens" if r.get("skipped") else "")
         if kind is StepKind.DEPOSIT:
             verb = "deposit" if a["sign"] > 0 else "withdraw"
-            return f"{verb} {r.get('amount', '?')} {r.get('asset', '?')} outside trading"
+            every = " (all that is free)" if a.get("all") else ""
+            return f"{verb} {r.get('amount', '?')} {r.get('asset', '?')}{every} outside trading"
         if kind is StepKind.SEED:
             return (f"another participant sends a {a['side']} of {r.get('qty', '?')} "
                     f"{r.get('pair_name', '?')} at {r.get('price', '?')} ({a['where']})")

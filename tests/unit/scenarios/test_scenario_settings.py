@@ -40,3 +40,18 @@ def test_the_seed_and_example_count_of_a_run_can_be_given_back() -> None:
 def test_a_bad_setting_is_one_clear_line(env: dict[str, str], message: str) -> None:
     with pytest.raises(ScenarioConfigError, match=message.replace("(", r"\(")):
         plan_from_env(env)
+
+
+def test_a_run_adds_a_share_of_streams_only_examples_that_can_be_set() -> None:
+    ci = plan_from_env({"CI": "1"})
+    assert ci.streams_only_examples == 100  # 20 % of 500
+    assert plan_from_env({"CI": "1"}, max_examples=25).streams_only_examples == 5
+    assert ci.hypothesis_settings(streams_only=True).max_examples == 100
+    assert "STREAMS_ONLY" not in ci.reproduce_hint()
+    none = plan_from_env({"CI": "1", "HARNESS_HYPOTHESIS_STREAMS_ONLY": "0"})
+    assert none.streams_only_examples == 0
+    assert none.reproduce_hint().endswith(" HARNESS_HYPOTHESIS_STREAMS_ONLY=0")
+    assert plan_from_env({}, streams_only_examples=7).streams_only_examples == 7
+    with pytest.raises(ScenarioConfigError, match="HARNESS_HYPOTHESIS_STREAMS_ONLY=-1 is "
+                                                  "negative"):
+        plan_from_env({"HARNESS_HYPOTHESIS_STREAMS_ONLY": "-1"})
