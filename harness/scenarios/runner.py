@@ -4,7 +4,10 @@
     run.result                                  # ScenarioResult, what reports read
     run.error                                   # the exception hypothesis raised, if any
 
-The seed is printed before the run starts and stored in the result; rerunning with
+A run has two passes over one world (one double server): the plan's examples with the
+connector's status and balance polling on, then `plan.streams_only_examples` with it off
+(connectors with a user stream), each seeded with the run's seed; the first failure ends
+the run. The seed is printed before the run starts and stored in the result; rerunning with
 HARNESS_HYPOTHESIS_SEED=<seed> (same profile, same code) draws the same examples. A failure
 is exported as a regression cassette (cassettes/<connector>/regressions/) unless
 `export=False`.
@@ -64,7 +67,8 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
     plan = plan or plan_from_env()
     if not quiet:
         print(f"scenarios {manifest.name}: profile {plan.profile.name}, seed {plan.seed}, "
-              f"{plan.max_examples} examples of {plan.step_count} steps "
+              f"{plan.max_examples} examples of {plan.step_count} steps, then "
+              f"{plan.streams_only_examples} streams only "
               f"(reproduce: {plan.reproduce_hint()})", file=sys.stderr)
     started = time.perf_counter()
     error: BaseException | None = None

@@ -193,14 +193,20 @@ def plan_from_env(env: Mapping[str, str] | None = None, *, max_examples: int | N
     if seed is None:
         seed = chosen.fixed_seed if chosen.fixed_seed is not None else random.getrandbits(32)
     if max_examples is None:
-        max_examples = _int_env(environ, EXAMPLES_ENV) or chosen.max_examples
+        max_examples = _int_env(environ, EXAMPLES_ENV)
+    if max_examples is None:
+        max_examples = chosen.max_examples  # 0 is allowed: the streams-only pass alone
     if streams_only_examples is None:
         streams_only_examples = _int_env(environ, STREAMS_ONLY_ENV)
     if streams_only_examples is None:
         streams_only_examples = _share(chosen, max_examples)
-    if streams_only_examples < 0:
-        raise ScenarioConfigError(f"{STREAMS_ONLY_ENV}={streams_only_examples} is negative; "
-                                  "set it to 0 (no streams-only pass) or more")
+    if streams_only_examples < 0 or max_examples < 0:
+        raise ScenarioConfigError(f"{EXAMPLES_ENV}={max_examples}, {STREAMS_ONLY_ENV}="
+                                  f"{streams_only_examples}: a count is negative; set each to "
+                                  "0 (no such pass) or more")
+    if streams_only_examples == max_examples == 0:
+        raise ScenarioConfigError(f"{EXAMPLES_ENV}=0 and {STREAMS_ONLY_ENV}=0 leave no example "
+                                  "to run; set either to 1 or more")
     return RunPlan(chosen, seed, max_examples, streams_only_examples)
 
 

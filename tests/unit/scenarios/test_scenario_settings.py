@@ -52,6 +52,15 @@ def test_a_run_adds_a_share_of_streams_only_examples_that_can_be_set() -> None:
     assert none.streams_only_examples == 0
     assert none.reproduce_hint().endswith(" HARNESS_HYPOTHESIS_STREAMS_ONLY=0")
     assert plan_from_env({}, streams_only_examples=7).streams_only_examples == 7
-    with pytest.raises(ScenarioConfigError, match="HARNESS_HYPOTHESIS_STREAMS_ONLY=-1 is "
-                                                  "negative"):
+    with pytest.raises(ScenarioConfigError, match="HARNESS_HYPOTHESIS_STREAMS_ONLY=-1: a "
+                                                  "count is negative"):
         plan_from_env({"HARNESS_HYPOTHESIS_STREAMS_ONLY": "-1"})
+    with pytest.raises(ScenarioConfigError, match="leave no example to run"):
+        plan_from_env({"HARNESS_HYPOTHESIS_EXAMPLES": "0",
+                       "HARNESS_HYPOTHESIS_STREAMS_ONLY": "0"})
+
+
+def test_the_streams_only_pass_can_run_alone() -> None:
+    alone = plan_from_env({"CI": "1", "HARNESS_HYPOTHESIS_EXAMPLES": "0",
+                           "HARNESS_HYPOTHESIS_STREAMS_ONLY": "100"})
+    assert (alone.max_examples, alone.streams_only_examples) == (0, 100)
