@@ -11,7 +11,6 @@ manifest names an exchange double gets the machine without writing code.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
@@ -35,6 +34,7 @@ from harness.scenarios.steps import (
     StepKind,
     describe_steps,
 )
+from harness.scenarios.streams_only import StreamsOnlyFaults, StreamsOnlyRules
 from harness.scenarios.world import World
 from harness.standard.capabilities import Capability
 from harness.standard.enums import OrderType, Standard, TradeSide
@@ -196,34 +196,22 @@ class LifecycleMachine(FaultRules, RuleBasedStateMachine):
         self._do(Step(StepKind.PULL, {"pair": pair, "side": side}))
 
 
-class StreamsOnlyRules:
-    """Rules only the streams-only pass draws (spot): events that polling used to repair."""
-
-    _do: Callable[[Step], Any]  # LifecycleMachine's
-
-    @rule(pair=PAIR_INDEX, asset=st.sampled_from(["quote", "base"]))
-    def withdraw_all(self, pair: int, asset: str) -> None:
-        # A total of exactly zero on the stream (issue 17, class 4): half-withdrawals never
-        # reach it, and in the polling pass the next balance poll would repair a skipped one.
-        self._do(Step(StepKind.DEPOSIT, {"pair": pair, "asset": asset, "sign": -1,
-                                         "all": True}))
-
-
 def machine_for(world: World) -> type[LifecycleMachine]:
     """A machine class bound to `world` (hypothesis instantiates it with no arguments); in
-    the streams-only pass (`world.streams_only`) a spot machine also withdraws whole
-    balances. The polling pass keeps its rules, so a seed draws the same examples there."""
+    the streams-only pass (`world.streams_only`) with that pass's rules first in line
+    (harness/scenarios/streams_only.py). The polling pass keeps its rules, so a seed draws
+    the same examples there as before the streams-only pass existed."""
     name = f"Lifecycle_{world.manifest.name}"
     bases: tuple[type, ...] = (LifecycleMachine,)
-    if world.manifest.standard is Standard.PERPETUAL:  # spot connectors keep the spot machine
+    perpetual = world.manifest.standard is Standard.PERPETUAL
+    if perpetual:  # spot connectors keep the spot machine
         from harness.scenarios.perpetual import PerpetualMachine, install
 
         bases = (PerpetualMachine,)
         install(world)
-    elif world.streams_only:
-        bases = (StreamsOnlyRules, LifecycleMachine)
     if world.streams_only:
         name += "_streams_only"
+        bases = (StreamsOnlyFaults if perpetual else StreamsOnlyRules, *bases)
     machine: type[LifecycleMachine] = type(name, bases, {"world": world,
                                                          "__module__": __name__})
     return machine

@@ -24,6 +24,7 @@ from harness.scenarios.invariants import (
     request_problems,
     tracking_problems,
 )
+from harness.scenarios.streams_only import may_stay_pending
 from harness.scenarios.world import World
 from harness.standard.capabilities import Capability
 from harness.standard.enums import TradeSide
@@ -62,16 +63,6 @@ async def wait_for(condition: Callable[[], list[str]], deadline: float,
 def orders_agree(world: World) -> list[str]:
     connector, exchange, _ = world.live()
     return order_agreement(connector, exchange, world.ledger, may_stay_pending(world))
-
-
-def may_stay_pending(world: World) -> list[str]:
-    """Orders whose placement met a 5xx or a timeout, in the streams-only pass: the stream
-    reports those the exchange accepted, but only a status query (a poll) can tell the
-    connector that one was never created, so waiting for FAILED there would judge polling."""
-    if not world.streams_only:
-        return []
-    return [cid for cid, placement in world.ledger.placements.items()
-            if placement.outcome_unknown]
 
 
 def streams_up(world: World) -> list[str]:
