@@ -151,6 +151,9 @@ class Step:
             return (f"another participant takes {portion} {a['order']} "
                     f"({r.get('qty', '?')} at {r.get('price', '?')}, {a['order']} is maker)")
         if kind is StepKind.EXPIRE:
+            if "order" not in a:  # the streams-only pass: the newest order open there
+                nothing = "our newest open order: none, nothing happens"
+                return f"the exchange expires {r.get('order', nothing)}"
             return f"the exchange expires {a['order']}" + \
                 (": not open, nothing happens" if r.get("skipped") else "")
         if kind is StepKind.DEPOSIT:

@@ -12,6 +12,8 @@ machine is the usual one with these mixins first in line:
   one standing until a later snapshot or a poll (the polling pass reorders, and judges the
   order reports);
 - `withdraw_all` (spot): a total of exactly zero on the stream;
+- `expire_newest` (spot): the exchange expires our newest open order (EXPIRED on the
+  stream, which polling would otherwise report as cancelled);
 - an order whose placement met a 5xx or a timeout may stay PENDING_CREATE when the exchange
   never accepted it (`may_stay_pending`): only a status query could tell the connector.
 """
@@ -54,6 +56,12 @@ class StreamsOnlyRules(StreamsOnlyFaults):
         # reach it, and in the polling pass the next balance poll would repair a skipped one.
         self._do(Step(StepKind.DEPOSIT, {"pair": pair, "asset": asset, "sign": -1,
                                          "all": True}))
+
+    @rule()
+    def expire_newest(self) -> None:
+        # The exchange ends an order by itself (an EXPIRED report on the stream): the bundle's
+        # `expire` often draws an order that is no longer open; this one never misses.
+        self._do(Step(StepKind.EXPIRE))
 
 
 def may_stay_pending(world: World) -> list[str]:
