@@ -20,7 +20,7 @@ import os
 import tomllib
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,13 @@ REACHABLE = {
     "liquidations_ignored": "P7: the exchange liquidated",  # no PositionLiquidated
 }
 
+# Found only by the streams-only pass (positions, status and balance polling off; issue 17
+# class 3), hunted with that pass alone (the ci seed, its 100 examples): in the polling pass
+# the next positions poll brought what the stream handler dropped.
+STREAMS_ONLY_REACHABLE = {
+    "ignores_position_stream": "P1: position",  # a position the stream opened is missing
+}
+
 OUT_OF_REACH = {
     # What the machine never does or never looks at.
     "base_collateral": "no invariant reads the collateral tokens",
@@ -55,8 +62,6 @@ OUT_OF_REACH = {
     "default_close": "the machine always names the action of what it places",
     "positions_never_closed": "the position topic reports every close; the REST-only path "
                               "needs a close while the user stream is down",
-    "ignores_position_stream": "positions are polled every 2 clock-seconds: quiescence "
-                               "waits long enough for REST to bring them",
     "capped_close_never_completes": "not found reproducibly within the ci budget: a close "
                                     "larger than the position must trade (MARKET, or a "
                                     "LIMIT at the touch that fills)",
@@ -88,7 +93,10 @@ def _hunt(name: str) -> Finding:
     manifest = tomllib.loads((MUTANTS_DIR / name / "connector.toml").read_text())
     module, _, attribute = manifest["connector"].partition(":")
     broken = getattr(importlib.import_module(module), attribute)
-    run = run_scenarios(load_registry().get("bybit_perpetual"), plan_from_env({}, profile="ci"),
+    plan = plan_from_env({}, profile="ci")
+    if name in STREAMS_ONLY_REACHABLE:
+        plan = replace(plan, max_examples=0)
+    run = run_scenarios(load_registry().get("bybit_perpetual"), plan,
                         connector_class=broken, export=False, quiet=True)
     return Finding(not run.result.passed, run.result.failure, run.result.examples)
 
@@ -114,20 +122,24 @@ def hunts() -> Iterator[Hunts]:
     under_xdist = bool(os.environ.get("PYTEST_XDIST_WORKER"))
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1 if under_xdist else 2, mp_context=context) as pool:
-        yield Hunts(pool, prefetch=[] if under_xdist else sorted(REACHABLE))
+        yield Hunts(pool, prefetch=[] if under_xdist else sorted({**REACHABLE,
+                                                                    **STREAMS_ONLY_REACHABLE}))
 
 
 def test_every_perp_mutant_is_either_reachable_or_explained() -> None:
     mutants = {path.parent.name for path in MUTANTS_DIR.glob("*/connector.toml")}
-    assert set(REACHABLE) | set(OUT_OF_REACH) == mutants
-    assert not set(REACHABLE) & set(OUT_OF_REACH)
+    lists = (set(REACHABLE), set(STREAMS_ONLY_REACHABLE), set(OUT_OF_REACH))
+    assert set.union(*lists) == mutants
+    assert sum(map(len, lists)) == len(mutants)  # each in one list only
 
 
-@pytest.mark.parametrize("mutant", sorted(REACHABLE))
+@pytest.mark.parametrize("mutant", sorted({**REACHABLE, **STREAMS_ONLY_REACHABLE}))
 def test_the_machine_finds_the_perp_mutant(hunts: Hunts, mutant: str) -> None:
     finding = hunts.finding(mutant)
     assert finding.found, f"{mutant}: {finding.examples} examples found nothing"
     if finding.failure.startswith("Flaky"):
         return  # found, but not again on replay: see the module doc
-    expected = REACHABLE[mutant]
+    expected = {**REACHABLE, **STREAMS_ONLY_REACHABLE}[mutant]
     assert expected in finding.failure, finding.failure
+    if mutant in STREAMS_ONLY_REACHABLE:
+        assert "(streams only: status and balance polling off)" in finding.failure
