@@ -94,8 +94,8 @@ class ScenarioProfile:
     time."""
     streams_only_share: float = 0.2
     """Streams-only examples run after the polling ones, as a share of their count: 100 of
-    ci's 500 find the stream-handling bugs polling hid (tests/integration/scenarios), for
-    about a sixth more time per connector."""
+    ci's 500 find the stream-handling bugs polling hid (tests/integration/scenarios); they
+    cost no more per example than the polling ones (docs/scenarios.md, "Speed")."""
     ws_delay: float = 0.02
     reorder_release: float = 0.05
     hold_limit: float = 5.0
