@@ -9,6 +9,10 @@ loop skipped (harness.idle_time). A benchmark, not a test: the figure is
 reported whatever it is; the target is 200 examples of up to 30 steps in under 10 s.
 
     harness bench scenarios [--connector NAME] [--examples N] [--steps N] [--seed N]
+                            [--streams-only N]
+
+The examples are the polling pass; the streams-only pass adds its share (a fifth) unless
+--streams-only gives its count (0: none; with --examples 0, that pass alone).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
                         help=f"examples per connector ({TARGET_EXAMPLES})")
     parser.add_argument("--steps", type=int, default=None, help="steps per example (profile)")
     parser.add_argument("--seed", type=int, default=None, help="seed (profile's, or random)")
+    parser.add_argument("--streams-only", type=int, default=None, metavar="N",
+                        help="examples of the streams-only pass (a fifth of --examples)")
     return parser.parse_args(list(argv))
 
 
@@ -51,9 +57,13 @@ def main(args: Any) -> int:
         return 2
     code = 0
     for manifest in manifests:
-        plan = plan_from_env(max_examples=options.examples, step_count=options.steps,
-                             seed=options.seed,
-                             profile=None if _profile_set() else "ci")
+        try:
+            plan = plan_from_env(max_examples=options.examples, step_count=options.steps,
+                                 seed=options.seed, streams_only_examples=options.streams_only,
+                                 profile=None if _profile_set() else "ci")
+        except ValueError as exc:  # ScenarioConfigError: one clear line
+            print(f"harness bench scenarios: {exc}")
+            return 2
         run = run_scenarios(manifest, plan, export=False, quiet=True)
         print(format_run(manifest.name, run))
         if not run.result.passed:
@@ -81,7 +91,8 @@ def format_run(name: str, run: Any) -> str:
     target = (f"target: {TARGET_EXAMPLES} examples in < {TARGET_SECONDS:g} s on 2 cores; "
               f"at this rate {TARGET_EXAMPLES / run.examples_per_second:.1f} s"
               if run.examples_per_second else "")
-    text = (f"{name}: {result.examples} examples of up to {run.plan.step_count} steps in "
+    text = (f"{name}: {result.examples} examples of up to {run.plan.step_count} steps "
+            f"({run.plan.max_examples} + {run.plan.streams_only_examples} streams only asked) in "
             f"{seconds:.2f} s = {run.examples_per_second:.1f} examples/s, profile "
             f"{run.plan.profile.name}, seed {result.seed}, {verdict}\n"
             f"  time: {', '.join(parts)}\n"

@@ -8,10 +8,12 @@ and the same exchange, it sends the same requests. It records what each step cam
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from harness.double import Exchange
+from harness.double.faults import HttpFault, HttpFaultKind
 from harness.double.orders import Order
 from harness.scenarios.edges import FALLBACK_PRICE, amount_for, min_size, price_for
 from harness.scenarios.ledger import Placement
@@ -22,6 +24,9 @@ from harness.standard.pair import TradingPair
 
 UNKNOWN_ORDER_ID = "harness-never-placed-1"
 RETRY_AFTER = 0.5  # clock seconds a 429 fault asks the client to wait
+UNKNOWN_OUTCOMES = frozenset({HttpFaultKind.SERVER_ERROR, HttpFaultKind.TIMEOUT,
+                              HttpFaultKind.ACCEPTED_THEN_TIMEOUT,
+                              HttpFaultKind.EXECUTED_THEN_SERVER_ERROR})
 
 
 class Driver:
@@ -57,16 +62,29 @@ class Driver:
         reference = price or (ask if side is TradeSide.BUY else bid) or FALLBACK_PRICE
         amount = amount_for(AmountKind(a["amount"]), spec, reference,
                             self._affordable(exchange, pair, side, reference))
-        client_id = await connector.place_order(pair, side, order_type, amount, price)
+        client_id, unknown = await self._placement(
+            connector.place_order(pair, side, order_type, amount, price))
         index = len(self.refs) + 1
         self.refs[index] = client_id
         tracked = connector.get_order(client_id)
         self.world.ledger.placed(Placement(
             f"o{index}", client_id, pair, side, order_type,
-            tracked.amount if tracked is not None else amount, price, asked_amount=amount))
+            tracked.amount if tracked is not None else amount, price, asked_amount=amount,
+            outcome_unknown=unknown))
         step.resolved.update(order=f"o{index}", client_order_id=client_id, pair_name=str(pair),
                              amount=str(amount), price=None if price is None else str(price))
         return OrderRef(index)
+
+    async def _placement(self, place_order: Awaitable[str]) -> tuple[str, bool]:
+        """The client order id `place_order` returns, and whether its outcome is unknown to
+        the connector (the placement request met a 5xx or a timeout)."""
+        faults = self.world.live()[2].faults
+        applied_before = len(faults.applied)
+        client_id = await place_order
+        unknown = any(applied.target == "place" and isinstance(applied.fault, HttpFault)
+                      and applied.fault.kind in UNKNOWN_OUTCOMES
+                      for applied in faults.applied[applied_before:])
+        return client_id, unknown
 
     def _affordable(self, exchange: Exchange, pair: TradingPair, side: TradeSide,
                     reference: Decimal) -> Decimal:
@@ -131,6 +149,15 @@ class Driver:
 
     async def _expire(self, step: Step) -> None:
         _, exchange, _ = self.world.live()
+        if "order" not in step.args:  # the newest of our orders the exchange has open
+            for index in sorted(self.refs, reverse=True):
+                order = exchange.order(client_order_id=self.refs[index])
+                if order is not None and order.is_open:
+                    step.resolved["order"] = f"o{index}"
+                    exchange.expire(order.order_id)
+                    return
+            step.resolved["skipped"] = True
+            return
         client_id = self.refs[step.args["order"].index]
         order = exchange.order(client_order_id=client_id)
         if order is None or not order.is_open:
@@ -148,6 +175,8 @@ class Driver:
         quantum = spec.step_size if base else Decimal("0.01")
         if step.args["sign"] > 0:
             amount = min_size(spec) * 20 if base else max(spec.min_notional, Decimal(1)) * 20
+        elif step.args.get("all"):
+            amount = exchange.balance(asset).free  # the total reaches zero if nothing is locked
         else:
             amount = _down(exchange.balance(asset).free / 2, quantum)
         step.resolved.update(asset=asset, amount=str(amount))

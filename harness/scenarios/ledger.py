@@ -36,6 +36,9 @@ class Placement:
     price: Decimal | None
     asked_amount: Decimal | None = None
     """The amount the machine asked for, before the connector quantized it (`amount`)."""
+    outcome_unknown: bool = False
+    """The placement request met a 5xx or a timeout: only a query can tell the connector
+    whether the exchange has the order."""
 
 
 @dataclass

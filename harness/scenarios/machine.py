@@ -34,6 +34,7 @@ from harness.scenarios.steps import (
     StepKind,
     describe_steps,
 )
+from harness.scenarios.streams_only import StreamsOnlyFaults, StreamsOnlyRules
 from harness.scenarios.world import World
 from harness.standard.capabilities import Capability
 from harness.standard.enums import OrderType, Standard, TradeSide
@@ -196,15 +197,24 @@ class LifecycleMachine(FaultRules, RuleBasedStateMachine):
 
 
 def machine_for(world: World) -> type[LifecycleMachine]:
-    """A machine class bound to `world` (hypothesis instantiates it with no arguments)."""
+    """A machine class bound to `world` (hypothesis instantiates it with no arguments); in
+    the streams-only pass (`world.streams_only`) with that pass's rules first in line
+    (harness/scenarios/streams_only.py). The polling pass keeps its rules, so a seed draws
+    the same examples there as before the streams-only pass existed."""
     name = f"Lifecycle_{world.manifest.name}"
-    base: type[LifecycleMachine] = LifecycleMachine
-    if world.manifest.standard is Standard.PERPETUAL:  # spot connectors keep the spot machine
+    bases: tuple[type, ...] = (LifecycleMachine,)
+    perpetual = world.manifest.standard is Standard.PERPETUAL
+    if perpetual:  # spot connectors keep the spot machine
         from harness.scenarios.perpetual import PerpetualMachine, install
 
-        base = PerpetualMachine
+        bases = (PerpetualMachine,)
         install(world)
-    return type(name, (base,), {"world": world, "__module__": __name__})
+    if world.streams_only:
+        name += "_streams_only"
+        bases = (StreamsOnlyFaults if perpetual else StreamsOnlyRules, *bases)
+    machine: type[LifecycleMachine] = type(name, bases, {"world": world,
+                                                         "__module__": __name__})
+    return machine
 
 
 def driver_for(world: World) -> Driver:

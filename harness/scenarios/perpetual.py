@@ -130,13 +130,14 @@ class PerpetualDriver(Driver):
             snapshot = exchange.snapshot(pair, 1)
             levels = snapshot.asks if side is TradeSide.BUY else snapshot.bids
             price = levels[0][0] if levels else exchange.mark_price(pair)
-        client_id = await connector.place_order(pair, side, order_type, amount, price,
-                                                PositionAction.CLOSE)
+        client_id, unknown = await self._placement(connector.place_order(
+            pair, side, order_type, amount, price, PositionAction.CLOSE))
         index_ref = len(self.refs) + 1
         self.refs[index_ref] = client_id
         self._remember(client_id, side, PositionAction.CLOSE)
         self.world.ledger.placed(Placement(f"o{index_ref}", client_id, pair, side, order_type,
-                                           accepted, price, asked_amount=accepted))
+                                           accepted, price, asked_amount=accepted,
+                                           outcome_unknown=unknown))
         step.resolved.update(order=f"o{index_ref}", client_order_id=client_id,
                              pair_name=str(pair), side=side.value, amount=str(amount),
                              price=None if price is None else str(price),

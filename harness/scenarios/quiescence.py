@@ -24,6 +24,7 @@ from harness.scenarios.invariants import (
     request_problems,
     tracking_problems,
 )
+from harness.scenarios.streams_only import may_stay_pending
 from harness.scenarios.world import World
 from harness.standard.capabilities import Capability
 from harness.standard.enums import TradeSide
@@ -61,7 +62,7 @@ async def wait_for(condition: Callable[[], list[str]], deadline: float,
 
 def orders_agree(world: World) -> list[str]:
     connector, exchange, _ = world.live()
-    return order_agreement(connector, exchange, world.ledger)
+    return order_agreement(connector, exchange, world.ledger, may_stay_pending(world))
 
 
 def streams_up(world: World) -> list[str]:
@@ -82,7 +83,7 @@ def everything_agrees(world: World) -> list[str]:
     if not connector.ready:
         problems.append(f"4: the connector is not ready after the faults ended: status "
                         f"{dict(connector.status)}")
-    problems += order_agreement(connector, exchange, world.ledger)
+    problems += order_agreement(connector, exchange, world.ledger, may_stay_pending(world))
     problems += balance_problems(connector, exchange)
     problems += book_agreement(connector, exchange, world.pairs)
     for check in world.agreement_checks:

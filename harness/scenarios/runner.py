@@ -4,7 +4,10 @@
     run.result                                  # ScenarioResult, what reports read
     run.error                                   # the exception hypothesis raised, if any
 
-The seed is printed before the run starts and stored in the result; rerunning with
+A run has two passes over one world (one double server): the plan's examples with the
+connector's status and balance polling on, then `plan.streams_only_examples` with it off
+(connectors with a user stream), each seeded with the run's seed; the first failure ends
+the run. The seed is printed before the run starts and stored in the result; rerunning with
 HARNESS_HYPOTHESIS_SEED=<seed> (same profile, same code) draws the same examples. A failure
 is exported as a regression cassette (cassettes/<connector>/regressions/) unless
 `export=False`.
@@ -31,6 +34,7 @@ from harness.scenarios.settings import RunPlan, plan_from_env
 from harness.scenarios.steps import Step, describe_steps
 from harness.scenarios.world import NoDouble, World, quiet_gc
 from harness.standard.api import SpotConnector
+from harness.standard.capabilities import Capability
 
 log = logging.getLogger(__name__)
 FAILURE_LIMIT = 4000
@@ -63,7 +67,8 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
     plan = plan or plan_from_env()
     if not quiet:
         print(f"scenarios {manifest.name}: profile {plan.profile.name}, seed {plan.seed}, "
-              f"{plan.max_examples} examples of {plan.step_count} steps "
+              f"{plan.max_examples} examples of {plan.step_count} steps, then "
+              f"{plan.streams_only_examples} streams only "
               f"(reproduce: {plan.reproduce_hint()})", file=sys.stderr)
     started = time.perf_counter()
     error: BaseException | None = None
@@ -75,11 +80,15 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
         result = ScenarioResult(manifest.name, False, 0, str(plan.seed), failure=str(exc))
         return ScenarioRun(result, plan, time.perf_counter() - started, exc)
     with _quiet_logs(), quiet_gc(), contextlib.closing(world):
-        machine = hypothesis_seed(plan.seed)(machine_for(world))
-        try:
-            run_state_machine_as_test(machine, settings=plan.hypothesis_settings())
-        except Exception as exc:  # hypothesis re-raises the minimal failure
-            error = exc
+        for streams_only in _passes(manifest, plan):
+            world.streams_only = streams_only
+            machine = hypothesis_seed(plan.seed)(machine_for(world))
+            try:
+                run_state_machine_as_test(
+                    machine, settings=plan.hypothesis_settings(streams_only=streams_only))
+            except Exception as exc:  # hypothesis re-raises the minimal failure
+                error = exc
+                break
     seconds = time.perf_counter() - started
     steps = list(world.failing_steps) if error is not None else []
     cassette = ""
@@ -88,13 +97,24 @@ def run_scenarios(manifest: Manifest, plan: RunPlan | None = None, *,
     result = ScenarioResult(
         connector=manifest.name, passed=error is None, examples=world.examples,
         seed=str(plan.seed),
-        failure=_failure_text(error, steps, plan) if error is not None else "",
+        failure=_failure_text(error, steps, plan, world.streams_only)
+        if error is not None else "",
         minimal_steps=describe_steps(steps), regression_cassette=cassette)
     return ScenarioRun(result, plan, seconds, error, steps, dict(world.timings),
                        getattr(world.bridge.loop, "skipped", 0.0))
 
 
-def _failure_text(error: BaseException, steps: list[Step], plan: RunPlan) -> str:
+def _passes(manifest: Manifest, plan: RunPlan) -> list[bool]:
+    """The passes of a run, by `streams_only`: polling on, then off. Without a user stream
+    the connector learns of orders and balances only by polling, so it has no second pass."""
+    passes = [False] if plan.max_examples > 0 else []
+    if plan.streams_only_examples > 0 and Capability.USER_STREAM in manifest.capabilities:
+        passes.append(True)
+    return passes
+
+
+def _failure_text(error: BaseException, steps: list[Step], plan: RunPlan,
+                  streams_only: bool = False) -> str:
     """The broken invariants (numbered as in docs/scenarios.md) and how to reproduce."""
     problems = getattr(error, "problems", None)
     flaky_cause = _first_with_problems(error) if not problems else None
@@ -103,7 +123,8 @@ def _failure_text(error: BaseException, steps: list[Step], plan: RunPlan) -> str
         text = (f"{type(error).__name__}: it did not fail again on replay; the first run "
                 "broke: " + "; ".join(str(problem) for problem in problems or ()))
     elif problems:
-        text = (f"invariants broken after step {len(steps)}: "
+        mode = " (streams only: status and balance polling off)" if streams_only else ""
+        text = (f"invariants broken{mode} after step {len(steps)}: "
                 + "; ".join(str(problem) for problem in problems))
     else:  # hypothesis' own errors (e.g. a failure that did not reproduce: Flaky)
         text = f"{type(error).__name__}: {error}".strip()

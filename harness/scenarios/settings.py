@@ -3,11 +3,17 @@
     HARNESS_HYPOTHESIS_PROFILE=dev|ci|nightly   default: ci when CI is set, else dev
     HARNESS_HYPOTHESIS_SEED=<int>               replay a run: the seed every result prints
     HARNESS_HYPOTHESIS_EXAMPLES=<int>           override the profile's example count
+    HARNESS_HYPOTHESIS_STREAMS_ONLY=<int>       override the streams-only examples (0: none)
 
 `ci` is reproducible (a fixed seed unless one is given, no example database) and runs 500
 examples per connector (at least 200 were asked for); `dev` draws a fresh seed per run and
 keeps failing examples in .hypothesis/ (gitignored) so the next run tries them first;
 `nightly` explores longer, with a fresh (printed, stored) seed and real client-side timeouts.
+
+Each run has two passes: the examples above with the connector's periodic status and balance
+polling on, then `streams_only_share` of that many more with it off (`POLLING_OFF`), so that
+only the streams move the connector's state and stream handling is judged alone
+(docs/scenarios.md, "Streams only").
 
 The hypothesis side of each profile is registered as `harness-<name>` (see
 `hypothesis_settings`); it is never loaded globally, so other hypothesis tests keep theirs.
@@ -15,6 +21,7 @@ The hypothesis side of each profile is registered as `harness-<name>` (see
 
 from __future__ import annotations
 
+import math
 import os
 import random
 from collections.abc import Mapping
@@ -26,6 +33,10 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 PROFILE_ENV = "HARNESS_HYPOTHESIS_PROFILE"
 SEED_ENV = "HARNESS_HYPOTHESIS_SEED"
 EXAMPLES_ENV = "HARNESS_HYPOTHESIS_EXAMPLES"
+STREAMS_ONLY_ENV = "HARNESS_HYPOTHESIS_STREAMS_ONLY"
+POLLING_OFF = 1_000_000.0
+"""The poll interval (clock seconds, 11 days) of the streams-only pass: no example lasts a
+fraction of it, so after its start-up reads the connector polls neither status nor balances."""
 CI_SEED = 20260101
 """The seed CI uses unless HARNESS_HYPOTHESIS_SEED says otherwise (any fixed value will do:
 what matters is that two CI runs of the same code draw the same examples)."""
@@ -81,6 +92,10 @@ class ScenarioProfile:
     """When no socket has data, the run's loop jumps its time towards the next timer by at
     most this many seconds at a time (harness.idle_time); None waits in real
     time."""
+    streams_only_share: float = 0.2
+    """Streams-only examples run after the polling ones, as a share of their count: 100 of
+    ci's 500 find the stream-handling bugs polling hid (tests/integration/scenarios); they
+    cost no more per example than the polling ones (docs/scenarios.md, "Speed")."""
     ws_delay: float = 0.02
     reorder_release: float = 0.05
     hold_limit: float = 5.0
@@ -130,6 +145,8 @@ class RunPlan:
     profile: ScenarioProfile
     seed: int
     max_examples: int
+    streams_only_examples: int = 0
+    """Examples of the second pass, with status and balance polling off (0: no such pass)."""
     # Shrinking a failure to its fewest steps costs far more than finding it (a mutant found
     # in 6 examples took 690 to shrink): a caller that only asks *whether* the machine finds
     # a bug, such as the project's mutant hunts, turns it off. Reports want it on.
@@ -139,29 +156,36 @@ class RunPlan:
     def step_count(self) -> int:
         return self.profile.step_count
 
-    def hypothesis_settings(self) -> settings:
-        """The registered hypothesis profile, with this run's example count."""
+    def hypothesis_settings(self, *, streams_only: bool = False) -> settings:
+        """The registered hypothesis profile, with the example count of this run's pass."""
         base = settings.get_profile(self.profile.hypothesis_profile)
+        examples = self.streams_only_examples if streams_only else self.max_examples
         phases = base.phases if self.shrink else tuple(
             phase for phase in base.phases if phase is not Phase.shrink)
-        return settings(base, max_examples=self.max_examples,
-                        stateful_step_count=self.profile.step_count, phases=phases)
+        return settings(base, max_examples=examples, stateful_step_count=self.profile.step_count,
+                        phases=phases)
 
     def reproduce_hint(self) -> str:
-        return (f"{PROFILE_ENV}={self.profile.name} {SEED_ENV}={self.seed}"
-                + (f" {EXAMPLES_ENV}={self.max_examples}"
-                   if self.max_examples != self.profile.max_examples else ""))
+        hint = f"{PROFILE_ENV}={self.profile.name} {SEED_ENV}={self.seed}"
+        if self.max_examples != self.profile.max_examples:
+            hint += f" {EXAMPLES_ENV}={self.max_examples}"
+        if self.streams_only_examples != _share(self.profile, self.max_examples):
+            hint += f" {STREAMS_ONLY_ENV}={self.streams_only_examples}"
+        return hint
 
 
 def plan_from_env(env: Mapping[str, str] | None = None, *, max_examples: int | None = None,
                   step_count: int | None = None, seed: int | None = None,
-                  profile: str | None = None) -> RunPlan:
+                  profile: str | None = None, streams_only_examples: int | None = None
+                  ) -> RunPlan:
     """The run plan the environment asks for; explicit arguments win over it.
 
     >>> plan_from_env({"CI": "true"}).profile.name, plan_from_env({"CI": "1"}).seed
     ('ci', 20260101)
     >>> plan_from_env({"HARNESS_HYPOTHESIS_SEED": "7"}).seed
     7
+    >>> plan_from_env({"CI": "1"}).streams_only_examples
+    100
     """
     environ = os.environ if env is None else env
     name = profile or environ.get(PROFILE_ENV) or ("ci" if environ.get("CI") else "dev")
@@ -176,8 +200,27 @@ def plan_from_env(env: Mapping[str, str] | None = None, *, max_examples: int | N
     if seed is None:
         seed = chosen.fixed_seed if chosen.fixed_seed is not None else random.getrandbits(32)
     if max_examples is None:
-        max_examples = _int_env(environ, EXAMPLES_ENV) or chosen.max_examples
-    return RunPlan(chosen, seed, max_examples)
+        max_examples = _int_env(environ, EXAMPLES_ENV)
+    if max_examples is None:
+        max_examples = chosen.max_examples  # 0 is allowed: the streams-only pass alone
+    if streams_only_examples is None:
+        streams_only_examples = _int_env(environ, STREAMS_ONLY_ENV)
+    if streams_only_examples is None:
+        streams_only_examples = _share(chosen, max_examples)
+    if streams_only_examples < 0 or max_examples < 0:
+        raise ScenarioConfigError(f"{EXAMPLES_ENV}={max_examples}, {STREAMS_ONLY_ENV}="
+                                  f"{streams_only_examples}: a count is negative; set each to "
+                                  "0 (no such pass) or more")
+    if streams_only_examples == max_examples == 0:
+        raise ScenarioConfigError(f"{EXAMPLES_ENV}=0 and {STREAMS_ONLY_ENV}=0 leave no example "
+                                  "to run; set either to 1 or more")
+    return RunPlan(chosen, seed, max_examples, streams_only_examples)
+
+
+def _share(profile: ScenarioProfile, max_examples: int) -> int:
+    """The streams-only examples that go with `max_examples` polling ones (at least one)."""
+    return max(1, math.ceil(max_examples * profile.streams_only_share)) \
+        if profile.streams_only_share > 0 else 0
 
 
 def _int_env(environ: Mapping[str, str], key: str) -> int | None:

@@ -151,11 +151,15 @@ class Step:
             return (f"another participant takes {portion} {a['order']} "
                     f"({r.get('qty', '?')} at {r.get('price', '?')}, {a['order']} is maker)")
         if kind is StepKind.EXPIRE:
+            if "order" not in a:  # the streams-only pass: the newest order open there
+                nothing = "our newest open order: none, nothing happens"
+                return f"the exchange expires {r.get('order', nothing)}"
             return f"the exchange expires {a['order']}" + \
                 (": not open, nothing happens" if r.get("skipped") else "")
         if kind is StepKind.DEPOSIT:
             verb = "deposit" if a["sign"] > 0 else "withdraw"
-            return f"{verb} {r.get('amount', '?')} {r.get('asset', '?')} outside trading"
+            every = " (all that is free)" if a.get("all") else ""
+            return f"{verb} {r.get('amount', '?')} {r.get('asset', '?')}{every} outside trading"
         if kind is StepKind.SEED:
             return (f"another participant sends a {a['side']} of {r.get('qty', '?')} "
                     f"{r.get('pair_name', '?')} at {r.get('price', '?')} ({a['where']})")

@@ -28,7 +28,7 @@ from harness.options import CheckOptions
 from harness.registry import ConnectorLoadError, load_connector_class, load_object
 from harness.scenarios.bridge import LoopBridge
 from harness.scenarios.ledger import EventLedger
-from harness.scenarios.settings import RunPlan
+from harness.scenarios.settings import POLLING_OFF, RunPlan
 from harness.scenarios.steps import Step
 from harness.standard.api import SpotConnector
 from harness.standard.clock import ScaledClock
@@ -136,6 +136,9 @@ class World:
     examples: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     """Wall seconds spent per phase (start, steps, checks, stop), for the benchmark."""
+    streams_only: bool = False
+    """The streams-only pass: connectors start with status and balance polling off, so only
+    their streams move their state (docs/scenarios.md, "Streams only")."""
     reconnected: bool = False
     """Streams were dropped since the last stream probe (quiescence probes them then)."""
     stream_kinds: tuple[str, ...] = ()
@@ -232,7 +235,8 @@ class World:
         self._seed(self.exchange)
         profile = self.plan.profile
         options = CheckOptions(clock_speed=profile.clock_speed,
-                               poll_interval=profile.poll_interval,
+                               poll_interval=POLLING_OFF if self.streams_only
+                               else profile.poll_interval,
                                request_timeout=profile.request_timeout,
                                reconnect_delay=profile.reconnect_delay)
         config = build_config(self.manifest, urls or loopback_urls(self.manifest, self.server),

@@ -29,9 +29,10 @@ class Finding:
     examples: int
 
 
-def hunt(reference: str, mutants_dir: Path, name: str) -> Finding:
+def hunt(reference: str, mutants_dir: Path, streams_only: frozenset[str], name: str) -> Finding:
     """Run the machine (ci profile, no shrinking) over mutant `name` in place of the
-    registered connector `reference`, whose double and manifest it borrows."""
+    registered connector `reference`, whose double and manifest it borrows: both passes, or
+    for a mutant in `streams_only` the streams-only pass alone (polling off)."""
     from harness.registry import load_registry
     from harness.scenarios.runner import run_scenarios
     from harness.scenarios.settings import plan_from_env
@@ -40,6 +41,8 @@ def hunt(reference: str, mutants_dir: Path, name: str) -> Finding:
     module, _, attribute = manifest["connector"].partition(":")
     broken = getattr(importlib.import_module(module), attribute)
     plan = replace(plan_from_env({}, profile="ci"), shrink=False)
+    if name in streams_only:
+        plan = replace(plan, max_examples=0)
     run = run_scenarios(load_registry().get(reference), plan, connector_class=broken,
                         export=False, quiet=True)
     return Finding(not run.result.passed, run.result.failure, run.result.examples)
@@ -51,9 +54,9 @@ class Hunts:
     in a plain run every hunt is queued at once on two processes (this machine's cores)."""
 
     def __init__(self, pool: ProcessPoolExecutor, reference: str, mutants_dir: Path,
-                 prefetch: list[str]) -> None:
+                 prefetch: list[str], streams_only: set[str]) -> None:
         self._pool = pool
-        self._hunt = partial(hunt, reference, mutants_dir)
+        self._hunt = partial(hunt, reference, mutants_dir, frozenset(streams_only))
         self._futures: dict[str, Future[Finding]] = {}
         for name in prefetch:
             self.submit(name)
@@ -68,11 +71,13 @@ class Hunts:
 
 
 @contextmanager
-def hunts_for(reference: str, mutants_dir: Path, reachable: list[str]) -> Iterator[Hunts]:
+def hunts_for(reference: str, mutants_dir: Path, reachable: list[str], *,
+              streams_only: set[str]) -> Iterator[Hunts]:
     under_xdist = bool(os.environ.get("PYTEST_XDIST_WORKER"))
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1 if under_xdist else 2, mp_context=context) as pool:
-        yield Hunts(pool, reference, mutants_dir, prefetch=[] if under_xdist else reachable)
+        yield Hunts(pool, reference, mutants_dir, prefetch=[] if under_xdist else reachable,
+                    streams_only=streams_only)
 
 
 def mutants_in(mutants_dir: Path) -> set[str]:

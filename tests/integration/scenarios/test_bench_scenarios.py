@@ -15,11 +15,22 @@ def test_the_benchmark_prints_the_rate_and_the_time_by_phase(
                                          "--steps", "10", "--seed", "3"]))
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "binance: " in out and " examples of up to 10 steps in " in out
+    assert "binance: " in out and " examples of up to 10 steps (5 + 1 streams only asked) " \
+        "in " in out
     assert "examples/s, profile ci, seed 3, passed" in out
     for phase in ("start", "steps", "invariants", "checks", "stop", "hypothesis and the rest"):
         assert f"{phase} " in out
     assert "target: 200 examples in < 10 s on 2 cores" in out
+
+
+def test_the_streams_only_pass_can_be_benched_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(argparse.Namespace(rest=["--connector", "bybit", "--examples", "0",
+                                         "--streams-only", "3", "--steps", "8", "--seed", "3"]))
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "(0 + 3 streams only asked)" in out and "passed" in out
+    assert main(argparse.Namespace(rest=["--examples", "0", "--streams-only", "0"])) == 2
+    assert "leave no example to run" in capsys.readouterr().out
 
 
 def test_an_unknown_connector_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -62,6 +62,20 @@ REACHABLE: dict[str, str | tuple[str, ...]] = {
     "wrong_signature": "start",
 }
 
+# Found only by the streams-only pass (status and balance polling off, issue 17 class 3): in
+# the polling pass a poll repaired what the stream handler got wrong before quiescence looked
+# (each escaped the ci profile's 500 polling examples). Hunted with that pass alone, as CI
+# runs it after the polling one (same seed, its 100 examples).
+STREAMS_ONLY_REACHABLE = {
+    "ignores_expired_orders": "4",  # still open here, EXPIRED there
+    "skips_zero_stream_balances": "5",  # a balance withdrawn to zero keeps its old amount
+    # An unknown placement the exchange never created stays PENDING_CREATE (nothing polls);
+    # a cancel of it is refused (unknown order), and the mutant reports it cancelled anyway.
+    "cancel_event_on_failed_cancel": "4",
+    # A definite rejection taken for an unknown outcome: no poll turns it into FAILED.
+    "tracks_rejected_orders": "4",
+}
+
 OUT_OF_REACH = {
     # What the machine never does or never looks at.
     "lists_inactive_symbols": "the double lists only trading markets",
@@ -94,10 +108,6 @@ OUT_OF_REACH = {
     "forgets_ban": "the double never bans (HTTP 418)",
     "under_declares_account_weight": "the machine's requests weigh far less than Binance's "
                                      "6000 a minute",
-    "ignores_expired_orders": "the machine expires orders, but status polling then reports "
-                              "them cancelled: the stream's part is masked",
-    "skips_zero_stream_balances": "an asset rarely reaches exactly zero, and balance polling "
-                                  "repairs what the stream skipped",
     "drops_diffs_before_snapshot": "the double's snapshots answer at once, so no diff arrives "
                                    "while one loads; a drop would show as a gap and resync",
     "stops_on_server_close": "seen (at the second example), but not reproducibly (hypothesis "
@@ -116,13 +126,9 @@ OUT_OF_REACH = {
     "polling_fill_time_in_milliseconds": "no invariant compares a fill's time",
     "stream_fill_time_in_milliseconds": "no invariant compares a fill's time",
     # Not found within the ci budget (500 examples on its seed); the likely reason follows.
-    "cancel_event_on_failed_cancel": "needs a 5xx armed on cancel, then a cancel of a resting "
-                                     "order, a rare combination",
     "cancel_all_reports_success": "needs a failing cancel inside cancel_all, a rare combination",
     "cancels_foreign_orders": "its stray cancel names an id the double does not know: refused, "
                               "and the machine's own orders are untouched",
-    "tracks_rejected_orders": "a rejection taken for an unknown outcome heals through status "
-                              "polling; SPOT-ORD-7/8 require the failure at once",
     "gives_up_after_one_not_found": "the double answers every status query, so not-found "
                                     "counts stay low",
     "fails_lost_orders": "the double answers every status query, so no order gets lost",
@@ -137,17 +143,19 @@ OUT_OF_REACH = {
 
 @pytest.fixture(scope="module")
 def hunts() -> Iterator[Hunts]:
-    with hunts_for("binance", MUTANTS_DIR, sorted(REACHABLE)) as found:
+    with hunts_for("binance", MUTANTS_DIR, sorted({**REACHABLE, **STREAMS_ONLY_REACHABLE}),
+                   streams_only=set(STREAMS_ONLY_REACHABLE)) as found:
         yield found
 
 
 def test_every_spot_mutant_is_either_reachable_or_explained() -> None:
     mutants = mutants_in(MUTANTS_DIR)
-    assert set(REACHABLE) | set(OUT_OF_REACH) == mutants
-    assert not set(REACHABLE) & set(OUT_OF_REACH)
+    lists = (set(REACHABLE), set(STREAMS_ONLY_REACHABLE), set(OUT_OF_REACH))
+    assert set.union(*lists) == mutants
+    assert sum(map(len, lists)) == len(mutants)  # each in one list only
 
 
-@pytest.mark.parametrize("mutant", sorted(REACHABLE))
+@pytest.mark.parametrize("mutant", sorted({**REACHABLE, **STREAMS_ONLY_REACHABLE}))
 def test_the_machine_finds_the_spot_mutant(hunts: Hunts, mutant: str) -> None:
     finding = hunts.finding(mutant)
     assert finding.found, f"{mutant}: {finding.examples} examples found nothing"
@@ -155,7 +163,10 @@ def test_the_machine_finds_the_spot_mutant(hunts: Hunts, mutant: str) -> None:
         # Found, but a bug that hangs on timing did not fail again on replay: the report
         # says so (and reproduces it by seed).
         return
-    expected = REACHABLE[mutant]
+    expected = {**REACHABLE, **STREAMS_ONLY_REACHABLE}[mutant]
+    if mutant in STREAMS_ONLY_REACHABLE:
+        assert "(streams only: status and balance polling off)" in finding.failure, \
+            finding.failure
     if expected == "start":
         assert "was not ready" in finding.failure, finding.failure
     else:

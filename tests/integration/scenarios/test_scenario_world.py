@@ -49,3 +49,35 @@ def test_a_double_that_cannot_be_imported_gets_one_clear_line() -> None:
     assert run.result.failure.startswith(f"{manifest.path}: double: cannot import "
                                          "connectors.nope")
     assert "\n" not in run.result.failure
+
+
+def test_the_streams_only_pass_starts_connectors_with_polling_off() -> None:
+    import asyncio
+
+    from harness.scenarios.settings import POLLING_OFF
+    from harness.scenarios.world import World
+
+    polls = {}
+    with World(load_registry().get("binance"), plan_from_env({}, profile="ci")) as world:
+        for streams_only in (False, True):
+            world.streams_only = streams_only
+            world.begin_example()
+            connector, _, server = world.live()
+            started = len(server.request_log.for_operation("balances"))
+            world.run(asyncio.sleep(0.1))  # 10 clock-s: five 2 s poll intervals
+            polls[streams_only] = (connector.config.poll_interval,
+                                   len(server.request_log.for_operation("balances")) - started)
+            world.end_example()
+    interval, balance_polls = polls[False]
+    assert interval == 2.0 and balance_polls >= 3
+    assert polls[True] == (POLLING_OFF, 0)
+
+
+def test_only_a_connector_with_a_user_stream_gets_the_streams_only_pass() -> None:
+    binance = load_registry().get("binance")
+    plan = plan_from_env({}, profile="ci", max_examples=1, streams_only_examples=1, step_count=3)
+    both = run_scenarios(binance, plan, export=False, quiet=True)
+    assert both.result.passed and both.result.examples == 2
+    polling_only = replace(binance, capabilities=binance.capabilities - {"user_stream"})
+    run = run_scenarios(polling_only, plan, export=False, quiet=True)
+    assert run.result.passed and run.result.examples == 1

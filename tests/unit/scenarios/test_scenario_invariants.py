@@ -121,3 +121,45 @@ def test_terms_an_order_must_reach_the_exchange_with() -> None:
                                              "10.07")[0]  # down by more than a tick
     assert "an amount of 0.123, not 0.122" in asked(TradeSide.BUY, OrderType.LIMIT, "0.122",
                                                     "10.05")[0]
+
+
+class _Tracking:
+    """What order_agreement reads of a connector: its orders, by client order id."""
+
+    def __init__(self, *orders: object) -> None:
+        self.orders = {order.client_order_id: order for order in orders}  # type: ignore[attr-defined]
+
+    def get_order(self, client_order_id: str) -> object:
+        return self.orders.get(client_order_id)
+
+    @property
+    def tracked_orders(self) -> dict[str, object]:
+        return {cid: order for cid, order in self.orders.items()
+                if not order.is_terminal}  # type: ignore[attr-defined]
+
+
+def test_an_unknown_placement_may_stay_pending_only_where_nothing_polls() -> None:
+    from harness.double import Exchange, MarketSpec
+    from harness.scenarios.invariants import order_agreement
+    from harness.standard.enums import OrderState
+    from harness.standard.order import TrackedOrder
+
+    exchange = Exchange(clock=lambda: 1_000)
+    exchange.add_market(MarketSpec(PAIR, "BTCUSDT", D("0.01"), D("0.001")))
+    exchange.set_balance("USDT", D("1000"))
+    pending = TrackedOrder(CID, PAIR, TradeSide.BUY, OrderType.LIMIT, D("2"), D("10"), 1.0)
+    assert pending.state is OrderState.PENDING_CREATE
+    connector = _Tracking(pending)
+    never_accepted = "4: o1 (CH-Bt1) is PENDING_CREATE in the connector but the exchange " \
+                     "never accepted it (expected FAILED)"
+    # With polling on (nothing may stay pending), a status poll must settle it as FAILED.
+    assert never_accepted in order_agreement(connector, exchange, ledger())  # type: ignore[arg-type]
+    # Streams only: the stream cannot tell it the order was never created.
+    assert order_agreement(connector, exchange, ledger(),  # type: ignore[arg-type]
+                           may_stay_pending=[CID]) == []
+    # Once the exchange has it (the placement was executed), the stream must report it.
+    exchange.place(CID, PAIR, TradeSide.BUY, OrderType.LIMIT, D("2"), D("10"))
+    problems = order_agreement(connector, exchange, ledger(),  # type: ignore[arg-type]
+                               may_stay_pending=[CID])
+    assert any(p.startswith("4: o1 (CH-Bt1) is PENDING_CREATE with 0 executed in the "
+                            "connector; the exchange has it NEW") for p in problems), problems

@@ -51,3 +51,27 @@ def test_a_plan_without_shrinking_keeps_every_other_phase() -> None:
     phases = replace(plan, shrink=False).hypothesis_settings().phases
     assert Phase.shrink not in phases
     assert set(plan.hypothesis_settings().phases) - set(phases) == {Phase.shrink}
+
+
+def test_a_run_adds_a_share_of_streams_only_examples_that_can_be_set() -> None:
+    ci = plan_from_env({"CI": "1"})
+    assert ci.streams_only_examples == 100  # 20 % of 500
+    assert plan_from_env({"CI": "1"}, max_examples=25).streams_only_examples == 5
+    assert ci.hypothesis_settings(streams_only=True).max_examples == 100
+    assert "STREAMS_ONLY" not in ci.reproduce_hint()
+    none = plan_from_env({"CI": "1", "HARNESS_HYPOTHESIS_STREAMS_ONLY": "0"})
+    assert none.streams_only_examples == 0
+    assert none.reproduce_hint().endswith(" HARNESS_HYPOTHESIS_STREAMS_ONLY=0")
+    assert plan_from_env({}, streams_only_examples=7).streams_only_examples == 7
+    with pytest.raises(ScenarioConfigError, match="HARNESS_HYPOTHESIS_STREAMS_ONLY=-1: a "
+                                                  "count is negative"):
+        plan_from_env({"HARNESS_HYPOTHESIS_STREAMS_ONLY": "-1"})
+    with pytest.raises(ScenarioConfigError, match="leave no example to run"):
+        plan_from_env({"HARNESS_HYPOTHESIS_EXAMPLES": "0",
+                       "HARNESS_HYPOTHESIS_STREAMS_ONLY": "0"})
+
+
+def test_the_streams_only_pass_can_run_alone() -> None:
+    alone = plan_from_env({"CI": "1", "HARNESS_HYPOTHESIS_EXAMPLES": "0",
+                           "HARNESS_HYPOTHESIS_STREAMS_ONLY": "100"})
+    assert (alone.max_examples, alone.streams_only_examples) == (0, 100)

@@ -55,3 +55,16 @@ def test_minimal_steps_are_numbered_sentences() -> None:
                            Step(StepKind.HEAL)]) == (
         "1. " + placed().describe(), "2. cancel o1",
         "3. faults end; wait until the connector agrees with the exchange, then check")
+
+
+def test_the_streams_only_steps_read_as_what_the_exchange_did() -> None:
+    newest = Step(StepKind.EXPIRE)
+    assert newest.describe() == ("the exchange expires our newest open order: none, nothing "
+                                 "happens")
+    newest.resolved["order"] = "o3"
+    assert newest.describe() == "the exchange expires o3"
+    everything = Step(StepKind.DEPOSIT, {"pair": 0, "asset": "quote", "sign": -1, "all": True})
+    everything.resolved.update(asset="USDT", amount="1000000")
+    assert everything.describe() == "withdraw 1000000 USDT (all that is free) outside trading"
+    again = Step.from_json(everything.to_json())
+    assert again.args["all"] is True and again.describe() == everything.describe()
