@@ -28,6 +28,7 @@ from harness.scenarios.streams_only import may_stay_pending
 from harness.scenarios.world import World
 from harness.standard.capabilities import Capability
 from harness.standard.enums import TradeSide
+from harness.standard.order_book import OrderBookSnapshot
 
 _TICK = 0.002  # how often a wait re-evaluates its condition (wall seconds)
 PROBE_REPEAT = 0.03  # a stream probe is repeated this often until it shows (wall seconds)
@@ -189,14 +190,24 @@ async def _probe_user_stream(world: World, deadline: float) -> list[str]:
     return await wait_for(arrived, deadline, world.wake)
 
 
+def _probe_price(book: OrderBookSnapshot, tick: Decimal) -> Decimal:
+    """A bid price no one quotes, one tick below the lowest bid. With no bids it goes one
+    tick below the best ask: another participant's bid at or above an ask would trade with
+    it (with our own resting order, say) instead of showing as a new level, and the probe
+    would blame a healthy stream."""
+    if book.bids:
+        return book.bids[-1][0] - tick
+    if book.asks:
+        return book.asks[0][0] - tick
+    return tick * 999
+
+
 async def _probe_market_stream(world: World, deadline: float) -> list[str]:
     connector, exchange, _ = world.live()
     pair = world.pairs[0]
     spec = exchange.market(pair)
     assert spec is not None
-    bids = exchange.snapshot(pair, None).bids
-    lowest = bids[-1][0] if bids else spec.tick_size * 1000
-    price = lowest - spec.tick_size
+    price = _probe_price(exchange.snapshot(pair, None), spec.tick_size)
     if price <= 0:
         return []
     qty = min_size(spec)
