@@ -36,3 +36,11 @@ def test_the_streams_only_pass_can_be_benched_alone(capsys: pytest.CaptureFixtur
 def test_an_unknown_connector_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argparse.Namespace(rest=["--connector", "nope"])) == 2
     assert "unknown connector 'nope'" in capsys.readouterr().out
+
+
+def test_gateway_connectors_are_left_to_their_own_machine(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argparse.Namespace(rest=["--connector", "uniswap_amm"])) == 2
+    out = capsys.readouterr().out
+    assert "uniswap_amm: Gateway connectors run PROP-GW-1" in out
+    assert "no spot or perpetual connector with an exchange double selected" in out
