@@ -3,7 +3,8 @@ scenario_mutants.py) is found, shrunk to a handful of steps, and saved as a regr
 cassette that replays the bug.
 
 Run exactly as CI runs PROP-LIFE-1: the ci profile, its fixed seed and its example budget
-(the search stops at the first failure, so the budget only matters when a bug hides).
+(the search stops at the first failure, so the budget only matters when a bug hides); each
+in a fresh process (regression_replay.shrunk_in_a_fresh_process says why).
 """
 
 from __future__ import annotations
@@ -12,11 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from regression_replay import export, replay
+from regression_replay import manifest_in, replay, shrunk_in_a_fresh_process
 from scenario_mutants import MUTANTS
-
-from harness.scenarios.machine import ScenarioFailure
-from harness.scenarios.steps import describe_steps
 
 # 8, not 6: since the 5xx outcome is drawn (issue 17), the ci seed's double-counted fill
 # shrinks to 8 steps, 5 of them the same repeated fault, which hypothesis leaves in place.
@@ -48,16 +46,17 @@ REPLAY_SHOWS = {
 @pytest.mark.parametrize("mutant", sorted(CAUGHT_BY))
 def test_the_machine_finds_the_bug_and_shrinks_it_to_a_few_steps(mutant: str,
                                                                   tmp_path: Path) -> None:
-    manifest, run = export(mutant, tmp_path)
-    assert isinstance(run.error, ScenarioFailure), f"{mutant}: {run.result.failure}"
-    assert any(problem.split(":")[0] in CAUGHT_BY[mutant] for problem in run.error.problems), \
-        run.error.problems
-    assert 1 <= len(run.steps) <= MAX_STEPS, "\n".join(run.result.minimal_steps)
-    assert run.result.minimal_steps == describe_steps(run.steps)
-    assert run.result.seed == str(run.plan.seed)
+    shrunk = shrunk_in_a_fresh_process(mutant, tmp_path)
+    assert shrunk.scenario_failure, f"{mutant}: {shrunk.failure}"
+    assert any(problem.split(":")[0] in CAUGHT_BY[mutant] for problem in shrunk.problems), \
+        shrunk.problems
+    assert 1 <= len(shrunk.steps) <= MAX_STEPS, "\n".join(shrunk.steps)
+    assert shrunk.steps == shrunk.described
+    assert shrunk.seed == str(shrunk.plan_seed)
     if mutant not in REPLAY_SHOWS:
         return
-    cassette = Path(run.result.regression_cassette)
+    cassette = Path(shrunk.cassette)
+    manifest = manifest_in(tmp_path)
     broken = replace(manifest, connector=f"scenario_mutants:{MUTANTS[mutant].__name__}")
     problems = replay(broken, cassette)
     assert any(problem.startswith(REPLAY_SHOWS[mutant]) for problem in problems), problems
