@@ -26,6 +26,8 @@ MUTANTS_DIR = Path(__file__).resolve().parents[2] / "mutants" / "perp_connectors
 REACHABLE = {
     "close_not_reduce_only": "P4: o",  # a closing order reaches the exchange not reduce-only
     "open_as_reduce_only": "P4: o",  # an opening order reaches it reduce-only (refused)
+    # the spot-shaped placements name no position action: taken as closing, reduce-only
+    "default_close": "P4: o",
     "no_local_leverage_check": "P3: set_leverage",  # 0 or 101 sent, refused there
     "unsigned_set_leverage": "P3: set_leverage",  # a valid leverage refused (10003)
     "mode_refusal_ignored": "P3: the connector says position mode",
@@ -54,7 +56,6 @@ OUT_OF_REACH = {
     "ready_without_positions": "the double always answers positions",
     "leverage_refusal_ignored": "the double refuses no leverage in 1..100 (0 and 101 are "
                                 "refused before a request)",
-    "default_close": "the machine always names the action of what it places",
     "positions_never_closed": "the position topic reports every close; the REST-only path "
                               "needs a close while the user stream is down",
     "capped_close_never_completes": "not found reproducibly within the ci budget: a close "
