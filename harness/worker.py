@@ -36,6 +36,20 @@ def cassette_secrets(manifest: Manifest) -> list[str]:
     return [f"secret in a cassette: {line}" for line in scan_folder(folder)]
 
 
+class CollectionErrors:
+    """The test modules pytest could not collect (an import error, say), one line each."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            lines = str(report.longrepr).strip().splitlines()
+            cause = lines[-1].removeprefix("E").strip() if lines else "unknown error"
+            self.problems.append(f"{report.nodeid} could not be collected ({cause}); its "
+                                 "tests did not run: fix the module or install what it imports")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness.worker")
     parser.add_argument("connector")
@@ -57,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     args.pytest_args = [*args.pytest_args, *extra]
 
     manifest = load_registry().get(args.connector)
+    # A test module that cannot be imported is reported (CollectionErrors) and the rest run:
+    # without the flag pytest stops at collection, and the connector would show no check.
     pytest_args = [str(suites_root()), "--connector", manifest.name,
                    "--harness-raw", str(args.raw), "-q", "-p", "no:cacheprovider",
+                   "--continue-on-collection-errors",
                    "--rootdir", str(suites_root().parent), *args.pytest_args]
     own_tests = manifest.folder / "tests"
     if own_tests.is_dir():
@@ -69,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         pytest_args += ["--check-timeout", args.check_timeout]
 
     load_error = ""
+    collection = CollectionErrors()
     data_file = args.raw.with_suffix(".coverage")
     library = library_files(manifest)
     folder = Path(os.path.commonpath([p.parent for p in library])) if library else manifest.folder
@@ -78,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             load_connector_class(manifest)
         except ConnectorLoadError as exc:
             load_error = str(exc)
-        code = int(pytest.main(pytest_args)) if not load_error else 2
+        code = int(pytest.main(pytest_args, plugins=[collection])) if not load_error else 2
 
     runs = read_raw(args.raw) if args.raw.exists() else []
     run = next((r for r in runs if r.connector == manifest.name), None)
@@ -87,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     identify(run, manifest)
     run.load_error = load_error
     run.problems += cassette_secrets(manifest)
+    run.problems += collection.problems
     run.partial = is_partial(args.pytest_args)
     if not args.no_coverage:
         run.coverage = measurement.results.get(manifest.name)
