@@ -146,3 +146,22 @@ def test_a_partial_run_has_no_coverage_gate_and_leaves_the_published_reports(
     assert "gate:" not in printed
     # Red only for the known failure naming no check (the fixture's), never for coverage.
     assert code == 1 and toy["status"] == "red"
+
+
+def test_an_own_test_module_that_cannot_be_imported_is_red_and_the_checks_still_run(
+        toy_with_known_failures: Path, tmp_path: Path) -> None:
+    own_tests = toy_with_known_failures.parent / "tests"
+    own_tests.mkdir()
+    (own_tests / "test_needs_a_library.py").write_text(
+        "import a_library_nobody_installed  # noqa: F401\n\n\ndef test_x() -> None:\n"
+        "    pass\n")
+    raw = tmp_path / "kf.json"
+    worker.main(["kf_toy", str(raw), "--no-coverage", "--check-timeout", "5",
+                 "--", "-k", "SPOT-SYM-1 or test_x", "-p", "no:randomly"])
+    (run,) = read_raw(raw)
+    assert [result.check_id for result in run.results] == ["SPOT-SYM-1"]  # it still ran
+    (problem,) = [p for p in run.problems if "could not be collected" in p]
+    assert "test_needs_a_library.py could not be collected" in problem
+    assert "No module named 'a_library_nobody_installed'" in problem
+    assert "install what it imports" in problem
+    assert compute_status(run).status is Status.RED
