@@ -152,6 +152,8 @@ class BybitPerpetualConnector(BybitSpotConnector, PerpetualExchangeBase):
                     or entry.get("execId") in self._liquidated:
                 continue
             self._liquidated.add(str(entry["execId"]))
-            found.append(parsing.parse_liquidation(entry, pair, reason, self.position_mode))
+            # The mode when the exchange made it: a switch may come between it and its report.
+            mode = self.position_mode_at(int(entry["execTime"]))
+            found.append(parsing.parse_liquidation(entry, pair, reason, mode))
         return found
 

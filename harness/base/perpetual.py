@@ -45,6 +45,10 @@ class PerpetualExchangeBase(PerpetualHooks, ExchangeBase, PerpetualConnector):
         self.funding = FundingTracker(config.trading_pairs, self._hub)
         self._leverage: dict[TradingPair, int] = {}
         self._mode = PositionMode.ONEWAY
+        # (exchange time in ms, the mode it left) of each accepted switch: an event the
+        # exchange stamped before a switch belongs to the mode then in force, however late
+        # it arrives.
+        self._mode_switches: list[tuple[int, PositionMode]] = []
         self.orders.fill_terms = self.fill_terms
 
     # lifecycle ------------------------------------------------------------------
@@ -110,6 +114,14 @@ class PerpetualExchangeBase(PerpetualHooks, ExchangeBase, PerpetualConnector):
     def position_mode(self) -> PositionMode:
         return self._mode
 
+    def position_mode_at(self, exchange_ms: int) -> PositionMode:
+        """The position mode in force at `exchange_ms` (the exchange's clock, as its events
+        are stamped): the mode before the first switch made after that time."""
+        for switched_at, left in self._mode_switches:
+            if exchange_ms < switched_at:
+                return left
+        return self._mode
+
     @property
     def supported_position_modes(self) -> frozenset[PositionMode]:
         return self.position_modes
@@ -127,6 +139,8 @@ class PerpetualExchangeBase(PerpetualHooks, ExchangeBase, PerpetualConnector):
             self._hub.emit(PositionModeChanged(self.clock.time(), mode, False, str(exc)))
             raise SettingRefused(f"position mode {mode.value} refused: {exc}",
                                  sent=True) from exc
+        if mode is not self._mode:
+            self._mode_switches.append((self.time_sync.now_ms(), self._mode))
         self._mode = mode
         self._hub.emit(PositionModeChanged(self.clock.time(), mode, True))
 

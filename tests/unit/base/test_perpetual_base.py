@@ -193,6 +193,24 @@ def test_position_mode_changes_after_the_exchange_answers_and_unsupported_modes_
     run(main())
 
 
+def test_an_event_stamped_before_a_mode_switch_belongs_to_the_mode_then_in_force() -> None:
+    # Found by PROP-LIFE-1 on bybit_perpetual: a one-way liquidation reported late, after a
+    # switch to hedge mode, was named the LONG leg instead of BOTH.
+    async def main() -> None:
+        connector, _ = make()
+        connector.time_sync.offset_ms = -600_000.0  # the exchange's clock 10 minutes behind
+        before = connector.time_sync.now_ms()
+        assert connector.position_mode_at(before) is PositionMode.ONEWAY
+        await connector.set_position_mode(PositionMode.HEDGE)
+        switched = connector.time_sync.now_ms()
+        await connector.set_position_mode(PositionMode.HEDGE)  # no change: no new boundary
+        assert connector.position_mode_at(before - 1) is PositionMode.ONEWAY
+        assert connector.position_mode_at(switched + 1) is PositionMode.HEDGE
+        assert connector.position_mode_at(switched + 10**9) is PositionMode.HEDGE
+
+    run(main())
+
+
 def test_positions_from_rest_and_stream_emit_one_event_per_change_and_sides_stay_apart(
         ) -> None:
     async def main() -> None:
