@@ -14,23 +14,29 @@ from harness.registry import load_registry
 from harness.scenarios import api
 
 
+@pytest.fixture
+def seen(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The keyword arguments the machine would have been run with (it is not run)."""
+    arguments: dict[str, Any] = {}
+
+    def fake_run(manifest: Any, plan: Any, **kwargs: Any) -> Any:
+        arguments.update(kwargs)
+        return type("Run", (), {"result": None})()
+
+    monkeypatch.setattr(api, "run_scenarios", fake_run)
+    monkeypatch.setattr(api, "record", lambda result: None)
+    return arguments
+
+
 @pytest.mark.parametrize(("known", "exported"), [
     ((), True),
     ((KnownFailure("PROP-LIFE-1", "ccxt sends orders below NOTIONAL", "https://x.invalid",
                    dt.date(2999, 1, 1)),), False),
     ((KnownFailure("PROP-LIFE-1", "expired", "https://x.invalid", dt.date(2000, 1, 1)),), True),
 ])
-def test_a_known_lifecycle_failure_is_not_exported(monkeypatch: pytest.MonkeyPatch,
+def test_a_known_lifecycle_failure_is_not_exported(seen: dict[str, Any],
                                                    known: tuple[KnownFailure, ...],
                                                    exported: bool) -> None:
-    seen: dict[str, Any] = {}
-
-    def fake_run(manifest: Any, plan: Any, **kwargs: Any) -> Any:
-        seen.update(kwargs)
-        return type("Run", (), {"result": None})()
-
-    monkeypatch.setattr(api, "run_scenarios", fake_run)
-    monkeypatch.setattr(api, "record", lambda result: None)
     manifest = dataclasses.replace(load_registry().get("binance"), known_failures=known)
     api.Scenarios(manifest).run(max_examples=1)
     assert seen["export"] is exported
@@ -48,19 +54,11 @@ def test_regressions_are_per_connector_within_the_exchanges_folder() -> None:
         "regressions/ccxt_binance/s1"
 
 
-def test_a_regressions_folder_receives_the_export(monkeypatch: pytest.MonkeyPatch,
+def test_a_regressions_folder_receives_the_export(seen: dict[str, Any],
                                                   tmp_path: Any) -> None:
     from harness.options import CheckOptions
     from harness.subject import SubjectPlan
 
-    seen: dict[str, Any] = {}
-
-    def fake_run(manifest: Any, plan: Any, **kwargs: Any) -> Any:
-        seen.update(kwargs)
-        return type("Run", (), {"result": None})()
-
-    monkeypatch.setattr(api, "run_scenarios", fake_run)
-    monkeypatch.setattr(api, "record", lambda result: None)
     manifest = load_registry().get("binance")
     plan = SubjectPlan(manifest, None, CheckOptions(regressions_dir=str(tmp_path)))
     plan.scenarios().run(max_examples=1)
