@@ -14,7 +14,7 @@ import importlib
 import multiprocessing
 import os
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -82,3 +82,12 @@ def hunts_for(reference: str, mutants_dir: Path, reachable: list[str], *,
 
 def mutants_in(mutants_dir: Path) -> set[str]:
     return {path.parent.name for path in mutants_dir.glob("*/connector.toml")}
+
+
+def unlisted_or_twice(mutants_dir: Path, *lists: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The mutants in `mutants_dir` that no list names, and the names that are no mutant or
+    that more than one list gives: both must be empty (each mutant is found or explained)."""
+    named = [name for names in lists for name in names]
+    mutants = mutants_in(mutants_dir)
+    twice = {name for name in named if named.count(name) > 1}
+    return mutants - set(named), (set(named) - mutants) | twice
