@@ -10,7 +10,8 @@ read those, never an exchange's paths or parameter names.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -214,6 +215,15 @@ async def wait_terminal(subject: Subject, client_order_id: str, timeout: float =
         timeout, f"a terminal event for order {client_order_id}")
     event: Event = found[0]
     return event
+
+
+async def settle(subject: Subject, condition: Callable[[], Any], timeout: float = WAIT) -> None:
+    """Give the connector up to `timeout` to make `condition` true, without failing: the
+    assertions that follow say what is wrong, in their own words. Events a connector emits a
+    moment after the frame that caused them (Hummingbot completes an order on a later tick
+    than its last fill) are correct, and a check must not race them."""
+    with contextlib.suppress(AssertionError):
+        await subject.wait_until(condition, timeout)
 
 
 # A fill's time is the exchange's trade time in seconds; its millisecond digits survive.

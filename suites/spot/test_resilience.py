@@ -19,6 +19,7 @@ from suites.spot._support import (
     place,
     request_log,
     served,
+    settle,
 )
 
 
@@ -242,6 +243,7 @@ async def test_user_stream_ended_by_the_server_is_resumed(subject_plan: SubjectP
         await subject.wait_until(lambda: len(subject.events_of(BalanceUpdated)) >= len(updates),
                                  WAIT, "the balance update sent on the new connection")
         await subject.wait_until(lambda: connector.ready, WAIT, "ready again")
+        await settle(subject, lambda: subject.events_of(OrderCompleted, client_order_id))
         opened = len(subject.server.ws_connections) - before
         assert opened == 1, f"{opened} new stream connections after the server ended the " \
                             f"stream, expected one"
