@@ -25,6 +25,7 @@ from harness.base.hooks import MarketMessage, UserMessage
 from harness.standard.api import FundingInfo, FundingPaymentRecord, Position
 from harness.standard.config import ConnectorConfig
 from harness.standard.enums import PositionAction, PositionMode, TradeSide
+from harness.standard.events import PositionLiquidated
 from harness.standard.order import TrackedOrder
 from harness.standard.pair import TradingPair
 
@@ -46,6 +47,7 @@ class BybitPerpetualConnector(BybitSpotConnector, PerpetualExchangeBase):
         # The tickers topic sends a snapshot, then deltas holding only what changed.
         self._tickers: dict[str, dict[str, Any]] = {}
         self._liquidated: set[str] = set()
+        self._liquidations_polled = False
 
     def parse_market(self, record: Any) -> MarketInfo | None:
         return parsing.parse_linear_market(record)
@@ -129,9 +131,27 @@ class BybitPerpetualConnector(BybitSpotConnector, PerpetualExchangeBase):
         info: Any = parsing.parse_funding_info(known, pair)
         return [info]
 
+    async def request_liquidations(self) -> Sequence[PositionLiquidated]:
+        """execution/list of each liquidation execType, oldest first. The first call only
+        learns what is already there: a liquidation from before the connector started is not
+        news; one the stream reported is not reported again."""
+        entries: list[Any] = []
+        for exec_type in c.LIQUIDATION_EXEC_TYPES:
+            payload = await self._get(spot.EXECUTIONS_PATH, {
+                "category": self.category, "execType": exec_type,
+                "limit": str(c.EXECUTIONS_LIMIT)}, signed=True)
+            entries.extend(result_list(payload))
+        entries.sort(key=lambda entry: int(entry["execTime"]))
+        if not self._liquidations_polled:
+            self._liquidations_polled = True
+            self._liquidated.update(str(entry["execId"]) for entry in entries)
+            return []
+        return self._liquidations(entries)
+
     def parse_user_message(self, message: Any) -> list[UserMessage]:
         if isinstance(message, dict) and message.get("topic") == "execution":
-            return [*self._liquidations(message), *super().parse_user_message(message)]
+            ours = [e for e in message.get("data", ()) if e.get("category") == self.category]
+            return [*self._liquidations(ours), *super().parse_user_message(message)]
         if isinstance(message, dict) and message.get("topic") == "position":
             positions: list[Any] = [
                 parsing.parse_position(entry, pair) for entry in message.get("data", ())
@@ -140,16 +160,15 @@ class BybitPerpetualConnector(BybitSpotConnector, PerpetualExchangeBase):
             return positions
         return super().parse_user_message(message)
 
-    def _liquidations(self, message: dict[str, Any]) -> list[Any]:
+    def _liquidations(self, entries: Sequence[Any]) -> list[Any]:
         """Executions the exchange made on our position, not for an order of ours:
         takeover liquidation (execType BustTrade) and auto-deleveraging (AdlTrade); each
-        once, whatever the stream repeats."""
+        once, whatever the stream repeats and whether the stream or REST showed it."""
         found: list[Any] = []
-        for entry in message.get("data", ()):
+        for entry in entries:
             reason = c.LIQUIDATION_EXEC_TYPES.get(str(entry.get("execType")))
             pair = self._pair_of(str(entry.get("symbol")))
-            if reason is None or pair is None or entry.get("category") != self.category \
-                    or entry.get("execId") in self._liquidated:
+            if reason is None or pair is None or str(entry.get("execId")) in self._liquidated:
                 continue
             self._liquidated.add(str(entry["execId"]))
             # The mode when the exchange made it: a switch may come between it and its report.

@@ -22,6 +22,8 @@ ONE_WAY_INDEX, LONG_INDEX, SHORT_INDEX = 0, 1, 2
 
 # enum.mdx, execType: executions on a position that no order of ours made.
 LIQUIDATION_EXEC_TYPES = {"BustTrade": "liquidation", "AdlTrade": "adl"}
+# execution.mdx: at most 100 executions a page (the default is 50).
+EXECUTIONS_LIMIT = 100
 
 LEVERAGE_NOT_MODIFIED = 110043  # "Set leverage has not been modified."
 MODE_NOT_MODIFIED = 110025  # "Position mode has not been modified."

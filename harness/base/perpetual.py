@@ -56,6 +56,8 @@ class PerpetualExchangeBase(PerpetualHooks, ExchangeBase, PerpetualConnector):
         await super().start()
         self._spawn(self._repeat("position update", self.update_positions,
                                  self.config.poll_interval), "positions")
+        self._spawn(self._repeat("liquidations", self.poll_liquidations,
+                                 self.config.poll_interval), "liquidations")
         self._spawn(self._repeat("funding info", self.update_funding_info,
                                  self.config.rules_refresh_interval), "funding info")
         interval = float(self.config.options.get("funding_poll_interval",
@@ -74,6 +76,11 @@ class PerpetualExchangeBase(PerpetualHooks, ExchangeBase, PerpetualConnector):
 
     async def update_positions(self) -> None:
         self.position_tracker.replace_all(await self.request_positions())
+        self._changed()
+
+    async def poll_liquidations(self) -> None:
+        for event in await self.request_liquidations():
+            self._hub.emit(event)
         self._changed()
 
     async def _on_user_item(self, item: Any) -> None:

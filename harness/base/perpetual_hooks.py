@@ -13,6 +13,7 @@ from typing import ClassVar
 from harness.base.hooks import ExchangeHooks
 from harness.standard.api import FundingInfo, FundingPaymentRecord, Position
 from harness.standard.enums import PositionMode, TradeSide
+from harness.standard.events import PositionLiquidated
 from harness.standard.pair import TradingPair
 
 
@@ -45,6 +46,14 @@ class PerpetualHooks(ExchangeHooks):
     async def request_funding_payments(self, pair: TradingPair
                                        ) -> Sequence[FundingPaymentRecord]:
         """Recent funding payments of `pair` (any order; the base de-duplicates)."""
+
+    async def request_liquidations(self) -> Sequence[PositionLiquidated]:
+        """Liquidations and auto-deleveraging of the account's positions that the exchange
+        made since the connector's first call and that it has not reported yet (REST):
+        what a stream message delayed and then lost with its connection would hide. Each is
+        reported once, whichever way it came. The default is none: an exchange with no such
+        query relies on its stream alone."""
+        return []
 
     def collateral_token(self, pair: TradingPair, side: TradeSide) -> str:
         """The asset an order on `side` locks as margin (linear contracts: the quote)."""

@@ -485,6 +485,14 @@ def perpetual_traffic(c: Cassette, positions: list[dict[str, Any]] | None = None
                body=ok({"category": LINEAR, "list": [linear_ticker(symbol, last)]})
                if tickers_status == 200 else SERVICE_UNAVAILABLE_HTML,
                repeat=True)
+    # The liquidations a connector may poll for in case its stream lost one: none here
+    # (optional: the standard asks no connector to poll them).
+    for exec_type in ("BustTrade", "AdlTrade"):
+        c.http("GET", REST, "/v5/execution/list",
+               {"category": LINEAR, "execType": exec_type, "limit": "100"},
+               request_headers=AUTH, repeat=True, id=f"liquidations_{exec_type}", optional=True,
+               body=ok({"nextPageCursor": "", "category": LINEAR, "list": []}),
+               response_headers=LIMIT_HEADERS)
     for ident, entries, repeat in payments or [("payments", [], True)]:
         c.http("GET", REST, "/v5/account/transaction-log",
                {"accountType": "UNIFIED", "category": LINEAR, "currency": "USDT",

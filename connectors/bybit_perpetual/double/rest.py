@@ -245,6 +245,40 @@ def transaction_log(parsed: Parsed, exchange: Any, ctx: Context) -> Any:
     return {"list": entries, "nextPageCursor": ""}
 
 
+DEFAULT_EXECUTIONS, MAX_EXECUTIONS = 50, 100  # execution.mdx: limit [1, 100], default 50
+
+
+def executions(parsed: Parsed, exchange: Any, ctx: Context) -> Any:
+    """execution/list (linear): the account's executions newest first: its orders' trades
+    and what the exchange did on its positions itself (BustTrade, AdlTrade, Funding), so a
+    client whose stream lost a liquidation can find it here. orderId / orderLinkId take
+    priority over the other filters (execution.mdx); execType, startTime and endTime
+    filter; limit cuts."""
+    ex = _perpetual(exchange)
+    if parsed.get("orderId") is not None or parsed.get("orderLinkId") is not None:
+        return spot.trades(parsed, exchange, ctx)
+    spot._category(parsed, ctx)
+    symbol = parsed.get("symbol")
+    entries = spot.trades(parsed, exchange, ctx)["list"]
+    for event in ex.liquidations:
+        spec = ex.market(event.position.pair)
+        if spec is not None:
+            entries.append(render.liquidation_execution(event, spec.symbol))
+    for paid in ex.funding_log:
+        spec = ex.market(paid.position.pair)
+        if spec is not None:
+            entries.append(render.funding_execution(paid, spec.symbol))
+    kind, start, end = parsed.get("execType"), parsed.get("startTime"), parsed.get("endTime")
+    chosen = [e for e in entries
+              if (symbol is None or e["symbol"] == symbol)
+              and (kind is None or e["execType"] == kind)
+              and (start is None or int(e["execTime"]) >= int(start))
+              and (end is None or int(e["execTime"]) <= int(end))]
+    chosen.sort(key=lambda e: int(e["execTime"]), reverse=True)  # stable: ties keep order
+    limit = min(int(parsed.get("limit") or DEFAULT_EXECUTIONS), MAX_EXECUTIONS)
+    return {"nextPageCursor": "", "category": render.CATEGORY, "list": chosen[:limit]}
+
+
 def balances(parsed: Parsed, exchange: Any, ctx: Context) -> Any:
     if parsed.get("accountType") != "UNIFIED":
         raise BybitError(10001, "accountType only support UNIFIED.")
@@ -255,5 +289,5 @@ HANDLERS: dict[str, spot.Handler] = {
     **spot.HANDLERS, "instruments": instruments, "prices": tickers, "place": place,
     "balances": balances, "positions": positions, "set_leverage": set_leverage,
     "switch_mode": switch_mode, "funding_history": funding_history,
-    "transaction_log": transaction_log,
+    "transaction_log": transaction_log, "trades": executions,
 }

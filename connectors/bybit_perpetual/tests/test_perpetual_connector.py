@@ -17,7 +17,7 @@ from harness.standard.api import FundingInfo
 from harness.standard.config import ConnectorConfig
 from harness.standard.enums import OrderType, PositionAction, PositionMode, PositionSide, TradeSide
 from harness.standard.errors import SettingRefused
-from harness.standard.events import Event, FundingPayment
+from harness.standard.events import Event, FundingPayment, PositionLiquidated
 from harness.standard.order import TrackedOrder
 from harness.standard.pair import TradingPair
 from tests.fixtures.aio import run
@@ -80,6 +80,8 @@ class Answered(BybitPerpetualConnector):
     def _answer(self, path: str, params: Mapping[str, Any]) -> Any:
         self.sent.append((path, dict(params)))
         body = self.answers[path]
+        if callable(body):  # an answer that depends on the parameters
+            body = body(params)
         error = classify_error(200, {}, body, lambda: 0.0)
         if error is not None:
             raise error
@@ -216,6 +218,48 @@ def test_funding_payments_come_from_settlements_once_each() -> None:
         assert [(e.timestamp, e.amount, e.funding_rate) for e in paid] == [
             (1763740800.0, D("0.02"), D("-0.0001"))]
         assert connector.sent[-1][1]["type"] == "SETTLEMENT"
+
+    run(main())
+
+
+def test_a_liquidation_the_stream_lost_is_found_by_rest_once_and_old_ones_are_not_news(
+        ) -> None:
+    """Found by PROP-LIFE-1 (dev seed 491547550): a liquidation delayed on the stream, then
+    lost when every connection dropped, was never reported."""
+    async def main() -> None:
+        connector = Answered()
+        events: list[Event] = []
+        connector.subscribe(events.append)
+
+        def execution(exec_id: str, exec_type: str, at: str, qty: str) -> dict[str, Any]:
+            return {"symbol": "BTCUSDT", "orderType": "Market", "underlyingPrice": "",
+                    "orderLinkId": "", "side": "Sell", "indexPrice": "", "orderId": "o" + exec_id,
+                    "stopOrderType": "UNKNOWN", "leavesQty": "0", "execTime": at,
+                    "feeCurrency": "", "isMaker": False, "execFee": "0", "feeRate": "0",
+                    "execId": exec_id, "tradeIv": "", "blockTradeId": "", "markPrice": "27000",
+                    "execPrice": "27000", "markIv": "", "orderQty": qty, "orderPrice": "27000",
+                    "execValue": "1", "execType": exec_type, "execQty": qty, "closedSize": qty,
+                    "extraFees": "", "seq": 1}
+
+        listed: list[dict[str, Any]] = [execution("old", "BustTrade", "1763700000000", "0.5")]
+        connector.answers["/v5/execution/list"] = lambda params: ok({
+            "category": "linear", "nextPageCursor": "",
+            "list": [e for e in listed if e["execType"] == params["execType"]]})
+        await connector.poll_liquidations()  # before: what is there already is not news
+        streamed = execution("streamed", "BustTrade", "1763712000000", "0.006")
+        reported = connector.parse_user_message({"topic": "execution", "data": [
+            {**streamed, "category": "linear"}]})
+        listed[:0] = [execution("lost", "AdlTrade", "1763712000500", "0.004"), streamed]
+        await connector.poll_liquidations()
+        await connector.poll_liquidations()
+        assert [(e.amount, e.reason, e.side) for e in reported] == [
+            (D("0.006"), "liquidation", PositionSide.BOTH)]
+        found = [e for e in events if isinstance(e, PositionLiquidated)]
+        assert [(e.timestamp, e.amount, e.price, e.reason) for e in found] == [
+            (1763712000.5, D("0.004"), D("27000"), "adl")]
+        assert {(path, params["execType"], params["category"]) for path, params
+                in connector.sent} == {("/v5/execution/list", kind, "linear")
+                                       for kind in ("BustTrade", "AdlTrade")}
 
     run(main())
 
