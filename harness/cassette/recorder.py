@@ -13,7 +13,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -216,18 +216,20 @@ def secret_env_names(secrets_table: Mapping[str, Any], upstream: str) -> list[st
 
 
 def scrubber_for(secrets_table: Mapping[str, Any], cassette_options: Mapping[str, Any],
-                 upstream: str, env: Mapping[str, str] | None = None) -> Scrubber:
-    """The scrubber for recording a connector: the secrets from its env vars, plus extra
-    field and header names from the manifest ([secrets] `scrub_fields` / `scrub_headers`,
-    or [cassettes] `scrub` / `scrub_headers`)."""
+                 upstream: str, env: Mapping[str, str] | None = None, *,
+                 secrets: Iterable[str] = ()) -> Scrubber:
+    """The scrubber for recording a connector: the secrets from its env vars (and any
+    `secrets` given: the regression exporter's test credentials), plus extra field and
+    header names from the manifest ([secrets] `scrub_fields` / `scrub_headers`, or
+    [cassettes] `scrub` / `scrub_headers`). The one place a manifest becomes a Scrubber."""
     environ = os.environ if env is None else env
-    secrets = [environ[name] for name in secret_env_names(secrets_table, upstream)
-               if environ.get(name)]
+    known = [*secrets, *(environ[name] for name in secret_env_names(secrets_table, upstream)
+                         if environ.get(name))]
     table = _secrets_table(secrets_table, upstream)
     fields = _strings(table.get("scrub_fields", [])) + _strings(cassette_options.get("scrub", []))
     headers = _strings(table.get("scrub_headers", [])) + _strings(
         cassette_options.get("scrub_headers", []))
-    return Scrubber(secrets, headers=headers, fields=fields)
+    return Scrubber(known, headers=headers, fields=fields)
 
 
 def record_command(connector: str, scenario: str, upstream: str, mode: str) -> list[str]:

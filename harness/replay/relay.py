@@ -150,13 +150,13 @@ class HttpForwarder:
         for name, value in headers:
             response_headers.setdefault(name, []).append(value)
         content_type = request.headers.get("Content-Type", "")
-        clean_body = scrub.body(body, content_type)
+        clean_body = scrub.body(body, content_type, sent=True)
         return Interaction(
             request=HttpRequest(
                 method=request.method,
-                uri=scrub.url(base_of(original_base) + request.raw_path),
+                uri=scrub.url(base_of(original_base) + request.raw_path, sent=True),
                 body=clean_body.decode("utf-8", "replace") if clean_body else None,
-                headers=scrub.headers(request_headers),
+                headers=scrub.headers(request_headers, sent=True),
             ),
             response=HttpResponse(
                 status=status,
@@ -175,21 +175,22 @@ def _frame(scrubber: Scrubber, direction: Direction, message: str | bytes) -> Ws
         with contextlib.suppress(ValueError):
             parsed = json.loads(text)
     if parsed is not None:
-        clean = scrubber.json_value(parsed)
+        clean = scrubber.json_value(parsed, sent=direction is Direction.CLIENT)
         # Keep JSON when it round-trips exactly (whitespace aside: numbers such as 1.10 would
         # not), when scrubbing had to change it, and for client frames (matched as JSON).
         exact = text in (json.dumps(parsed, separators=(",", ":"), ensure_ascii=False),
                          json.dumps(parsed, ensure_ascii=False))
         if clean != parsed or exact or direction is Direction.CLIENT:
             return WsFrame(direction, FrameKind.JSON, clean)
-    return WsFrame(direction, FrameKind.TEXT, scrubber.text(text))
+    return WsFrame(direction, FrameKind.TEXT,
+                   scrubber.text(text, sent=direction is Direction.CLIENT))
 
 
 async def relay_ws(
     client: ServerConnection, upstream_url: str, original_url: str, capture: Capture
 ) -> None:
     """Join `client` to `upstream_url` until either side closes, capturing every frame."""
-    conn = CapturedConnection(capture.scrubber.url(original_url), capture.tick())
+    conn = CapturedConnection(capture.scrubber.url(original_url, sent=True), capture.tick())
     capture.ws.append(conn)
     scrubber = capture.scrubber
     async with websockets.connect(upstream_url, compression=None, max_size=None,

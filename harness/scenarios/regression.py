@@ -2,7 +2,9 @@
 
 Export: the minimal failing steps run once more against the double, with the connector
 behind a `RecordingProxy`, and what passed on the wire (REST interactions, WebSocket frames,
-drops) is written as a regular cassette, cassettes/<connector>/regressions/<name>.yaml. The
+drops) is written as a regular cassette, cassettes/<connector>/regressions/<name>.yaml,
+scrubbed as `harness record` scrubs (the manifest's scrubber_for, plus the test credentials,
+signatures of any shape in what the client sent included), so it passes the secret lint. The
 steps themselves (drawn kinds, resolved values, words) go in meta.inputs.steps. The run is
 made replayable: no periodic polling (the only requests are the connector's start-up and
 the steps' own), and before every step that acts on the exchange the driver pings
@@ -45,8 +47,7 @@ from harness.cassette.format import (
     WsConnection,
 )
 from harness.cassette.loader import dump_cassette, load_cassette
-from harness.cassette.recorder import RecordingProxy
-from harness.cassette.scrub import Scrubber
+from harness.cassette.recorder import RecordingProxy, scrubber_for
 from harness.double import Exchange
 from harness.double.orders import OrderStatus
 from harness.manifest import Manifest
@@ -137,7 +138,9 @@ def _proxy(manifest: Manifest, world: World, path: Path, name: str,
                  for original in manifest.urls.get("production", {}).values()}
     proxy = RecordingProxy(upstreams, path=path, connector=manifest.name,
                            scenario=regression_scenario(manifest, name),
-                           scrubber=Scrubber([TEST_API_KEY, TEST_API_SECRET]))
+                           scrubber=scrubber_for(manifest.secrets, manifest.cassette_options,
+                                                 "production", env={},
+                                                 secrets=(TEST_API_KEY, TEST_API_SECRET)))
     # A request the double holds (a timeout fault) is cut; record it as a timeout.
     proxy._forwarder = _FaultRecordingForwarder(proxy.capture)
     return proxy
@@ -165,7 +168,7 @@ class _FaultRecordingForwarder(HttpForwarder):
         if response.status == 502 and len(self.capture.http) == known:
             self.capture.http.append((arrived, Interaction(
                 HttpRequest(request.method, self.capture.scrubber.url(
-                    base_of(original_base) + request.raw_path)),
+                    base_of(original_base) + request.raw_path, sent=True)),
                 HttpResponse(504, "Gateway Timeout"), fault=Fault.TIMEOUT)))
             self.capture.http.sort(key=lambda item: item[0])
             if request.transport is not None:

@@ -104,6 +104,16 @@ def test_secret_names_and_scrubber() -> None:
         "X-Session": ("SCRUBBED",), "X-Other": ("SCRUBBED",), "Accept": ("3",)}
 
 
+def test_scrubber_for_a_manifest_whose_scrub_fields_name_headers() -> None:
+    # Bybit's manifest: its signature header named in scrub_fields; the regression exporter
+    # adds the test credentials it ran with and reads no environment.
+    table = {"api_key_env": "BYBIT_API_KEY", "scrub_fields": ["X-BAPI-API-KEY", "X-BAPI-SIGN"]}
+    scrub = scrubber_for(table, {}, "production", env={}, secrets=["harness-test-api-key"])
+    assert scrub.headers({"X-BAPI-SIGN": "00ff", "X-BAPI-TIMESTAMP": "1"}) == {
+        "X-BAPI-SIGN": ("SCRUBBED",), "X-BAPI-TIMESTAMP": ("1",)}
+    assert scrub.text("key harness-test-api-key") == "key SCRUBBED"
+
+
 def test_record_command_shape() -> None:
     assert record_command("acme", "place", "testnet", "all") == [
         sys.executable, "-m", "pytest", "suites", "--connector", "acme", "--record-mode", "all",
