@@ -15,26 +15,26 @@ from harness.standard.events import OrderFilled
 from harness.standard.model import Fill
 
 
+def _reported_twice(connector: Any, items: list[UserMessage]) -> list[UserMessage]:
+    """The bug: each fill among `items` is emitted once more than it happened."""
+    for item in items:
+        if isinstance(item, Fill):
+            connector._hub.emit(OrderFilled(connector.clock.time(), item.client_order_id, item))
+    return items
+
+
 class DoubleReportsStreamFills(BybitSpotConnector):
     """Each fill from the user stream is emitted once more than it happened."""
 
     def parse_user_message(self, message: Any) -> list[UserMessage]:
-        items = super().parse_user_message(message)
-        for item in items:
-            if isinstance(item, Fill):
-                self._hub.emit(OrderFilled(self.clock.time(), item.client_order_id, item))
-        return items
+        return _reported_twice(self, super().parse_user_message(message))
 
 
 class PerpetualDoubleReportsStreamFills(BybitPerpetualConnector):
     """The perpetual connector with the same bug."""
 
     def parse_user_message(self, message: Any) -> list[UserMessage]:
-        items = super().parse_user_message(message)
-        for item in items:
-            if isinstance(item, Fill):
-                self._hub.emit(OrderFilled(self.clock.time(), item.client_order_id, item))
-        return items
+        return _reported_twice(self, super().parse_user_message(message))
 
 
 MUTANTS: dict[str, type[BybitSpotConnector]] = {
