@@ -85,6 +85,9 @@ class ReadOnlyRoute:
     # ...unless the request names one of these (an order the scenario lacks is not "none")
     default_unless: frozenset[str] = frozenset()
     view_of: StateView | None = None  # the default answer shows this other route's state
+    # Where the scenario recorded nothing here: the outcome recorded at this other route (an
+    # error, a fault, the trigger it fires), answered with this route's default on success.
+    outcome_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -252,11 +255,18 @@ def _route(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
     if view_of is not None and data.get("default") is None:
         reader.add(f"{where}.view_of", "needs the route's default: the answer whose entries"
                                        " the other route's state updates")
+    outcome_of = data.get("outcome_of")
+    if outcome_of is not None and not (isinstance(outcome_of, str) and outcome_of.startswith("/")
+                                       and data.get("default") is not None):
+        reader.add(f"{where}.outcome_of", "needs the other route's URL path, e.g. "
+                                          "/v5/system/status, and this route's default (its"
+                                          " answer when the other route's outcome is a success)")
+        outcome_of = None
     return ReadOnlyRoute(path=data["path"], method=str(data.get("method", "GET")).upper(),
                          optional=frozenset(reader.names(data, "optional", where)),
                          filters=filters, default=data.get("default"),
                          default_unless=frozenset(reader.names(data, "default_unless", where)),
-                         view_of=view_of)
+                         view_of=view_of, outcome_of=outcome_of)
 
 
 def _state_view(reader: _Reader, raw: Any, where: str) -> StateView | None:
@@ -370,6 +380,11 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
             reader.add(f"http.read_only ({route.path}).view_of.path",
                        f"{seen.method} {seen.path} is not a read_only route here; name one"
                        " (a state-changing answer is no view)")
+        shared = route.outcome_of
+        if shared is not None and profile.read_only_route(route.method, shared) is None:
+            reader.add(f"http.read_only ({route.path}).outcome_of",
+                       f"{route.method} {shared} is not a read_only route here; name one"
+                       " (an order's outcome is not the exchange's)")
     if reader.problems:
         raise ExchangeProfileError("\n".join(reader.problems))
     return profile
