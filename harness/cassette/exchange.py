@@ -147,6 +147,23 @@ class Heartbeat:
 
 
 @dataclass(frozen=True)
+class IgnoredParam:
+    """A request parameter the exchange ignores where it does not apply (Bybit order/create:
+    `price` on a Market order, `marketUnit` on a Limit one): it is left out of the comparison
+    when the recorded request's `when` fields have those values, so a client may send it or
+    not, with any value."""
+
+    path: str
+    param: str
+    when: Mapping[str, str]
+    method: str = "POST"
+
+    def applies(self, method: str, path: str, recorded: Mapping[str, tuple[str, ...]]) -> bool:
+        return (method, path) == (self.method, self.path) and all(
+            recorded.get(name) == (value,) for name, value in self.when.items())
+
+
+@dataclass(frozen=True)
 class ExchangeProfile:
     """An exchange's conformance data (see the module docstring)."""
 
@@ -166,10 +183,17 @@ class ExchangeProfile:
     ws_path_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ws_combined: CombinedStreams | None = None
     ws_heartbeats: tuple[Heartbeat, ...] = ()
+    ignored: tuple[IgnoredParam, ...] = ()
     path: Path | None = None
 
     def is_client_chosen(self, name: str) -> bool:
         return name in self.client_chosen
+
+    def ignored_in(self, method: str, path: str,
+                   recorded: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+        """The parameters the exchange ignores in the recorded request (`ignored`)."""
+        return frozenset(item.param for item in self.ignored
+                         if item.applies(method, path, recorded))
 
     def read_only_route(self, method: str, path: str) -> ReadOnlyRoute | None:
         for route in self.read_only:
@@ -267,6 +291,20 @@ def _route(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
                          filters=filters, default=data.get("default"),
                          default_unless=frozenset(reader.names(data, "default_unless", where)),
                          view_of=view_of, outcome_of=outcome_of)
+
+
+def _ignored(reader: _Reader, raw: Any, where: str) -> IgnoredParam | None:
+    data = reader.mapping(raw, where)
+    when = reader.mapping(data.get("when"), f"{where}.when")
+    if not (isinstance(data.get("path"), str) and data["path"].startswith("/")
+            and isinstance(data.get("param"), str) and when
+            and all(isinstance(v, str) for v in when.values())):
+        reader.add(where, "needs path: <the endpoint>, param: <the ignored parameter> and"
+                          " when: {<field>: <value>} (e.g. when: {orderType: Market})")
+        return None
+    return IgnoredParam(path=data["path"], param=data["param"],
+                        when={str(k): str(v) for k, v in when.items()},
+                        method=str(data.get("method", "POST")).upper())
 
 
 def _state_view(reader: _Reader, raw: Any, where: str) -> StateView | None:
@@ -372,6 +410,8 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
         ws_combined=_combined(reader, ws.get("combined"), "ws.combined"),
         ws_heartbeats=tuple(beat for i, raw in enumerate(ws.get("heartbeat", []) or [])
                             if (beat := _heartbeat(reader, raw, f"ws.heartbeat[{i}]"))),
+        ignored=tuple(ignored for i, raw in enumerate(http.get("ignored", []) or [])
+                      if (ignored := _ignored(reader, raw, f"http.ignored[{i}]"))),
         path=path,
     )
     for route in profile.read_only:

@@ -143,3 +143,47 @@ def test_the_outcome_is_shared_only_where_the_scenario_recorded_no_server_time()
             assert body["retCode"] == 0
             assert replay.requests[0].interaction_id != "exchange default"
     run(scenario())
+
+
+async def post(replay: ReplaySession, path: str, body: dict[str, str]) -> tuple[int, Any]:
+    url = replay.http_base_for(API) + path
+    async with aiohttp.ClientSession() as http, http.post(url, json=body) as response:
+        return response.status, json.loads(await response.text())
+
+
+ORDER = {"category": "spot", "symbol": "BTCUSDT", "side": "Buy", "qty": "0.01",
+         "orderLinkId": "HB-1"}
+
+
+def test_what_order_create_ignores_where_it_does_not_apply_may_be_sent() -> None:
+    # order/create.mdx: a Market order ignores price; marketUnit selects the unit of a spot
+    # Market order's qty. Hummingbot sends marketUnit=baseCoin with every order and a price
+    # (NaN) with its Market ones.
+    async def scenario() -> list[int]:
+        statuses = []
+        async with bybit_replay("place_limit_buy") as replay:
+            status, body = await post(replay, "/v5/order/create", {
+                **ORDER, "orderType": "Limit", "price": "30000.00", "timeInForce": "GTC",
+                "marketUnit": "baseCoin"})
+            statuses.append(status)
+            assert body["result"]["orderLinkId"] == "HB-1"
+        async with bybit_replay("place_market_buy") as replay:
+            status, _ = await post(replay, "/v5/order/create", {
+                **ORDER, "orderType": "Market", "marketUnit": "baseCoin", "price": "NaN"})
+            statuses.append(status)
+        return statuses
+
+    assert run(scenario()) == [200, 200]
+
+
+def test_what_order_create_reads_is_still_compared() -> None:
+    # A Market buy without marketUnit is an order by value (qty in USDT): another order.
+    async def scenario() -> str:
+        session = ReplaySession(load_cassette(BYBIT / "place_market_buy.yaml"), strict=False,
+                                exchange=load_exchange_profile(BYBIT / "exchange.yaml"))
+        with pytest.raises(CassetteMismatch) as caught:
+            async with session as replay:
+                await post(replay, "/v5/order/create", {**ORDER, "orderType": "Market"})
+        return str(caught.value)
+
+    assert "missing marketUnit=baseCoin" in run(scenario())
