@@ -85,6 +85,9 @@ class ReadOnlyRoute:
     # ...unless the request names one of these (an order the scenario lacks is not "none")
     default_unless: frozenset[str] = frozenset()
     view_of: StateView | None = None  # the default answer shows this other route's state
+    # Where the scenario recorded nothing here: the outcome recorded at this other route (an
+    # error, a fault, the trigger it fires), answered with this route's default on success.
+    outcome_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,23 @@ class Heartbeat:
 
 
 @dataclass(frozen=True)
+class IgnoredParam:
+    """A request parameter the exchange ignores where it does not apply (Bybit order/create:
+    `price` on a Market order, `marketUnit` on a Limit one): it is left out of the comparison
+    when the recorded request's `when` fields have those values, so a client may send it or
+    not, with any value."""
+
+    path: str
+    param: str
+    when: Mapping[str, str]
+    method: str = "POST"
+
+    def applies(self, method: str, path: str, recorded: Mapping[str, tuple[str, ...]]) -> bool:
+        return (method, path) == (self.method, self.path) and all(
+            recorded.get(name) == (value,) for name, value in self.when.items())
+
+
+@dataclass(frozen=True)
 class ExchangeProfile:
     """An exchange's conformance data (see the module docstring)."""
 
@@ -163,10 +183,17 @@ class ExchangeProfile:
     ws_path_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ws_combined: CombinedStreams | None = None
     ws_heartbeats: tuple[Heartbeat, ...] = ()
+    ignored: tuple[IgnoredParam, ...] = ()
     path: Path | None = None
 
     def is_client_chosen(self, name: str) -> bool:
         return name in self.client_chosen
+
+    def ignored_in(self, method: str, path: str,
+                   recorded: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+        """The parameters the exchange ignores in the recorded request (`ignored`)."""
+        return frozenset(item.param for item in self.ignored
+                         if item.applies(method, path, recorded))
 
     def read_only_route(self, method: str, path: str) -> ReadOnlyRoute | None:
         for route in self.read_only:
@@ -252,11 +279,32 @@ def _route(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
     if view_of is not None and data.get("default") is None:
         reader.add(f"{where}.view_of", "needs the route's default: the answer whose entries"
                                        " the other route's state updates")
+    outcome_of = data.get("outcome_of")
+    if outcome_of is not None and not (isinstance(outcome_of, str) and outcome_of.startswith("/")
+                                       and data.get("default") is not None):
+        reader.add(f"{where}.outcome_of", "needs the other route's URL path, e.g. "
+                                          "/v5/system/status, and this route's default (its"
+                                          " answer when the other route's outcome is a success)")
+        outcome_of = None
     return ReadOnlyRoute(path=data["path"], method=str(data.get("method", "GET")).upper(),
                          optional=frozenset(reader.names(data, "optional", where)),
                          filters=filters, default=data.get("default"),
                          default_unless=frozenset(reader.names(data, "default_unless", where)),
-                         view_of=view_of)
+                         view_of=view_of, outcome_of=outcome_of)
+
+
+def _ignored(reader: _Reader, raw: Any, where: str) -> IgnoredParam | None:
+    data = reader.mapping(raw, where)
+    when = reader.mapping(data.get("when"), f"{where}.when")
+    if not (isinstance(data.get("path"), str) and data["path"].startswith("/")
+            and isinstance(data.get("param"), str) and when
+            and all(isinstance(v, str) for v in when.values())):
+        reader.add(where, "needs path: <the endpoint>, param: <the ignored parameter> and"
+                          " when: {<field>: <value>} (e.g. when: {orderType: Market})")
+        return None
+    return IgnoredParam(path=data["path"], param=data["param"],
+                        when={str(k): str(v) for k, v in when.items()},
+                        method=str(data.get("method", "POST")).upper())
 
 
 def _state_view(reader: _Reader, raw: Any, where: str) -> StateView | None:
@@ -362,6 +410,8 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
         ws_combined=_combined(reader, ws.get("combined"), "ws.combined"),
         ws_heartbeats=tuple(beat for i, raw in enumerate(ws.get("heartbeat", []) or [])
                             if (beat := _heartbeat(reader, raw, f"ws.heartbeat[{i}]"))),
+        ignored=tuple(ignored for i, raw in enumerate(http.get("ignored", []) or [])
+                      if (ignored := _ignored(reader, raw, f"http.ignored[{i}]"))),
         path=path,
     )
     for route in profile.read_only:
@@ -370,6 +420,11 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
             reader.add(f"http.read_only ({route.path}).view_of.path",
                        f"{seen.method} {seen.path} is not a read_only route here; name one"
                        " (a state-changing answer is no view)")
+        shared = route.outcome_of
+        if shared is not None and profile.read_only_route(route.method, shared) is None:
+            reader.add(f"http.read_only ({route.path}).outcome_of",
+                       f"{route.method} {shared} is not a read_only route here; name one"
+                       " (an order's outcome is not the exchange's)")
     if reader.problems:
         raise ExchangeProfileError("\n".join(reader.problems))
     return profile

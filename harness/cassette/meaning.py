@@ -97,6 +97,10 @@ class MeaningMatcher:
         if cached is None or cached[0] is not recorded:  # (the view is kept: ids stay unique)
             cached = self._recorded[id(recorded)] = (recorded, self.normalized(recorded, False))
         want = cached[1]
+        ignored = self.profile.ignored_in(recorded.method, recorded.path, want)
+        if ignored:  # what the exchange ignores here is no part of the request's meaning
+            got = {k: v for k, v in got.items() if k not in ignored}
+            want = {k: v for k, v in want.items() if k not in ignored}
         route = self.profile.read_only_route(recorded.method, recorded.path)
         if route is not None:
             got, want = _read_only_view(route, got, want)

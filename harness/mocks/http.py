@@ -103,24 +103,23 @@ class HttpMock:
         """The recorded answer to a request, as aioresponses' CallbackResult, or raise."""
         view = request_view(method, url, kwargs, self.volatile)
         chosen = self._find(view)
+        body: bytes | None = None
         if chosen is None and self.policy is not None:
-            default = self._default_answer(view)
-            if default is not None:
-                return result_type(method=method, status=200, body=default)
+            # exchange.yaml outcome_of: the outcome recorded at another route (replay/http.py)
+            chosen = self.policy.shared_outcome(view, self.prepared)
+            if chosen is None:
+                default = self._default_answer(view)
+                if default is not None:
+                    return result_type(method=method, status=200, body=default)
+            elif chosen.interaction.fault is None and 200 <= chosen.interaction.response.status \
+                    < 300:
+                body = self.policy.default_answer(view, self.prepared)  # the route's own
+            else:
+                body = chosen.interaction.response.body
         if chosen is None:
             self.miss(view)
-        if self.verifier is not None and chosen.signed:
-            reason = self.verifier(view)
-            if reason is not None:
-                self.miss(view, f"request_verifier rejected it ({reason}); it matched"
-                                f" {chosen.label}")
-        body = chosen.interaction.response.body
-        if self.policy is not None:
-            self.policy.learn(view, chosen)  # first: the answer echoes the client's own ids
-            try:
-                body = self.policy.body_for(view, chosen)
-            except LookupError as exc:
-                self.miss(view, f"{exc}; it matched {chosen.label}")
+        if body is None:
+            body = self._checked_body(view, chosen)
         chosen.uses += 1
         interaction = chosen.interaction
         self.requests.append(ServedRequest(view, chosen.index, interaction.id,
@@ -135,6 +134,22 @@ class HttpMock:
         return result_type(method=method, status=response.status, body=body,
                            content_type=chosen.headers.get("Content-Type", _DEFAULT_CONTENT_TYPE),
                            headers=chosen.headers, reason=response.message or None)
+
+    def _checked_body(self, view: RequestView, chosen: PreparedInteraction) -> bytes:
+        """The chosen interaction's answer to `view`, once its signature is verified."""
+        if self.verifier is not None and chosen.signed:
+            reason = self.verifier(view)
+            if reason is not None:
+                self.miss(view, f"request_verifier rejected it ({reason}); it matched"
+                                f" {chosen.label}")
+        body = chosen.interaction.response.body
+        if self.policy is not None:
+            self.policy.learn(view, chosen)  # first: the answer echoes the client's own ids
+            try:
+                body = self.policy.body_for(view, chosen)
+            except LookupError as exc:
+                self.miss(view, f"{exc}; it matched {chosen.label}")
+        return body
 
     def _default_answer(self, view: RequestView) -> bytes | None:
         """exchange.yaml's answer for a read-only endpoint the scenario never recorded."""

@@ -94,6 +94,21 @@ class HttpConformance:
             self._served[id(view)] = (view, served)
         return served.base
 
+    def shared_outcome(self, view: RequestView,
+                       recorded: Sequence[PreparedInteraction]) -> PreparedInteraction | None:
+        """For a route declared `outcome_of`, where the scenario recorded nothing of its own:
+        the interaction a request at the other route would get (its outcome is this one's)."""
+        route = self.profile.read_only_route(view.method, view.path)
+        if route is None or route.outcome_of is None:
+            return None
+        candidates = [item for item in recorded
+                      if (item.view.method, item.view.path) == (view.method, route.outcome_of)]
+        if not candidates:
+            return None
+        question = RequestView(view.method, route.outcome_of, host=view.host,
+                               volatile=view.volatile)
+        return self.pick(question, candidates, self.matchers)
+
     def learn(self, view: RequestView, chosen: PreparedInteraction) -> None:
         self.ids.learn(view, chosen.view)
 

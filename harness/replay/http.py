@@ -105,6 +105,11 @@ class ReplayPolicy(Protocol):
     def default_answer(self, view: RequestView,
                        recorded: Sequence[PreparedInteraction] = ()) -> bytes | None: ...
 
+    def shared_outcome(self, view: RequestView,
+                       recorded: Sequence[PreparedInteraction]) -> PreparedInteraction | None:
+        """The interaction recorded at the route whose outcome `view`'s route shares."""
+        ...
+
     def is_read_only(self, item: PreparedInteraction) -> bool:
         """A client may never ask for it: not a failure when unused."""
         ...
@@ -187,6 +192,9 @@ class HttpReplay:
                            headers=headers, host=host, volatile=self.volatile)
         chosen = self._find(view)
         if chosen is None and self.policy is not None:
+            shared = self.policy.shared_outcome(view, self.prepared)
+            if shared is not None:
+                return await self._serve_shared(request, view, shared)
             try:
                 default = self.policy.default_answer(view, self.prepared)
             except LookupError as exc:
@@ -230,6 +238,32 @@ class HttpReplay:
             if self.on_served is not None:
                 self.on_served(interaction.id)
         elif interaction.id is not None and self.on_served is not None:
+            self.on_served(interaction.id)
+        return response
+
+    async def _serve_shared(self, request: web.BaseRequest, view: RequestView,
+                            shared: PreparedInteraction) -> web.StreamResponse:
+        """`view`'s route shares the outcome recorded at another (exchange.yaml
+        `outcome_of`): that interaction's error or fault as recorded, or on success this
+        route's own default answer; its trigger fires either way."""
+        assert self.policy is not None
+        interaction = shared.interaction
+        body = interaction.response.body
+        if interaction.fault is None and 200 <= interaction.response.status < 300:
+            body = self.policy.default_answer(view, self.prepared) or body
+        shared.uses += 1
+        self.requests.append(ServedRequest(view, shared.index, interaction.id,
+                                           interaction.response.status, self.clock()))
+        if interaction.fault is Fault.RESET:
+            return await self._reset(request)
+        if interaction.fault is Fault.TIMEOUT:
+            return await self._hold(request)
+        response = web.Response(body=body, status=interaction.response.status,
+                                reason=interaction.response.message or None,
+                                headers=shared.headers)
+        if interaction.id is not None and self.on_served is not None:
+            await response.prepare(request)
+            await response.write_eof()
             self.on_served(interaction.id)
         return response
 

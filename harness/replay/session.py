@@ -207,6 +207,12 @@ class ReplaySession(ReplayVerdict):
     def _served(self, ident: str) -> None:
         self._event(ident).set()
 
+    def release(self, ident: str) -> None:
+        """Play the frames recorded `after: {http: ident}` now, whether or not a request was
+        answered with that interaction: a check's own go-ahead must not depend on which
+        endpoint a client asks (a network check may be a health or a server-time request)."""
+        self._served(ident)
+
     # -- new_episodes ------------------------------------------------------------------
     def _upstream_for(self, host: str | None, schemes: tuple[str, ...], path: str) -> str:
         bases = [b for b in self._upstreams if urlsplit(b).scheme in schemes]

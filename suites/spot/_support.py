@@ -96,10 +96,16 @@ async def place(subject: Subject, order: Mapping[str, Any]) -> str:
 async def go(subject: Subject) -> None:
     """Tell the cassette the check is ready for what comes next.
 
-    The check pings (check_network): frames recorded `after: {http: go}` are played only then,
-    so what a stream sends cannot race the check's own set-up.
+    The check pings (check_network), then releases the frames recorded `after: {http: go}`:
+    they are played only then, so what a stream sends cannot race the check's own set-up.
+    The release does not wait for the ping to hit the scenario's `go` interaction: which
+    endpoint a network check asks is the connector's choice (Bybit: system/status or
+    market/time).
     """
     await subject.connector.check_network()
+    release = getattr(subject.server, "release", None)  # replays have it; doubles do not
+    if release is not None:
+        release("go")
 
 
 # the replay's request log -----------------------------------------------------------------

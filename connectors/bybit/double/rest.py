@@ -287,6 +287,24 @@ def balances(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
     return {"list": [render.wallet_account(shown)]}
 
 
+def account_info(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
+    # The double's account is a unified trading account (wallet-balance accountType
+    # UNIFIED): unifiedMarginStatus 5 is UTA 2.0 in account/info's enum.
+    return {"marginMode": "REGULAR_MARGIN", "updatedTime": str(exchange.now()),
+            "unifiedMarginStatus": 5, "dcpStatus": "OFF", "timeWindow": 10, "smpGroup": 0,
+            "isMasterTrader": False, "spotHedgingStatus": "OFF"}
+
+
+def fee_rate(parsed: Parsed, exchange: Exchange, ctx: Context) -> Any:
+    _category(parsed, ctx)
+    specs = exchange.markets()
+    if parsed.get("symbol") is not None:
+        specs = [market(exchange, parsed.get("symbol"))]
+    return {"list": [{"symbol": spec.symbol, "baseCoin": spec.pair.base,
+                      "takerFeeRate": render.dec(spec.taker_fee),
+                      "makerFeeRate": render.dec(spec.maker_fee)} for spec in specs]}
+
+
 def _symbol(exchange: Exchange, order: Order) -> str:
     spec = exchange.market(order.pair)
     return spec.symbol if spec is not None else order.pair.base + order.pair.quote
@@ -296,4 +314,5 @@ HANDLERS: dict[str, Handler] = {
     "time": server_time, "ping": system_status, "instruments": instruments, "depth": depth,
     "prices": prices, "place": place, "cancel": cancel, "cancel_all": cancel_all,
     "status": status, "trades": trades, "balances": balances,
+    "account_info": account_info, "fee_rate": fee_rate,
 }

@@ -45,6 +45,9 @@ class Endpoint:
     required: tuple[str, ...] = ()
 
 
+ACCOUNT_INFO_PATH = "/v5/account/info"
+FEE_RATE_PATH = "/v5/account/fee-rate"
+
 ENDPOINTS: Mapping[tuple[str, str], Endpoint] = {
     ("GET", c.TIME_PATH): Endpoint("time", False),
     ("GET", c.SYSTEM_STATUS_PATH): Endpoint("ping", False),
@@ -58,6 +61,10 @@ ENDPOINTS: Mapping[tuple[str, str], Endpoint] = {
     ("GET", c.REALTIME_PATH): Endpoint("status", True, ("category",)),
     ("GET", c.EXECUTIONS_PATH): Endpoint("trades", True, ("category",)),
     ("GET", c.WALLET_PATH): Endpoint("balances", True, ("accountType",)),
+    # account/info.mdx and account/fee-rate.mdx: what a client reads before trading
+    # (Hummingbot asks the account's type before its first balances).
+    ("GET", ACCOUNT_INFO_PATH): Endpoint("account_info", True),
+    ("GET", FEE_RATE_PATH): Endpoint("fee_rate", True, ("category",)),
 }
 
 

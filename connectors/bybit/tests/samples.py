@@ -21,6 +21,7 @@ from connectors.bybit import constants as c
 from connectors.bybit.auth import encode_query, hmac_sha256_hex, json_body, ws_auth_args
 from connectors.bybit.double import BybitDouble, default_exchange
 from connectors.bybit.double.markets import BTC_USDT
+from connectors.bybit.double.validate import ACCOUNT_INFO_PATH, FEE_RATE_PATH
 from harness.double import DoubleServer, Exchange, FaultPlan
 from harness.standard.enums import TradeSide
 from harness.subject import TEST_API_KEY, TEST_API_SECRET
@@ -110,6 +111,8 @@ async def collect() -> dict[Key, Any]:
                              (c.ORDERBOOK_PATH, {**spot, "symbol": "BTCUSDT", "limit": "50"})):
             await got.call("GET", path, params)
         await got.call("GET", c.WALLET_PATH, {"accountType": "UNIFIED"}, signed=True)
+        await got.call("GET", ACCOUNT_INFO_PATH, {}, signed=True)
+        await got.call("GET", FEE_RATE_PATH, {**spot, "symbol": "BTCUSDT"}, signed=True)
         order = {**spot, "symbol": "BTCUSDT"}
         await got.call("POST", c.CREATE_PATH, {**order, "side": "Buy", "orderType": "Limit",
                                                "qty": "0.01", "price": "29000",

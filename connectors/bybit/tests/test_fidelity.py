@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from connectors.bybit.tests.samples import Key, collect, frame_key, http_key
+from harness.cassette.exchange import load_exchange_profile
 from harness.cassette.format import Direction, FrameKind
 from harness.cassette.loader import cassette_files, load_cassette
 from harness.cassette.shapes import shape_diff
@@ -114,3 +115,17 @@ def test_the_double_renders_what_bybit_sent(path: Path) -> None:
 def test_the_double_renders_every_kind_the_cassettes_hold() -> None:
     kinds = {key for path in CASSETTES for _, _, key, _ in pairings(path) if key is not None}
     assert kinds <= set(samples()), f"kinds never rendered: {sorted(kinds - set(samples()))}"
+
+
+@pytest.mark.parametrize("path", ["/v5/account/info", "/v5/account/fee-rate"])
+def test_the_double_answers_the_reads_exchange_yaml_answers_by_default(path: str) -> None:
+    # A client may read them whenever it likes (Hummingbot asks account/info before its first
+    # balances); the scenarios never recorded them, so exchange.yaml's defaults (account/
+    # info.mdx, account/fee-rate.mdx) are what the double must agree with.
+    profile = load_exchange_profile(CASSETTES[0].parent / "exchange.yaml")
+    route = profile.read_only_route("GET", path)
+    assert route is not None and route.default is not None
+    rendered = samples().get(("http", "GET", path))
+    assert rendered is not None, f"the double does not answer GET {path}"
+    problems = shape_diff(route.default, rendered, dotless_decimals=True)
+    assert not problems, f"GET {path}: the double differs from exchange.yaml: {problems}"

@@ -185,3 +185,26 @@ def test_http_trigger_already_served_before_the_connection() -> None:
             return message
 
     assert run(scenario()) == {"e": "outboundAccountPosition"}
+
+
+def test_a_check_releases_frames_waiting_for_an_interaction_nobody_asked() -> None:
+    # The frames wait for the check's go-ahead; a client that asks another endpoint than the
+    # recorded one must not keep them waiting (suites/spot/_support.py go).
+    cassette = make_cassette(
+        [interaction("GET", f"{API}/api/v3/ping", {}, id="go")],
+        [{"url": f"{STREAM}/ws", "frames": [
+            {"dir": "server", "json": {"e": "outboundAccountPosition"},
+             "after": {"http": "go"}}]}])
+
+    async def scenario() -> Any:
+        async with ReplaySession(cassette, strict=False) as replay, \
+                aiohttp.ClientSession() as client:
+            ws = await client.ws_connect(replay.ws_base_for(STREAM) + "/ws")
+            assert await nothing_within(ws, 0.05)
+            replay.release("go")
+            message = json.loads((await ws.receive()).data)
+            await ws.close()
+            assert replay.requests == []
+            return message
+
+    assert run(scenario()) == {"e": "outboundAccountPosition"}

@@ -150,3 +150,32 @@ def test_bybit_declares_its_heartbeats_and_a_bad_one_is_one_line() -> None:
         profile_from_document({"version": 1, "exchange": "x",
                                "ws": {"heartbeat": [{"request": {}, "reply": {}}]}},
                               Path("e.yaml"))
+
+
+def test_a_shared_outcome_names_a_read_only_route_and_has_a_default() -> None:
+    profile = load_exchange_profile(ROOT / "cassettes" / "bybit" / "exchange.yaml")
+    route = profile.read_only_route("GET", "/v5/market/time")
+    assert route is not None and route.outcome_of == "/v5/system/status"
+    doc = {"version": 1, "exchange": "x", "http": {"read_only": [
+        {"path": "/a", "outcome_of": "/order", "default": {}},
+        {"path": "/b", "outcome_of": "/a"},
+        {"path": "/c", "outcome_of": 3, "default": {}}]}}
+    with pytest.raises(ExchangeProfileError) as caught:
+        profile_from_document(doc, Path("e.yaml"))
+    text = str(caught.value)
+    assert "http.read_only[1].outcome_of: needs the other route's URL path" in text
+    assert "http.read_only[2].outcome_of: needs the other route's URL path" in text
+    assert "http.read_only (/a).outcome_of: GET /order is not a read_only route" in text
+    assert len(text.splitlines()) == 3
+
+
+def test_what_the_exchange_ignores_is_declared_by_condition_and_a_bad_one_is_one_line() -> None:
+    profile = load_exchange_profile(ROOT / "cassettes" / "bybit" / "exchange.yaml")
+    limit = {"orderType": ("Limit",), "marketUnit": ("baseCoin",)}
+    market = {"orderType": ("Market",), "price": ("NaN",)}
+    assert profile.ignored_in("POST", "/v5/order/create", limit) == {"marketUnit"}
+    assert profile.ignored_in("POST", "/v5/order/create", market) == {"price"}
+    assert profile.ignored_in("POST", "/v5/order/cancel", market) == frozenset()
+    with pytest.raises(ExchangeProfileError, match=r"http.ignored\[0\]: needs path"):
+        profile_from_document({"version": 1, "exchange": "x", "http": {"ignored": [
+            {"path": "/o", "param": "price"}]}}, Path("e.yaml"))

@@ -15,7 +15,7 @@ from harness.cassette.format import ReplayMode
 from harness.mocks import CassetteMock, UnmatchedRequest
 from harness.replay import CassetteMismatch
 from tests.fixtures.aio import eventually, run
-from tests.integration.replay.replay_helpers import make_cassette
+from tests.integration.replay.replay_helpers import interaction, make_cassette
 
 BINANCE = Path(__file__).resolve().parents[3] / "cassettes" / "binance"
 API, STREAM = "https://api.binance.com", "wss://stream.binance.com:9443"
@@ -166,3 +166,22 @@ def test_the_exchanges_pings_are_answered_in_the_fake_socket_as_on_loopback() ->
             assert mock.mismatches == []
 
     run(scenario())
+
+
+def test_server_time_shares_the_outcome_recorded_at_system_status_as_replay_does() -> None:
+    bybit = BINANCE.parent / "bybit"
+
+    async def scenario() -> tuple[int, int, Any]:
+        async with aiohttp.ClientSession() as session:
+            with CassetteMock(bybit / "network_server_error.yaml"):
+                async with session.get("https://api.bybit.com/v5/market/time") as down:
+                    down_status = down.status
+            with CassetteMock(make_cassette([interaction(
+                    "GET", "https://api.bybit.com/v5/system/status", {"retCode": 0})]),
+                    exchange=bybit / "exchange.yaml"):
+                async with session.get("https://api.bybit.com/v5/market/time") as up:
+                    return down_status, up.status, json.loads(await up.text())
+
+    down, up, body = run(scenario())
+    assert down == 503  # the exchange's outage, whichever endpoint checks it
+    assert up == 200 and body["result"]["timeSecond"] == "1795248000"  # its own answer
