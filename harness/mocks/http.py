@@ -29,6 +29,8 @@ from harness.replay.http import (
     PreparedInteraction,
     ReplayPolicy,
     ServedRequest,
+    Unservable,
+    checked_body,
 )
 
 # Recorded bodies are stored decoded; these headers would describe the wire form instead.
@@ -137,19 +139,10 @@ class HttpMock:
 
     def _checked_body(self, view: RequestView, chosen: PreparedInteraction) -> bytes:
         """The chosen interaction's answer to `view`, once its signature is verified."""
-        if self.verifier is not None and chosen.signed:
-            reason = self.verifier(view)
-            if reason is not None:
-                self.miss(view, f"request_verifier rejected it ({reason}); it matched"
-                                f" {chosen.label}")
-        body = chosen.interaction.response.body
-        if self.policy is not None:
-            self.policy.learn(view, chosen)  # first: the answer echoes the client's own ids
-            try:
-                body = self.policy.body_for(view, chosen)
-            except LookupError as exc:
-                self.miss(view, f"{exc}; it matched {chosen.label}")
-        return body
+        try:
+            return checked_body(view, chosen, self.verifier, self.policy)
+        except Unservable as exc:
+            self.miss(view, str(exc))
 
     def _default_answer(self, view: RequestView) -> bytes | None:
         """exchange.yaml's answer for a read-only endpoint the scenario never recorded."""

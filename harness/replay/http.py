@@ -122,6 +122,31 @@ class ReplayPolicy(Protocol):
 DEFAULT_ANSWER_ID = "exchange default"
 
 
+class Unservable(Exception):
+    """The matched interaction cannot answer the request (signature, conformance); the
+    message says why, for the replay's mismatch report."""
+
+
+def checked_body(view: RequestView, chosen: PreparedInteraction,
+                 verifier: RequestVerifier | None,
+                 policy: ReplayPolicy | None) -> bytes:
+    """`chosen`'s answer to `view`, once its signature is verified and the conformance
+    policy has shaped it (loopback replay and CassetteMock alike); raise Unservable."""
+    if verifier is not None and chosen.signed:
+        reason = verifier(view)
+        if reason is not None:
+            raise Unservable(f"request_verifier rejected it ({reason}); it matched "
+                             f"{chosen.label}")
+    body = chosen.interaction.response.body
+    if policy is not None:
+        policy.learn(view, chosen)  # first: the answer echoes the client's own ids
+        try:
+            body = policy.body_for(view, chosen)
+        except LookupError as exc:
+            raise Unservable(f"{exc}; it matched {chosen.label}") from None
+    return body
+
+
 @dataclass
 class HttpReplay:
     """Serves a cassette's interactions; reports misses through `on_mismatch`."""
@@ -208,18 +233,18 @@ class HttpReplay:
             if self.fallback is not None:
                 return await self.fallback(request, view)
             return self._unmatched(view, self._explain(view))
-        if self.verifier is not None and chosen.signed:
-            reason = self.verifier(view)
-            if reason is not None:
-                return self._unmatched(view, f"request_verifier rejected it ({reason}); it"
-                                             f" matched {chosen.label}")
-        body = chosen.interaction.response.body
-        if self.policy is not None:
-            self.policy.learn(view, chosen)  # first: the answer echoes the client's own ids
-            try:
-                body = self.policy.body_for(view, chosen)
-            except LookupError as exc:
-                return self._unmatched(view, f"{exc}; it matched {chosen.label}")
+        try:
+            body = checked_body(view, chosen, self.verifier, self.policy)
+        except Unservable as exc:
+            return self._unmatched(view, str(exc))
+        return await self._answer(request, view, chosen, body,
+                                  announce=chosen.interaction.id in self.announce)
+
+    async def _answer(self, request: web.BaseRequest, view: RequestView,
+                      chosen: PreparedInteraction, body: bytes, *, announce: bool
+                      ) -> web.StreamResponse:
+        """Serve `chosen` (its fault, or `body` with its status and headers) and log it;
+        with `announce`, the answer is sent before the frames waiting for it are let go."""
         chosen.uses += 1
         interaction = chosen.interaction
         self.requests.append(ServedRequest(view, chosen.index, interaction.id,
@@ -231,13 +256,11 @@ class HttpReplay:
         response = web.Response(body=body, status=interaction.response.status,
                                 reason=interaction.response.message or None,
                                 headers=chosen.headers)
-        if interaction.id is not None and interaction.id in self.announce:
+        if interaction.id is not None and announce:
             # WS frames waiting for this interaction go out only after its answer did.
             await response.prepare(request)
             await response.write_eof()
-            if self.on_served is not None:
-                self.on_served(interaction.id)
-        elif interaction.id is not None and self.on_served is not None:
+        if interaction.id is not None and self.on_served is not None:
             self.on_served(interaction.id)
         return response
 
@@ -251,21 +274,7 @@ class HttpReplay:
         body = interaction.response.body
         if interaction.fault is None and 200 <= interaction.response.status < 300:
             body = self.policy.default_answer(view, self.prepared) or body
-        shared.uses += 1
-        self.requests.append(ServedRequest(view, shared.index, interaction.id,
-                                           interaction.response.status, self.clock()))
-        if interaction.fault is Fault.RESET:
-            return await self._reset(request)
-        if interaction.fault is Fault.TIMEOUT:
-            return await self._hold(request)
-        response = web.Response(body=body, status=interaction.response.status,
-                                reason=interaction.response.message or None,
-                                headers=shared.headers)
-        if interaction.id is not None and self.on_served is not None:
-            await response.prepare(request)
-            await response.write_eof()
-            self.on_served(interaction.id)
-        return response
+        return await self._answer(request, view, shared, body, announce=True)
 
     def _find(self, view: RequestView) -> PreparedInteraction | None:
         if self.policy is not None:
