@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from harness.cassette.order_state import OrderState, parse_order_state
 from harness.cassette.parse_cache import cached_parse
 
 PROFILE_FILE = "exchange.yaml"
@@ -85,6 +86,9 @@ class ReadOnlyRoute:
     # ...unless the request names one of these (an order the scenario lacks is not "none")
     default_unless: frozenset[str] = frozenset()
     view_of: StateView | None = None  # the default answer shows this other route's state
+    # where nothing recorded answers a request naming an order: what the exchange already
+    # told the client of it (harness/cassette/order_state.py, harness/replay/order_state.py)
+    order_state: OrderState | None = None
 
 
 @dataclass(frozen=True)
@@ -252,11 +256,18 @@ def _route(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
     if view_of is not None and data.get("default") is None:
         reader.add(f"{where}.view_of", "needs the route's default: the answer whose entries"
                                        " the other route's state updates")
+    order_state = parse_order_state(data.get("order_state"), f"{where}.order_state", reader.add)
+    default_unless = frozenset(reader.names(data, "default_unless", where))
+    if order_state is not None and data.get("default") is not None \
+            and not order_state.params <= default_unless:
+        # The default would answer every request naming an order before the order's state.
+        reader.add(f"{where}.default_unless", f"must name {', '.join(sorted(order_state.params))}"
+                                              " (order_state answers a request naming an order)")
     return ReadOnlyRoute(path=data["path"], method=str(data.get("method", "GET")).upper(),
                          optional=frozenset(reader.names(data, "optional", where)),
                          filters=filters, default=data.get("default"),
-                         default_unless=frozenset(reader.names(data, "default_unless", where)),
-                         view_of=view_of)
+                         default_unless=default_unless, view_of=view_of,
+                         order_state=order_state)
 
 
 def _state_view(reader: _Reader, raw: Any, where: str) -> StateView | None:
