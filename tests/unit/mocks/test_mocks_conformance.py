@@ -166,3 +166,26 @@ def test_the_exchanges_pings_are_answered_in_the_fake_socket_as_on_loopback() ->
             assert mock.mismatches == []
 
     run(scenario())
+
+
+def test_an_orders_polls_are_answered_from_the_frames_played_as_on_loopback() -> None:
+    # exchange.yaml order_state: user_stream_terminated records no poll of order 62; the
+    # mock answers one from the executionReport its fake socket played (order_state.py).
+    async def scenario() -> None:
+        with CassetteMock(BINANCE / "user_stream_terminated.yaml") as mock:
+            async with aiohttp.ClientSession() as session, \
+                    session.ws_connect("wss://ws-api.binance.com:443/ws-api/v3") as ws:
+                await ws.send_json({"id": 1, "method": "userDataStream.subscribe.signature",
+                                    "params": {"apiKey": "k", "timestamp": 0, "signature": "s"}})
+                assert (await ws.receive_json(timeout=2))["status"] == 200
+                await call("POST", "/api/v3/order", symbol="BTCUSDT", side="BUY", type="LIMIT",
+                           timeInForce="GTC", quantity="0.01", price="30000",
+                           newClientOrderId="mine-1")
+                assert (await ws.receive_json(timeout=2))["event"]["X"] == "NEW"
+                status = await call("GET", "/api/v3/order", symbol="BTCUSDT",
+                                    origClientOrderId="mine-1")
+                trades = await call("GET", "/api/v3/myTrades", symbol="BTCUSDT", orderId="62")
+            assert (status["status"], status["clientOrderId"]) == ("NEW", "mine-1")
+            assert trades == [] and mock.mismatches == []
+
+    run(scenario())
