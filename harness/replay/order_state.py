@@ -105,7 +105,6 @@ class OrderAnswers:
         return bodies
 
 
-
 def _chosen(rule: OrderState, made: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """The latest answer entry (None: there is none), or all of them: one per `unique`
     value (a repeated report is one trade), newest first where the exchange lists so."""

@@ -21,9 +21,11 @@ from harness.cassette.exchange import ExchangeProfileError, profile_from_documen
 from harness.cassette.format import Fault
 from harness.cassette.loader import cassette_from_document
 from harness.cassette.matchers import RequestView, view_of_recorded
+from harness.cassette.order_state import NOTHING, OrderSource
 from harness.replay.client_ids import ClientIds
 from harness.replay.conformance import HttpConformance
 from harness.replay.http import PreparedInteraction
+from harness.replay.order_state import _entries, _product, _records
 
 EXCHANGE = """
 version: 1
@@ -234,4 +236,26 @@ def test_a_default_that_would_answer_first_must_leave_the_orders_to_the_rule() -
         "order_state": {"sources": [{"stream": True, "order": {"ref": "id", "cid": "c"},
                                      "copy_all": True}]}}]}}
     with pytest.raises(ExchangeProfileError, match="default_unless: must name cid, ref"):
+        profile_from_document(doc, Path("exchange.yaml"))
+
+
+def test_odd_shapes_say_nothing_rather_than_something_wrong() -> None:
+    source = OrderSource(order={"ref": "id"}, stream=True, records=("body",), entries="fills")
+    assert _records(source, {"body": "text"}) == [] and _records(source, {}) == []
+    assert _records(source, {"body": [{"id": 1}, "x"]}) == [{"id": 1}]
+    assert _entries(source, {"fills": "none"}) == []
+    assert _product("n/a", "1") is NOTHING and _product("Infinity", "2") is NOTHING
+    assert _product(None, "2") is NOTHING
+    replay = Replay(placed=["a list, not an order"])
+    replay.place()
+    replay.items[0].interaction = replace(
+        replay.items[0].interaction,
+        response=replace(replay.items[0].interaction.response, body=b"<html>busy</html>"))
+    assert replay.ask("/status", "ref=7") is None
+
+
+def test_a_source_that_is_no_mapping_is_named() -> None:
+    doc = {"version": 1, "exchange": "made-up", "http": {"read_only": [{
+        "path": "/status", "order_state": {"sources": ["stream"]}}]}}
+    with pytest.raises(ExchangeProfileError, match=r"sources\[0\]: must be a mapping"):
         profile_from_document(doc, Path("exchange.yaml"))
