@@ -54,6 +54,13 @@ class HttpConformance:
         """method, host, path, and parameters by meaning (named `params` in messages)."""
         return (method, host, path, self.meaning)
 
+    def is_account_data(self, view: RequestView) -> bool:
+        """A request naming an order on a route declared `order_state`."""
+        route = self.profile.read_only_route(view.method, view.path)
+        if route is None or route.order_state is None:
+            return False
+        return bool(route.order_state.params & set(meaning_params(view)))
+
     def is_read_only(self, item: PreparedInteraction) -> bool:
         return self.profile.read_only_route(item.view.method, item.view.path) is not None
 

@@ -118,3 +118,19 @@ def test_an_order_the_exchange_has_not_told_of_is_still_refused() -> None:
             assert status == 500
             assert "GET /api/v3/order" in refusal(client.replay)
     run(scenario())
+
+
+def test_an_unsigned_poll_of_a_known_order_is_refused_by_the_signature_check() -> None:
+    # The order's state is the account's own: answered from what was said only to a request
+    # signed as the exchange requires (the manifest's verifier), like a recorded one.
+    async def scenario() -> None:
+        async with binance_replay(SCENARIO, refused=True) as client:
+            status, _ = await client.call("POST", "/api/v3/order", order(newClientOrderId=MINE),
+                                          signed=True)
+            assert status == 200
+            status, _ = await client.call("GET", "/api/v3/order",
+                                          [("symbol", "BTCUSDT"), ("orderId", "62")])
+            assert status == 500
+            assert "request_verifier rejected it" in refusal(client.replay)
+            assert (await status_of(client, orderId="62"))["status"] == "NEW"  # signed: answered
+    run(scenario())

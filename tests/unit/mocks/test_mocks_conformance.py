@@ -189,3 +189,20 @@ def test_an_orders_polls_are_answered_from_the_frames_played_as_on_loopback() ->
             assert trades == [] and mock.mismatches == []
 
     run(scenario())
+
+
+def test_an_orders_state_is_answered_only_to_a_request_the_verifier_accepts() -> None:
+    def verifier(view: Any) -> str | None:
+        return None if view.param("signature") else "no signature"
+
+    async def scenario() -> None:
+        with pytest.raises(CassetteMismatch, match="an order's state is the account's own"), \
+                CassetteMock(BINANCE / "user_stream_terminated.yaml", request_verifier=verifier):
+            await call("POST", "/api/v3/order", symbol="BTCUSDT", side="BUY", type="LIMIT",
+                       timeInForce="GTC", quantity="0.01", price="30000", signature="s")
+            assert (await call("GET", "/api/v3/myTrades", symbol="BTCUSDT", orderId="62",
+                               signature="s")) == []
+            with pytest.raises(UnmatchedRequest, match="request_verifier rejected it"):
+                await call("GET", "/api/v3/myTrades", symbol="BTCUSDT", orderId="62")
+
+    run(scenario())
