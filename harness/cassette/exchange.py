@@ -16,7 +16,7 @@ A bad file raises ExchangeProfileError with one line per problem (file, field, f
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,13 +82,13 @@ class ReadOnlyRoute:
     method: str = "GET"
     optional: frozenset[str] = frozenset()
     filters: tuple[ResponseFilter, ...] = ()
+    # where nothing recorded answers a request naming an order: what the exchange already
+    # told the client of it (harness/cassette/order_state.py, harness/replay/order_state.py)
+    order_state: OrderState | None = None
     default: Any = None  # answered when the scenario recorded no such request
     # ...unless the request names one of these (an order the scenario lacks is not "none")
     default_unless: frozenset[str] = frozenset()
     view_of: StateView | None = None  # the default answer shows this other route's state
-    # where nothing recorded answers a request naming an order: what the exchange already
-    # told the client of it (harness/cassette/order_state.py, harness/replay/order_state.py)
-    order_state: OrderState | None = None
 
 
 @dataclass(frozen=True)
@@ -256,18 +256,26 @@ def _route(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
     if view_of is not None and data.get("default") is None:
         reader.add(f"{where}.view_of", "needs the route's default: the answer whose entries"
                                        " the other route's state updates")
-    order_state = parse_order_state(data.get("order_state"), f"{where}.order_state", reader.add)
-    default_unless = frozenset(reader.names(data, "default_unless", where))
-    if order_state is not None and data.get("default") is not None \
-            and not order_state.params <= default_unless:
-        # The default would answer every request naming an order before the order's state.
-        reader.add(f"{where}.default_unless", f"must name {', '.join(sorted(order_state.params))}"
-                                              " (order_state answers a request naming an order)")
     return ReadOnlyRoute(path=data["path"], method=str(data.get("method", "GET")).upper(),
                          optional=frozenset(reader.names(data, "optional", where)),
                          filters=filters, default=data.get("default"),
-                         default_unless=default_unless, view_of=view_of,
-                         order_state=order_state)
+                         default_unless=frozenset(reader.names(data, "default_unless", where)),
+                         view_of=view_of)
+
+
+def _read_only(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
+    """A read_only entry: its route (_route), with its `order_state` (order_state.py)."""
+    route = _route(reader, raw, where)
+    if route is None or not isinstance(raw, Mapping):
+        return route
+    order_state = parse_order_state(raw.get("order_state"), f"{where}.order_state", reader.add)
+    if order_state is None:
+        return route
+    if route.default is not None and not order_state.params <= route.default_unless:
+        # The default would answer every request naming an order before the order's state.
+        reader.add(f"{where}.default_unless", f"must name {', '.join(sorted(order_state.params))}"
+                                              " (order_state answers a request naming an order)")
+    return replace(route, order_state=order_state)
 
 
 def _state_view(reader: _Reader, raw: Any, where: str) -> StateView | None:
@@ -360,7 +368,8 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
                                                          "http.client_order_id")),
         exchange_order_id_fields=reader.names(orders, "referenced_as", "http.exchange_order_id"),
         read_only=tuple(route for i, raw in enumerate(http.get("read_only", []) or [])
-                        if (route := _route(reader, raw, f"http.read_only[{i}]")) is not None),
+                        if (route := _read_only(reader, raw, f"http.read_only[{i}]"))
+                        is not None),
         response_types=tuple(item for i, raw in enumerate(http.get("response_types", []) or [])
                              if (item := _response_type(reader, raw,
                                                         f"http.response_types[{i}]"))),

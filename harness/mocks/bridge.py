@@ -93,7 +93,7 @@ class CassetteMock(ReplayVerdict):
         if profile is not None and conformance:
             ids = ClientIds(profile, self.cassette)
             told = []  # the stream frames played: what the exchange told of its orders
-            http_policy = HttpConformance(profile, self.cassette, ids, told)
+            http_policy = HttpConformance(profile, self.cassette, ids, told, request_verifier)
             matchers = http_policy.matchers
             read_only = [(r.method, r.path) for r in profile.read_only
                          if r.default is not None or r.order_state is not None]

@@ -143,12 +143,6 @@ class HttpMock:
             default = self.policy.default_answer(view, self.prepared)
         except LookupError as exc:
             self.miss(view, f"{exc} (exchange.yaml's default answer for {view.path})")
-        if default is not None and self.verifier is not None \
-                and self.policy.is_account_data(view):
-            reason = self.verifier(view)
-            if reason is not None:
-                self.miss(view, f"request_verifier rejected it ({reason}); an order's state is"
-                                f" the account's own data")
         if default is not None:
             self.requests.append(ServedRequest(view, None, DEFAULT_ANSWER_ID, 200,
                                                    self.clock()))

@@ -21,7 +21,7 @@ from harness.cassette.matchers import Matcher, RequestView, host, method, path, 
 from harness.cassette.meaning import MeaningMatcher, meaning_params, same_value
 from harness.cassette.order_state import NOTHING
 from harness.replay.client_ids import ClientIds
-from harness.replay.http import PreparedInteraction
+from harness.replay.http import PreparedInteraction, RequestVerifier
 from harness.replay.items import items_at, with_items
 from harness.replay.order_state import OrderAnswers
 from harness.replay.read_state import ReadState, Served, overlaid, overlay_filter
@@ -38,12 +38,14 @@ class HttpConformance:
     """The policy HttpReplay consults in conformance mode."""
 
     def __init__(self, profile: ExchangeProfile, cassette: Cassette, ids: ClientIds,
-                 sent: Sequence[Any] = ()) -> None:
+                 sent: Sequence[Any] = (), verifier: RequestVerifier | None = None) -> None:
         """`sent`: the stream frames sent so far (the WebSocket replay appends to it), which
-        `order_state` routes answer from."""
+        `order_state` routes answer from; `verifier`: the manifest's request verifier, which
+        checks a request answered so (an order's state is the account's own data)."""
         self.profile = profile
         self.ids = ids
         self.orders = OrderAnswers(profile, ids, sent)
+        self.verifier = verifier
         self.meaning = MeaningMatcher(profile, ids.order_ref)
         self._parsed: dict[int, Any] = {}
         self.state = ReadState()
@@ -53,13 +55,6 @@ class HttpConformance:
     def matchers(self) -> tuple[Matcher, ...]:
         """method, host, path, and parameters by meaning (named `params` in messages)."""
         return (method, host, path, self.meaning)
-
-    def is_account_data(self, view: RequestView) -> bool:
-        """A request naming an order on a route declared `order_state`."""
-        route = self.profile.read_only_route(view.method, view.path)
-        if route is None or route.order_state is None:
-            return False
-        return bool(route.order_state.params & set(meaning_params(view)))
 
     def is_read_only(self, item: PreparedInteraction) -> bool:
         return self.profile.read_only_route(item.view.method, item.view.path) is not None
@@ -122,20 +117,25 @@ class HttpConformance:
             return None
         params = meaning_params(view)
         if route.default is None or route.default_unless & set(params):
-            return self._order_state(route, params, recorded)
+            return self._order_state(view, route, params, recorded)
         body = route.default
         if route.view_of is not None:
             body = self._viewed(route.view_of, view, params, body, recorded)
         body = _filtered(route, body, params)
         return json.dumps(body, separators=(",", ":")).encode()
 
-    def _order_state(self, route: ReadOnlyRoute, params: Mapping[str, tuple[str, ...]],
+    def _order_state(self, view: RequestView, route: ReadOnlyRoute,
+                     params: Mapping[str, tuple[str, ...]],
                      recorded: Sequence[PreparedInteraction]) -> bytes | None:
         if route.order_state is None:
             return None
         body = self.orders.answer(route.order_state, params, recorded)
         if body is NOTHING:
             return None
+        reason = self.verifier(view) if self.verifier is not None else None
+        if reason is not None:  # as a recorded signed request would be
+            raise NotInScenario(f"request_verifier rejected it ({reason}); an order's state is"
+                                f" the account's own data")
         body = _filtered(route, body, params)
         return json.dumps(self.ids.echo(body), separators=(",", ":")).encode()
 

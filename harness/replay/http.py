@@ -105,11 +105,6 @@ class ReplayPolicy(Protocol):
     def default_answer(self, view: RequestView,
                        recorded: Sequence[PreparedInteraction] = ()) -> bytes | None: ...
 
-    def is_account_data(self, view: RequestView) -> bool:
-        """A request about the account's own orders (answered from their state, not from a
-        recorded interaction): the request_verifier checks it as a signed one."""
-        ...
-
     def is_read_only(self, item: PreparedInteraction) -> bool:
         """A client may never ask for it: not a failure when unused."""
         ...
@@ -197,12 +192,6 @@ class HttpReplay:
             except LookupError as exc:
                 return self._unmatched(view, f"{exc} (exchange.yaml's default answer for"
                                              f" {view.path})")
-            if default is not None and self.verifier is not None \
-                    and self.policy.is_account_data(view):
-                reason = self.verifier(view)
-                if reason is not None:
-                    return self._unmatched(view, f"request_verifier rejected it ({reason}); an"
-                                                 f" order's state is the account's own data")
             if default is not None:
                 self.requests.append(ServedRequest(view, None, DEFAULT_ANSWER_ID, 200,
                                                    self.clock()))

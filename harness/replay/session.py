@@ -111,7 +111,7 @@ class ReplaySession(ReplayVerdict):
         if conformance:
             assert exchange is not None
             ids = ClientIds(exchange, cassette)
-            http_policy = HttpConformance(exchange, cassette, ids, sent)
+            http_policy = HttpConformance(exchange, cassette, ids, sent, request_verifier)
             ws_policy = WsConformance(exchange, ids)
             matchers = http_policy.matchers
         self.http = HttpReplay(
