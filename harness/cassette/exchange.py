@@ -16,12 +16,13 @@ A bad file raises ExchangeProfileError with one line per problem (file, field, f
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from harness.cassette.order_state import OrderState, parse_order_state
 from harness.cassette.parse_cache import cached_parse
 
 PROFILE_FILE = "exchange.yaml"
@@ -81,6 +82,9 @@ class ReadOnlyRoute:
     method: str = "GET"
     optional: frozenset[str] = frozenset()
     filters: tuple[ResponseFilter, ...] = ()
+    # where nothing recorded answers a request naming an order: what the exchange already
+    # told the client of it (harness/cassette/order_state.py, harness/replay/order_state.py)
+    order_state: OrderState | None = None
     default: Any = None  # answered when the scenario recorded no such request
     # ...unless the request names one of these (an order the scenario lacks is not "none")
     default_unless: frozenset[str] = frozenset()
@@ -307,6 +311,21 @@ def _ignored(reader: _Reader, raw: Any, where: str) -> IgnoredParam | None:
                         method=str(data.get("method", "POST")).upper())
 
 
+def _read_only(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
+    """A read_only entry: its route (_route), with its `order_state` (order_state.py)."""
+    route = _route(reader, raw, where)
+    if route is None or not isinstance(raw, Mapping):
+        return route
+    order_state = parse_order_state(raw.get("order_state"), f"{where}.order_state", reader.add)
+    if order_state is None:
+        return route
+    if route.default is not None and not order_state.params <= route.default_unless:
+        # The default would answer every request naming an order before the order's state.
+        reader.add(f"{where}.default_unless", f"must name {', '.join(sorted(order_state.params))}"
+                                              " (order_state answers a request naming an order)")
+    return replace(route, order_state=order_state)
+
+
 def _state_view(reader: _Reader, raw: Any, where: str) -> StateView | None:
     if raw is None:
         return None
@@ -397,7 +416,8 @@ def profile_from_document(doc: Any, path: Path) -> ExchangeProfile:
                                                          "http.client_order_id")),
         exchange_order_id_fields=reader.names(orders, "referenced_as", "http.exchange_order_id"),
         read_only=tuple(route for i, raw in enumerate(http.get("read_only", []) or [])
-                        if (route := _route(reader, raw, f"http.read_only[{i}]")) is not None),
+                        if (route := _read_only(reader, raw, f"http.read_only[{i}]"))
+                        is not None),
         response_types=tuple(item for i, raw in enumerate(http.get("response_types", []) or [])
                              if (item := _response_type(reader, raw,
                                                         f"http.response_types[{i}]"))),

@@ -89,11 +89,14 @@ class CassetteMock(ReplayVerdict):
         script: ScriptFactory = Script
         same_path = None
         read_only: list[tuple[str, str]] = []
+        told: list[Any] | None = None
         if profile is not None and conformance:
             ids = ClientIds(profile, self.cassette)
-            http_policy = HttpConformance(profile, self.cassette, ids)
+            told = []  # the stream frames played: what the exchange told of its orders
+            http_policy = HttpConformance(profile, self.cassette, ids, told, request_verifier)
             matchers = http_policy.matchers
-            read_only = [(r.method, r.path) for r in profile.read_only if r.default is not None]
+            read_only = [(r.method, r.path) for r in profile.read_only
+                         if r.default is not None or r.order_state is not None]
             ws_policy = WsConformance(profile, ids)
             script = partial(MeaningScript, policy=ws_policy, verifier=ws_verifier)
             same_path = ws_policy.accepts_path
@@ -104,7 +107,7 @@ class CassetteMock(ReplayVerdict):
         self.ws = WsMock(self.cassette.ws, volatile, http_event=self._event,
                          on_mismatch=lambda m: self._mismatches.append(("ws", m)),
                          on_unmatched=lambda m: self._mismatches.append(("connect", m)),
-                         same_path=same_path, script=script)
+                         same_path=same_path, script=script, told=told)
         self._ws_patch: Any = None
         self._added: set[str] = set()
 

@@ -26,8 +26,12 @@ _CLOSED = WSMessage(WSMsgType.CLOSED, None, None)
 class FakeWebSocket:
     """A ClientWebSocketResponse look-alike fed by one cassette connection."""
 
-    def __init__(self, script: Script, http_event: Callable[[str], asyncio.Event]) -> None:
+    def __init__(self, script: Script, http_event: Callable[[str], asyncio.Event],
+                 told: list[Any] | None = None) -> None:
+        """`told`: where the JSON frames played are noted, in order (conformance replay
+        answers an order's polls from them: harness/replay/order_state.py)."""
         self.script = script
+        self._told = told
         self.sent: list[str] = []  # every frame the client sent, as text
         self.progress = 0  # how many of the connection's frames have been played
         self._frames = script.frames
@@ -63,6 +67,8 @@ class FakeWebSocket:
                 self._inbox.put_nowait(WSMessage(WSMsgType.ERROR, aiohttp.ServerDisconnectedError(
                     "the cassette dropped the connection (fault: reset)"), None))
                 return
+            if self._told is not None and frame.kind is FrameKind.JSON:
+                self._told.append(frame.value)
             self._inbox.put_nowait(WSMessage(WSMsgType.TEXT, self.script.server_text(frame),
                                              None))
 

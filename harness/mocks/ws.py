@@ -85,7 +85,8 @@ class WsMock:
                  on_mismatch: Callable[[str], None],
                  on_unmatched: Callable[[str], None],
                  same_path: Callable[[str, str], bool] | None = None,
-                 script: ScriptFactory = Script) -> None:
+                 script: ScriptFactory = Script, told: list[Any] | None = None) -> None:
+        self.told = told  # the JSON frames played on any connection (conformance replay)
         self.recorded = [RecordedConnection(i, conn) for i, conn in enumerate(connections)]
         self._volatile = volatile
         self._http_event = http_event
@@ -104,7 +105,7 @@ class WsMock:
             if recorded.accepts(url, self._same_path):
                 script = self._script(recorded.conn.frames, recorded.label, self._volatile,
                                       self._on_mismatch, path=recorded.path)
-                recorded.socket = FakeWebSocket(script, self._http_event)
+                recorded.socket = FakeWebSocket(script, self._http_event, self.told)
                 return recorded.socket
         known = ", ".join(r.label + (" (used)" if r.socket else "") for r in self.recorded)
         message = (f"unmatched WebSocket connection to {url}: no unused cassette connection has"

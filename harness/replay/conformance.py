@@ -19,9 +19,11 @@ from harness.cassette.exchange import ExchangeProfile, ReadOnlyRoute, ResponseFi
 from harness.cassette.format import Cassette
 from harness.cassette.matchers import Matcher, RequestView, host, method, path, run_matcher
 from harness.cassette.meaning import MeaningMatcher, meaning_params, same_value
+from harness.cassette.order_state import NOTHING
 from harness.replay.client_ids import ClientIds
-from harness.replay.http import PreparedInteraction
+from harness.replay.http import PreparedInteraction, RequestVerifier
 from harness.replay.items import items_at, with_items
+from harness.replay.order_state import OrderAnswers
 from harness.replay.read_state import ReadState, Served, overlaid, overlay_filter
 from harness.replay.state_views import shown, source_request
 
@@ -35,9 +37,15 @@ class NotInScenario(LookupError):
 class HttpConformance:
     """The policy HttpReplay consults in conformance mode."""
 
-    def __init__(self, profile: ExchangeProfile, cassette: Cassette, ids: ClientIds) -> None:
+    def __init__(self, profile: ExchangeProfile, cassette: Cassette, ids: ClientIds,
+                 sent: Sequence[Any] = (), verifier: RequestVerifier | None = None) -> None:
+        """`sent`: the stream frames sent so far (the WebSocket replay appends to it), which
+        `order_state` routes answer from; `verifier`: the manifest's request verifier, which
+        checks a request answered so (an order's state is the account's own data)."""
         self.profile = profile
         self.ids = ids
+        self.orders = OrderAnswers(profile, ids, sent)
+        self.verifier = verifier
         self.meaning = MeaningMatcher(profile, ids.order_ref)
         self._parsed: dict[int, Any] = {}
         self.state = ReadState()
@@ -116,18 +124,35 @@ class HttpConformance:
                        recorded: Sequence[PreparedInteraction] = ()) -> bytes | None:
         """The exchange.yaml default for a read-only endpoint the scenario never recorded;
         for a route declared `view_of`, with the state the scenario recorded at the other
-        route (`recorded`: the replay's interactions) written into it (state_views.py)."""
+        route (`recorded`: the replay's interactions) written into it (state_views.py);
+        for a request naming an order (`order_state`), what the exchange already told the
+        client of that order (order_state.py). None: the request is refused."""
         route = self.profile.read_only_route(view.method, view.path)
-        if route is None or route.default is None:
+        if route is None:
             return None
         params = meaning_params(view)
-        if route.default_unless & set(params):
-            return None
+        if route.default is None or route.default_unless & set(params):
+            return self._order_state(view, route, params, recorded)
         body = route.default
         if route.view_of is not None:
             body = self._viewed(route.view_of, view, params, body, recorded)
         body = _filtered(route, body, params)
         return json.dumps(body, separators=(",", ":")).encode()
+
+    def _order_state(self, view: RequestView, route: ReadOnlyRoute,
+                     params: Mapping[str, tuple[str, ...]],
+                     recorded: Sequence[PreparedInteraction]) -> bytes | None:
+        if route.order_state is None:
+            return None
+        body = self.orders.answer(route.order_state, params, recorded)
+        if body is NOTHING:
+            return None
+        reason = self.verifier(view) if self.verifier is not None else None
+        if reason is not None:  # as a recorded signed request would be
+            raise NotInScenario(f"request_verifier rejected it ({reason}); an order's state is"
+                                f" the account's own data")
+        body = _filtered(route, body, params)
+        return json.dumps(self.ids.echo(body), separators=(",", ":")).encode()
 
     def _viewed(self, seen: StateView, view: RequestView, params: Mapping[str, tuple[str, ...]],
                 template: Any, recorded: Sequence[PreparedInteraction]) -> Any:

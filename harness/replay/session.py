@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -106,10 +107,11 @@ class ReplaySession(ReplayVerdict):
         self._mismatches: list[tuple[str, str]] = []  # (kind, message); kind is http or ws
         self._events: dict[str, asyncio.Event] = {}
         http_policy = ws_policy = None
+        sent: list[Any] = []  # stream frames sent: what the exchange has told the client
         if conformance:
             assert exchange is not None
             ids = ClientIds(exchange, cassette)
-            http_policy = HttpConformance(exchange, cassette, ids)
+            http_policy = HttpConformance(exchange, cassette, ids, sent, request_verifier)
             ws_policy = WsConformance(exchange, ids)
             matchers = http_policy.matchers
         self.http = HttpReplay(
@@ -123,7 +125,7 @@ class ReplaySession(ReplayVerdict):
             cassette, self.volatile,
             on_mismatch=lambda message: self._mismatches.append(("ws", message)),
             http_event=self._event, fallback=self._record_ws if recording else None,
-            policy=ws_policy, verifier=ws_verifier,
+            policy=ws_policy, verifier=ws_verifier, sent=sent,
         )
         self._stack = contextlib.ExitStack()
         self._started = False

@@ -140,6 +140,9 @@ class WsReplay:
     fallback: WsFallback | None = None
     policy: WsConformance | None = None  # conformance replay; None: strict
     verifier: WsVerifier | None = None  # checks frames recorded as signed
+    # Conformance replay: every JSON frame sent so far, as recorded (its ids the scenario's),
+    # in the order sent; read-only order polls are answered from it (order_state.py).
+    sent: list[Any] = field(default_factory=list)
     connections: list[WsConnectionLog] = field(default_factory=list)
     port: int = 0
 
@@ -257,6 +260,10 @@ class WsReplay:
                 if code == _SEND:
                     if policy is not None:
                         payload = policy.server_frame(frame, payload, log.streams)
+                    if policy is not None and frame.kind is FrameKind.JSON:
+                        # (before the send: a client that read the frame and polls at once
+                        # finds it said; the exchange's REST is never behind its stream)
+                        self.sent.append(frame.value)
                     await connection.send(payload, text=True)
                 elif code == _CLOSE:
                     log.progress = position + 1

@@ -349,10 +349,10 @@ def cancel_(c: Cassette, cid: str, *, status: int = 200, body: Any = None, id: s
            repeat=repeat, response_headers=WEIGHT)
 
 
-def trades_(c: Cassette, order_id: int, trades: list[dict[str, Any]], *, id: str | None = None
-            ) -> None:
+def trades_(c: Cassette, order_id: int, trades: Any, *, id: str | None = None,
+            status: int = 200) -> None:
     c.http("GET", REST, "/api/v3/myTrades", {"symbol": "BTCUSDT", "orderId": str(order_id)},
-           signed_params=SIGNED, request_headers=AUTH, body=trades, id=id,
+           signed_params=SIGNED, request_headers=AUTH, status=status, body=trades, id=id,
            response_headers=WEIGHT)
 
 

@@ -66,7 +66,7 @@ def cancel_by_polling() -> Cassette:
 def fills_by_stream() -> Cassette:
     c = Cassette("binance", "fills_by_stream",
                  "executionReports: NEW, TRADE (partial, fee in BTC), TRADE (fill, fee in BNB);"
-                 " " + QUIET,
+                 " reads of the order answer 503 (the stream alone tells the order); " + QUIET,
                  inputs={"order": BUY},
                  expect={"exchange_order_id": "52",
                          "fills": [{"trade_id": "200", "price": "30000", "amount": "0.004",
@@ -88,6 +88,7 @@ def fills_by_stream() -> Cassette:
     ]
     start_traffic(c, user_frames=frames)
     place_(c, order_params("CH-Bt1"), body=order_body("CH-Bt1", 52))
+    rest_unavailable_for(c, "CH-Bt1", 52)
     return c
 
 
@@ -240,10 +241,20 @@ def fills_rest_and_stream() -> Cassette:
     return c
 
 
+def rest_unavailable_for(c: Cassette, cid: str, order_id: int) -> None:
+    """The order's status and trades reads answer 503, as long as the scenario lasts: a
+    stream scenario judges the stream alone. Without them a poll is answered from the frames
+    already sent (exchange.yaml order_state), and a connector that dropped a stream fill
+    would read it back from REST."""
+    status_(c, cid, status=503, body=SERVICE_UNAVAILABLE_HTML)
+    trades_(c, order_id, SERVICE_UNAVAILABLE_HTML, status=503)
+
+
 def fill_before_ack() -> Cassette:
     c = Cassette("binance", "fill_before_ack",
                  "the placement answers 503; the first news of the order is a TRADE report,"
-                 " the NEW report comes late; " + QUIET,
+                 " the NEW report comes late; reads of the order answer 503 too (the REST API"
+                 " stays unavailable: the stream alone tells the order); " + QUIET,
                  inputs={"order": BUY},
                  expect={"exchange_order_id": "55", "trade_ids": ["400", "401"],
                          "executed_amount": "0.01"},
@@ -262,6 +273,7 @@ def fill_before_ack() -> Cassette:
     start_traffic(c, user_frames=frames)
     place_(c, order_params("CH-Bt1"), status=503,
            body=SERVICE_UNAVAILABLE_HTML)
+    rest_unavailable_for(c, "CH-Bt1", 55)
     return c
 
 
