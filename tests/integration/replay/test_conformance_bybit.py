@@ -8,45 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from bybit_client import API, BYBIT, STREAM, answer, bybit_replay, get
 from replay_helpers import interaction, make_cassette
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import connect
 
 from harness.cassette.exchange import load_exchange_profile
 from harness.cassette.loader import load_cassette
 from harness.replay import CassetteMismatch, ReplaySession
 from tests.fixtures.aio import run
-
-BYBIT = Path(__file__).resolve().parents[3] / "cassettes" / "bybit"
-API, STREAM = "https://api.bybit.com", "wss://stream.bybit.com"
-
-
-@asynccontextmanager
-async def bybit_replay(scenario: str) -> AsyncIterator[ReplaySession]:
-    session = ReplaySession(load_cassette(BYBIT / f"{scenario}.yaml"), strict=False,
-                            exchange=load_exchange_profile(BYBIT / "exchange.yaml"))
-    try:
-        async with session as replay:
-            yield replay
-    except CassetteMismatch as exc:  # unplayed parts are not this test's business
-        assert "unmatched" not in str(exc) and "refused" not in str(exc), str(exc)
-
-
-async def get(replay: ReplaySession, path: str, **params: str) -> Any:
-    url = replay.http_base_for(API) + path
-    async with aiohttp.ClientSession() as http, http.get(url, params=params) as response:
-        assert response.status == 200, await response.text()
-        return await response.json()
-
-
-async def answer(ws: ClientConnection) -> Any:
-    return json.loads(await asyncio.wait_for(ws.recv(), 2.0))
 
 
 def test_a_symbol_is_narrowed_inside_the_envelope_and_unrecorded_reads_have_defaults() -> None:

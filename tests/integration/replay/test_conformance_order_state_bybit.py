@@ -6,41 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import aiohttp
+from bybit_client import API, STREAM, answer, bybit_replay, get
 from websockets.asyncio.client import ClientConnection, connect
 
-from harness.cassette.exchange import load_exchange_profile
-from harness.cassette.loader import load_cassette
-from harness.replay import ReplaySession
 from tests.fixtures.aio import run
-
-BYBIT = Path(__file__).resolve().parents[3] / "cassettes" / "bybit"
-API, STREAM = "https://api.bybit.com", "wss://stream.bybit.com"
-
-
-@asynccontextmanager
-async def bybit_replay(scenario: str) -> AsyncIterator[ReplaySession]:
-    """A conformance replay whose unplayed parts are not this test's business."""
-    session = ReplaySession(load_cassette(BYBIT / f"{scenario}.yaml"), strict=False,
-                            exchange=load_exchange_profile(BYBIT / "exchange.yaml"))
-    async with session as replay:
-        yield replay
-
-
-async def get(replay: ReplaySession, path: str, **params: str) -> Any:
-    url = replay.http_base_for(API) + path
-    async with aiohttp.ClientSession() as http, http.get(url, params=params) as response:
-        assert response.status == 200, await response.text()
-        return await response.json()
-
-
-async def answer(ws: ClientConnection) -> Any:
-    return json.loads(await asyncio.wait_for(ws.recv(), 2.0))
 
 
 async def private_stream(ws: ClientConnection) -> None:
