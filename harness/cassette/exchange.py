@@ -24,6 +24,7 @@ import yaml
 
 from harness.cassette.order_state import OrderState, parse_order_state
 from harness.cassette.parse_cache import cached_parse
+from harness.cassette.stream_balances import StreamBalances, parse_stream_balances
 
 PROFILE_FILE = "exchange.yaml"
 FILTER_KEEPS = ("==", ">=", "<=", "first", "last", "nonzero")
@@ -92,6 +93,9 @@ class ReadOnlyRoute:
     # Where the scenario recorded nothing here: the outcome recorded at this other route (an
     # error, a fault, the trigger it fires), answered with this route's default on success.
     outcome_of: str | None = None
+    # The balances the user stream already reported, written over a recorded answer
+    # (harness/cassette/stream_balances.py, harness/replay/stream_balances.py).
+    stream_balances: StreamBalances | None = None
 
 
 @dataclass(frozen=True)
@@ -312,10 +316,15 @@ def _ignored(reader: _Reader, raw: Any, where: str) -> IgnoredParam | None:
 
 
 def _read_only(reader: _Reader, raw: Any, where: str) -> ReadOnlyRoute | None:
-    """A read_only entry: its route (_route), with its `order_state` (order_state.py)."""
+    """A read_only entry: its route (_route), with its `order_state` (order_state.py) and
+    `stream_balances` (stream_balances.py)."""
     route = _route(reader, raw, where)
     if route is None or not isinstance(raw, Mapping):
         return route
+    balances = parse_stream_balances(raw.get("stream_balances"), f"{where}.stream_balances",
+                                     reader.add)
+    if balances is not None:
+        route = replace(route, stream_balances=balances)
     order_state = parse_order_state(raw.get("order_state"), f"{where}.order_state", reader.add)
     if order_state is None:
         return route

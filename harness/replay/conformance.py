@@ -11,9 +11,11 @@ replay (harness/replay/http.py alone) stays byte-for-byte.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from harness.cassette.exchange import ExchangeProfile, ReadOnlyRoute, ResponseFilter, StateView
 from harness.cassette.format import Cassette
@@ -26,6 +28,7 @@ from harness.replay.items import items_at, with_items
 from harness.replay.order_state import OrderAnswers
 from harness.replay.read_state import ReadState, Served, overlaid, overlay_filter
 from harness.replay.state_views import shown, source_request
+from harness.replay.stream_balances import brought_up_to_date, reported_since
 
 _UNCHANGED: Any = object()
 
@@ -50,6 +53,16 @@ class HttpConformance:
         self._parsed: dict[int, Any] = {}
         self.state = ReadState()
         self._served: dict[int, tuple[RequestView, Served]] = {}  # overlays, until answered
+        # The recorded requests that change the exchange's state (every route not read-only),
+        # by cassette position, and those a client has made: an answer recorded after a change
+        # the client has not made yet shows a state that does not exist yet.
+        self._changes = [index for index, item in enumerate(cassette.interactions)
+                         if profile.read_only_route(item.request.method,
+                                                    _path_of(item.request.uri)) is None]
+        self._changes_made: set[int] = set()
+        # per stream_balances route: (the recorded answer last served, how many frames had
+        # been sent when it was first served)
+        self._balance_marks: dict[tuple[str, str], tuple[int, int]] = {}
 
     @property
     def matchers(self) -> tuple[Matcher, ...]:
@@ -70,6 +83,12 @@ class HttpConformance:
         read_only = route is not None
         narrowing = _narrowing_params(route) if route is not None else frozenset()
         asked = meaning_params(view) if narrowing else {}
+        if route is not None and self._default_applies(route, view):
+            # Where "nothing yet" has an answer (the route's default), a recorded answer
+            # from after a change the client has not made is not served before it: the
+            # account's trades polled before the order was placed are none, not its fills.
+            frontier = self._frontier()
+            candidates = [item for item in candidates if item.index < frontier]
 
         def answers(item: PreparedInteraction) -> bool:
             if narrowing and any(name in meaning_params(item.view) and name not in asked
@@ -119,6 +138,18 @@ class HttpConformance:
 
     def learn(self, view: RequestView, chosen: PreparedInteraction) -> None:
         self.ids.learn(view, chosen.view)
+        self._changes_made.add(chosen.index)
+
+    def _frontier(self) -> int:
+        """The cassette position of the first state change the client has not made yet
+        (past the end when it made them all)."""
+        return next((index for index in self._changes if index not in self._changes_made),
+                    sys.maxsize)
+
+    @staticmethod
+    def _default_applies(route: ReadOnlyRoute, view: RequestView) -> bool:
+        return route.default is not None and not route.default_unless & set(
+            meaning_params(view))
 
     def default_answer(self, view: RequestView,
                        recorded: Sequence[PreparedInteraction] = ()) -> bytes | None:
@@ -175,6 +206,29 @@ class HttpConformance:
             return template
 
     def body_for(self, view: RequestView, chosen: PreparedInteraction) -> bytes:
+        """The recorded answer as this client must see it (filters, response type, ids),
+        brought up to the balances the stream reported since (`stream_balances`)."""
+        body = self._body_for(view, chosen)
+        route = self.profile.read_only_route(chosen.view.method, chosen.view.path)
+        if route is None or route.stream_balances is None:
+            return body
+        key = (chosen.view.method, chosen.view.path)
+        mark = self._balance_marks.get(key)
+        if mark is None or mark[0] != chosen.index:  # a new recorded state: newer than before
+            mark = self._balance_marks[key] = (chosen.index, len(self.orders.sent))
+        latest = reported_since(route.stream_balances, self.orders.sent[mark[1]:])
+        if not latest:
+            return body
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return body
+        current = brought_up_to_date(route.stream_balances, parsed, latest)
+        # the client's filters again (omitZeroBalances: a balance the stream emptied goes)
+        current = _filtered(route, current, meaning_params(view))
+        return json.dumps(current, separators=(",", ":")).encode()
+
+    def _body_for(self, view: RequestView, chosen: PreparedInteraction) -> bytes:
         """The recorded answer as this client must see it (filters, response type, ids);
         the recorded bytes themselves when nothing changes (the common, fast case)."""
         raw = chosen.interaction.response.body
@@ -226,6 +280,10 @@ class HttpConformance:
             except ValueError:
                 self._parsed[chosen.index] = _UNCHANGED  # not JSON: served as recorded
         return self._parsed[chosen.index]
+
+
+def _path_of(uri: str) -> str:
+    return unquote(urlsplit(uri).path)
 
 
 def _narrowing_params(route: ReadOnlyRoute) -> frozenset[str]:

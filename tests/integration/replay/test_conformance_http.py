@@ -56,6 +56,11 @@ def test_exchange_info_for_a_symbol_the_scenario_lacks_is_refused() -> None:
 def test_my_trades_with_start_time_gets_the_trades_since_then() -> None:
     async def scenario() -> None:
         async with binance_replay("fills_by_polling") as client:
+            placed = await client.call("POST", "/api/v3/order", [
+                ("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "LIMIT"),
+                ("quantity", "0.01"), ("newClientOrderId", "CH-Bt1"), ("price", "30000"),
+                ("timeInForce", "GTC")], signed=True)
+            assert placed[0] == 200, placed
             first = await client.call("GET", "/api/v3/myTrades", [("symbol", "BTCUSDT")],
                                       signed=True)
             status, everything = await client.call("GET", "/api/v3/myTrades",
@@ -68,6 +73,24 @@ def test_my_trades_with_start_time_gets_the_trades_since_then() -> None:
             assert status == 200 and 1 <= len(recent) < len(everything)
             assert all(trade["time"] >= int(since) for trade in recent)
             assert not client.replay.mismatches
+    run(scenario())
+
+
+def test_no_trades_before_the_order_that_made_them_was_placed() -> None:
+    # Hummingbot polls its symbols' trades from its start: before its order is placed the
+    # scenario's trades (recorded after the placement) do not exist yet.
+    async def scenario() -> None:
+        async with binance_replay("fills_by_polling") as client:
+            before = await client.call("GET", "/api/v3/myTrades", [("symbol", "BTCUSDT")],
+                                       signed=True)
+            assert before == (200, [])
+            await client.call("POST", "/api/v3/order", [
+                ("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "LIMIT"),
+                ("quantity", "0.01"), ("newClientOrderId", "CH-Bt1"), ("price", "30000"),
+                ("timeInForce", "GTC")], signed=True)
+            status, after = await client.call("GET", "/api/v3/myTrades",
+                                              [("symbol", "BTCUSDT")], signed=True)
+            assert status == 200 and [trade["id"] for trade in after] == [100]
     run(scenario())
 
 
